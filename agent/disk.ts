@@ -1,0 +1,225 @@
+// One end of a sync on disk: a regular file or a block device, opened once.
+//
+// Reads skip holes (SEEK_DATA/SEEK_HOLE): a hole reads as zeros without a
+// syscall for its bytes. Writes go to explicit offsets, loop on short writes,
+// and a range that must become zero is punched (files) or zeroed by the
+// device (BLKZEROOUT), never written as zero bytes unless nothing else works.
+
+import fs from 'node:fs'
+import type {FileHandle} from 'node:fs/promises'
+import {open} from 'node:fs/promises'
+import {dataExtents} from './extents.js'
+import {IoError, PolicyError, ioError} from './errors.js'
+import * as native from './native.js'
+
+export interface Extent {
+  offset: number
+  length: number
+}
+
+export interface Identity {
+  size: number
+  isDevice: boolean
+  mtimeMs: number
+  dev: number
+  ino: number
+  rdev: number
+}
+
+const ZERO_CHUNK = Buffer.alloc(1 << 20)
+
+export class Disk {
+  private punchWorks = true
+  private zeroOutWorks = true
+  bytesRead = 0
+
+  private constructor(
+    readonly path: string,
+    readonly handle: FileHandle,
+    readonly isDevice: boolean,
+    public size: number,
+    readonly existed: boolean,
+    readonly writable: boolean,
+  ) {}
+
+  get fd(): number {
+    return this.handle.fd
+  }
+
+  /** Open for reading (a sync source, or `verify`). */
+  static async openRead(path: string): Promise<Disk> {
+    let handle: FileHandle
+    try {
+      handle = await open(path, fs.constants.O_RDONLY)
+    } catch (err) {
+      throw ioError(err, `cannot open ${path}`)
+    }
+    return Disk.fromHandle(path, handle, true, false)
+  }
+
+  /**
+   * Open for writing, creating a regular file when missing. A block device is
+   * opened with O_EXCL, which the kernel refuses (EBUSY) while the device is
+   * mounted or held by another exclusive user; `force` skips that check.
+   */
+  static async openWrite(path: string, opts: {force?: boolean} = {}): Promise<Disk> {
+    let st: fs.Stats | null = null
+    try {
+      st = await fs.promises.stat(path)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(err, `cannot open ${path}`)
+    }
+    if (st && !st.isFile() && !st.isBlockDevice()) {
+      throw new IoError('E_NOT_A_FILE', `${path} is neither a regular file nor a block device`)
+    }
+    const isDevice = st?.isBlockDevice() ?? false
+    let flags = fs.constants.O_RDWR
+    if (!st) flags |= fs.constants.O_CREAT | fs.constants.O_EXCL
+    if (isDevice && !opts.force) flags |= fs.constants.O_EXCL
+    let handle: FileHandle
+    try {
+      handle = await open(path, flags, 0o600)
+    } catch (err) {
+      if (isDevice && (err as NodeJS.ErrnoException).code === 'EBUSY') {
+        throw new PolicyError('E_DEVICE_BUSY', `${path} is mounted or in use by another program; unmount it first, or pass --force if you are sure nothing writes to it`)
+      }
+      if (!st && (err as NodeJS.ErrnoException).code === 'EEXIST') return Disk.openWrite(path, opts)
+      throw ioError(err, `cannot open ${path} for writing`)
+    }
+    return Disk.fromHandle(path, handle, st !== null, true)
+  }
+
+  private static async fromHandle(path: string, handle: FileHandle, existed: boolean, writable: boolean): Promise<Disk> {
+    try {
+      const st = await handle.stat()
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'})
+      if (!st.isFile() && !st.isBlockDevice()) {
+        throw new IoError('E_NOT_A_FILE', `${path} is neither a regular file nor a block device`)
+      }
+      const isDevice = st.isBlockDevice()
+      const size = isDevice ? native.blockDeviceSize(handle.fd) : st.size
+      return new Disk(path, handle, isDevice, size, existed, writable)
+    } catch (err) {
+      await handle.close().catch(() => {})
+      throw ioError(err, `cannot open ${path}`)
+    }
+  }
+
+  async identity(): Promise<Identity> {
+    const st = await this.handle.stat()
+    return {size: this.size, isDevice: this.isDevice, mtimeMs: Math.floor(st.mtimeMs), dev: st.dev, ino: st.ino, rdev: st.rdev}
+  }
+
+  /** The data ranges within [start, end); a device or a filesystem without SEEK_DATA is one range. */
+  extents(start: number, end: number): Extent[] {
+    if (this.isDevice) return [{offset: start, length: end - start}]
+    return dataExtents(this.fd, start, Math.min(end, this.size))
+  }
+
+  /**
+   * Fill buf[0, length) with the bytes at [offset, offset+length). Holes and
+   * anything past the end of the file read as zeros without being read.
+   * Returns the data extents that were read (the rest is known zero).
+   */
+  async readRange(buf: Buffer, offset: number, length: number): Promise<Extent[]> {
+    const extents = this.extents(offset, offset + length)
+    let at = offset
+    for (const e of extents) {
+      if (e.offset > at) buf.fill(0, at - offset, e.offset - offset)
+      await this.readFully(buf, e.offset - offset, e.length, e.offset)
+      at = e.offset + e.length
+    }
+    if (at < offset + length) buf.fill(0, at - offset, length)
+    return extents
+  }
+
+  private async readFully(buf: Buffer, bufAt: number, length: number, position: number): Promise<void> {
+    let done = 0
+    while (done < length) {
+      let n: number
+      try {
+        ;({bytesRead: n} = await this.handle.read(buf, bufAt + done, length - done, position + done))
+      } catch (err) {
+        throw ioError(err, `read ${this.path} at offset ${position + done}`)
+      }
+      if (n === 0) {
+        throw new IoError('E_SHORT_READ', `${this.path} ended at ${position + done}, before its size of ${this.size} bytes: did it shrink during the sync?`)
+      }
+      done += n
+      this.bytesRead += n
+    }
+  }
+
+  async write(buf: Buffer, offset: number): Promise<void> {
+    let done = 0
+    while (done < buf.length) {
+      let n: number
+      try {
+        ;({bytesWritten: n} = await this.handle.write(buf, done, buf.length - done, offset + done))
+      } catch (err) {
+        throw ioError(err, `write ${this.path} at offset ${offset + done}`)
+      }
+      if (n === 0) throw new IoError('E_SHORT_WRITE', `write ${this.path} at offset ${offset + done} made no progress`)
+      done += n
+    }
+  }
+
+  /** Make [offset, offset+length) read as zeros, allocating nothing where possible. */
+  async zero(offset: number, length: number): Promise<void> {
+    if (!this.isDevice && this.punchWorks) {
+      try {
+        native.punchHole(this.fd, offset, length)
+        return
+      } catch (err) {
+        if (!isUnsupported(err)) throw ioError(err, `punch a hole in ${this.path} at ${offset}`)
+        this.punchWorks = false
+      }
+    }
+    if (this.isDevice && this.zeroOutWorks) {
+      try {
+        native.blkZeroOut(this.fd, offset, length)
+        return
+      } catch (err) {
+        if (!isUnsupported(err)) throw ioError(err, `zero ${this.path} at ${offset}`)
+        this.zeroOutWorks = false
+      }
+    }
+    for (let at = 0; at < length; at += ZERO_CHUNK.length) {
+      await this.write(ZERO_CHUNK.subarray(0, Math.min(ZERO_CHUNK.length, length - at)), offset + at)
+    }
+  }
+
+  /** Make the destination `size` bytes long; a device must already be at least that big. */
+  async resize(size: number): Promise<void> {
+    if (this.isDevice) {
+      if (this.size < size) {
+        throw new IoError('E_DEVICE_TOO_SMALL', `${this.path} holds ${this.size} bytes but the source has ${size}; use a device at least as big as the source`)
+      }
+      return
+    }
+    if (this.size === size) return
+    try {
+      await this.handle.truncate(size)
+    } catch (err) {
+      throw ioError(err, `resize ${this.path} to ${size} bytes`)
+    }
+    this.size = size
+  }
+
+  async sync(): Promise<void> {
+    try {
+      await this.handle.datasync()
+    } catch (err) {
+      throw ioError(err, `flush ${this.path} to disk`)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close().catch(() => {})
+  }
+}
+
+function isUnsupported(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code
+  return code === 'EOPNOTSUPP' || code === 'ENOTSUP' || code === 'ENOSYS' || code === 'EINVAL' || code === 'ENOTTY'
+}

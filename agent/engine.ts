@@ -1,0 +1,684 @@
+// The sync engine: how two peers make [start, end) of the destination equal
+// to the source, over any Channel.
+//
+// DEV DOCS
+//
+// The range is cut into segments (SEGMENT bytes, a multiple of the coarse
+// block size). Segment k covers [start + k*SEGMENT, ...). Both peers walk the
+// segments in order, reading and hashing at the same time:
+//
+//   destination                               source
+//   read k, hash coarse blocks
+//   Manifest{k, hashes}  ───────────────────► read k, hash, compare
+//                                             equal blocks: nothing
+//                                             source block all zero: Zero{range}
+//                                             destination block all zero: the
+//                                               non-zero 4 KiB pieces as Data
+//                        ◄─────────────────── Refine{k, other differing blocks}
+//   4 KiB hashes of them
+//   RefineHashes{k}      ───────────────────► Data / Zero for differing pieces
+//                        ◄─────────────────── SegmentEnd{k}   (always, in order)
+//   rehash touched blocks, add to digest
+//
+// Nothing waits on a round trip per block: the source keeps up to WINDOW
+// segments waiting for refine answers while it reads ahead, and the
+// destination reads ahead up to WINDOW segments not yet ended. Everything past
+// `destZeroFrom` is known to be zero at the destination (a new file, or the
+// part a grown file gained): the destination neither reads it nor sends a
+// manifest for it, and the source refines against zeros locally.
+//
+// At the end the source sends Finish{digest of its block hashes}; the
+// destination flushes (fdatasync), compares with the digest over the hashes
+// of what it now holds (the blocks it wrote are rehashed from the written
+// bytes), and answers Finished. A mismatch fails both sides.
+//
+// Memory is bounded by the buffer pool (READ_AHEAD + WINDOW segments per
+// peer) and by pausing the channel while too many writes are queued.
+
+import {BlockpairError, IoError, ProtocolError} from './errors.js'
+import {BlockHasher, HASH_BYTES, hashEquals} from './hash.js'
+import {BufferPool, Lease} from './pool.js'
+import type {Channel} from './channel.js'
+import type {Disk, Extent} from './disk.js'
+import type {Frame, Stats} from '../proto/codec.js'
+import {isZero} from './zero.js'
+
+export const FINE = 4096
+export const MIN_BLOCK = FINE
+export const MAX_BLOCK = 4 << 20
+export const DEFAULT_BLOCK = 64 << 10
+const SEGMENT = 4 << 20
+const WINDOW = 6
+const READ_AHEAD = 2
+/** Largest run of adjacent changed pieces sent as one Data frame. */
+const MAX_RUN = 1 << 20
+const WRITE_HIGH = 32 << 20
+const CHECKPOINT_MS = 5000
+const CHECKPOINT_BYTES = 512 << 20
+
+export interface Plan {
+  size: number
+  blockSize: number
+  start: number
+  end: number
+  destZeroFrom: number
+  dryRun: boolean
+}
+
+export interface EngineHooks {
+  /** Bytes of the range dealt with so far. */
+  onProgress?: (done: number) => void
+  /** Everything below `offset` is durable at the destination. */
+  onCheckpoint?: (offset: number) => void
+}
+
+export interface EngineResult {
+  blocks: number
+  blocksChanged: number
+  bytesSent: number
+  bytesRead: number
+  bytesWritten: number
+  bytesZeroed: number
+  digest: Buffer
+  peer: Stats
+}
+
+export function validateBlockSize(n: number): string | null {
+  if (!Number.isInteger(n) || n < MIN_BLOCK || n > MAX_BLOCK || (n & (n - 1)) !== 0) {
+    return `block size must be a power of two from ${MIN_BLOCK} to ${MAX_BLOCK} bytes, got ${n}`
+  }
+  return null
+}
+
+/** Geometry shared by both peers: segments and blocks of a plan. */
+class Layout {
+  readonly segSize: number
+  readonly segments: number
+
+  constructor(readonly plan: Plan) {
+    this.segSize = Math.max(SEGMENT, plan.blockSize)
+    this.segments = Math.ceil((plan.end - plan.start) / this.segSize)
+  }
+
+  segStart(k: number): number {
+    return this.plan.start + k * this.segSize
+  }
+
+  segLength(k: number): number {
+    return Math.min(this.segSize, this.plan.end - this.segStart(k))
+  }
+
+  blocksIn(length: number, blockSize = this.plan.blockSize): number {
+    return Math.ceil(length / blockSize)
+  }
+
+  /** Does the destination hold only zeros in segment k, without looking? */
+  knownZero(k: number): boolean {
+    return this.segStart(k) >= this.plan.destZeroFrom
+  }
+
+  segmentOf(offset: number): number {
+    return Math.floor((offset - this.plan.start) / this.segSize)
+  }
+}
+
+/** A segment's bytes in a pooled buffer, or null when it is all hole. */
+interface Segment {
+  k: number
+  offset: number
+  length: number
+  lease: Lease | null
+  extents: Extent[]
+}
+
+/** Reads segments ahead of use into pooled buffers, in order. */
+class Reader {
+  private readonly pending = new Map<number, Promise<Segment>>()
+  private nextToStart = 0
+
+  constructor(private readonly disk: Disk, private readonly layout: Layout, private readonly pool: BufferPool,
+    private readonly skip: (k: number) => boolean) {}
+
+  async get(k: number): Promise<Segment> {
+    while (this.nextToStart <= Math.min(k + READ_AHEAD, this.layout.segments - 1)) {
+      const j = this.nextToStart++
+      const p = this.read(j)
+      p.catch(() => {})
+      this.pending.set(j, p)
+    }
+    const p = this.pending.get(k) as Promise<Segment>
+    this.pending.delete(k)
+    return p
+  }
+
+  private async read(k: number): Promise<Segment> {
+    const offset = this.layout.segStart(k)
+    const length = this.layout.segLength(k)
+    if (this.skip(k)) return {k, offset, length, lease: null, extents: []}
+    const extents = this.disk.extents(offset, offset + length)
+    if (extents.length === 0) return {k, offset, length, lease: null, extents}
+    const lease = new Lease(this.pool, await this.pool.acquire())
+    try {
+      await this.disk.readRange(lease.buf, offset, length)
+    } catch (err) {
+      lease.unref()
+      throw err
+    }
+    return {k, offset, length, lease, extents}
+  }
+}
+
+/** Coarse hashes of a segment; blocks that lie wholly in a hole get the zero hash unread. */
+function hashSegment(h: BlockHasher, seg: Segment, blockSize: number): Buffer {
+  const n = Math.ceil(seg.length / blockSize)
+  const out = Buffer.allocUnsafe(n * HASH_BYTES)
+  let e = 0
+  for (let i = 0; i < n; i++) {
+    const from = i * blockSize
+    const len = Math.min(blockSize, seg.length - from)
+    const abs = seg.offset + from
+    while (e < seg.extents.length && endOf(seg.extents[e] as Extent) <= abs) e++
+    const ext = seg.extents[e]
+    if (!seg.lease || !ext || ext.offset >= abs + len) {
+      h.zeroHash(len).copy(out, i * HASH_BYTES)
+    } else {
+      h.hashInto(seg.lease.buf.subarray(from, from + len), out, i * HASH_BYTES)
+    }
+  }
+  return out
+}
+
+function endOf(e: Extent): number {
+  return e.offset + e.length
+}
+
+interface Counters {
+  bytesRead: number
+  bytesWritten: number
+  bytesZeroed: number
+  bytesSent: number
+  blocksChanged: number
+}
+
+function emptyStats(): Counters {
+  return {bytesRead: 0, bytesWritten: 0, bytesZeroed: 0, bytesSent: 0, blocksChanged: 0}
+}
+
+/**
+ * Merges adjacent pieces of the same kind into one Data or Zero frame, so
+ * a run of changed 4 KiB pieces costs one header.
+ */
+class RunSender {
+  private kind: 'data' | 'zero' | null = null
+  private from = 0
+  private to = 0
+  private seg: Segment | null = null
+
+  constructor(private readonly emit: (kind: 'data' | 'zero', seg: Segment, from: number, to: number) => void) {}
+
+  add(kind: 'data' | 'zero', seg: Segment, from: number, to: number): void {
+    if (this.kind === kind && this.seg === seg && this.to === from && to - this.from <= MAX_RUN) {
+      this.to = to
+      return
+    }
+    this.flush()
+    this.kind = kind
+    this.seg = seg
+    this.from = from
+    this.to = to
+  }
+
+  flush(): void {
+    if (this.kind && this.seg) this.emit(this.kind, this.seg, this.from, this.to)
+    this.kind = null
+    this.seg = null
+  }
+}
+
+/** Resolves waiters by key as values arrive (manifests by segment number). */
+class Mailbox<T> {
+  private readonly values = new Map<number, T>()
+  private readonly waiters = new Map<number, {resolve: (v: T) => void; reject: (e: Error) => void}>()
+  private error: Error | null = null
+
+  put(k: number, v: T): void {
+    const w = this.waiters.get(k)
+    if (w) {
+      this.waiters.delete(k)
+      w.resolve(v)
+    } else {
+      this.values.set(k, v)
+    }
+  }
+
+  get size(): number {
+    return this.values.size
+  }
+
+  async take(k: number): Promise<T> {
+    if (this.error) throw this.error
+    const v = this.values.get(k)
+    if (v !== undefined) {
+      this.values.delete(k)
+      return v
+    }
+    return new Promise((resolve, reject) => this.waiters.set(k, {resolve, reject}))
+  }
+
+  fail(e: Error): void {
+    this.error = e
+    for (const w of this.waiters.values()) w.reject(e)
+    this.waiters.clear()
+  }
+}
+
+function protocol(msg: string): ProtocolError {
+  return new ProtocolError('E_BAD_FRAME', msg)
+}
+
+// ---------------------------------------------------------------- source
+
+interface Outstanding {
+  seg: Segment
+  /** Coarse block indexes waiting for refine hashes; null once answered. */
+  refine: number[] | null
+}
+
+export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: EngineHooks = {}, seed: Buffer): Promise<EngineResult> {
+  const layout = new Layout(plan)
+  const h = new BlockHasher(seed)
+  const digest = h.digest()
+  const pool = new BufferPool(layout.segSize, READ_AHEAD + WINDOW + 2)
+  const reader = new Reader(disk, layout, pool, () => false)
+  const manifests = new Mailbox<Buffer>()
+  const outstanding: Outstanding[] = []
+  const stats = emptyStats()
+  let blocks = 0
+  let nextManifest = 0
+  let windowWaiter: (() => void) | null = null
+  let finished: {resolve: (m: Frame & {kind: 'finished'}) => void; reject: (e: Error) => void} | null = null
+  const finishedP = new Promise<Frame & {kind: 'finished'}>((resolve, reject) => { finished = {resolve, reject} })
+  finishedP.catch(() => {})
+
+  const fail = (err: BlockpairError): void => {
+    manifests.fail(err)
+    finished?.reject(err)
+    windowWaiter?.()
+  }
+  ch.onFail(fail)
+
+  const run = new RunSender((kind, seg, from, to) => {
+    const offset = seg.offset + from
+    if (kind === 'zero') {
+      stats.bytesZeroed += to - from
+      if (!plan.dryRun) ch.send('zero', {offset, length: to - from})
+      return
+    }
+    stats.bytesSent += to - from
+    if (plan.dryRun) return
+    const lease = seg.lease as Lease
+    lease.ref()
+    ch.sendData(offset, lease.buf.subarray(from, to), () => lease.unref())
+  })
+
+  /** Send SegmentEnd for every finished segment at the head, in order. */
+  const flushEnds = (): void => {
+    while (outstanding.length > 0 && (outstanding[0] as Outstanding).refine === null) {
+      const o = outstanding.shift() as Outstanding
+      ch.send('segmentEnd', {segment: o.seg.k})
+      o.seg.lease?.unref()
+      hooks.onProgress?.(o.seg.offset + o.seg.length - plan.start)
+    }
+    if (outstanding.length < WINDOW && windowWaiter) {
+      const w = windowWaiter
+      windowWaiter = null
+      w()
+    }
+  }
+
+  const onRefineHashes = (k: number, hashes: Buffer): void => {
+    const o = outstanding.find(x => x.refine !== null)
+    if (!o || o.seg.k !== k) throw protocol(`refine hashes for segment ${k} were not asked for`)
+    const list = o.refine as number[]
+    const seg = o.seg
+    const buf = (seg.lease as Lease).buf
+    let expected = 0
+    for (const i of list) expected += layout.blocksIn(Math.min(plan.blockSize, seg.length - i * plan.blockSize), FINE)
+    if (hashes.length !== expected * HASH_BYTES) throw protocol(`refine hashes for segment ${k} have ${hashes.length} bytes, expected ${expected * HASH_BYTES}`)
+    const mine = Buffer.allocUnsafe(HASH_BYTES)
+    let at = 0
+    for (const i of list) {
+      const bFrom = i * plan.blockSize
+      const bTo = Math.min(bFrom + plan.blockSize, seg.length)
+      for (let p = bFrom; p < bTo; p += FINE) {
+        const piece = buf.subarray(p, Math.min(p + FINE, bTo))
+        h.hashInto(piece, mine, 0)
+        if (!hashEquals(mine, 0, hashes, at)) {
+          run.add(isZero(piece) ? 'zero' : 'data', seg, p, p + piece.length)
+        }
+        at += HASH_BYTES
+      }
+    }
+    run.flush()
+    o.refine = null
+    flushEnds()
+  }
+
+  ch.listen(f => {
+    try {
+      switch (f.kind) {
+        case 'manifest': {
+          const k = f.msg.segment ?? -1
+          if (k !== nextManifest || k >= layout.segments || layout.knownZero(k)) throw protocol(`unexpected manifest for segment ${k}`)
+          nextManifest++
+          const hashes = Buffer.from(f.msg.hashes ?? [])
+          if (hashes.length !== layout.blocksIn(layout.segLength(k)) * HASH_BYTES) throw protocol(`manifest for segment ${k} has ${hashes.length} bytes of hashes`)
+          if (manifests.size > WINDOW + READ_AHEAD + 2) throw protocol('the destination sent manifests too far ahead')
+          manifests.put(k, hashes)
+          return
+        }
+        case 'refineHashes':
+          onRefineHashes(f.msg.segment ?? -1, Buffer.from(f.msg.hashes ?? []))
+          return
+        case 'checkpoint': {
+          const off = f.msg.offset ?? -1
+          if (off < plan.start || off > plan.end) throw protocol(`checkpoint at ${off} is outside the range`)
+          hooks.onCheckpoint?.(off)
+          return
+        }
+        case 'finished':
+          finished?.resolve(f)
+          return
+        default:
+          throw protocol(`unexpected ${f.kind} frame during the sync`)
+      }
+    } catch (err) {
+      ch.abort(err as BlockpairError)
+    }
+  })
+
+  for (let k = 0; k < layout.segments; k++) {
+    if (ch.failure) throw ch.failure
+    const seg = await reader.get(k)
+    const mine = hashSegment(h, seg, plan.blockSize)
+    digest.update(mine)
+    const theirs = layout.knownZero(k) ? null : await manifests.take(k)
+    const n = mine.length / HASH_BYTES
+    blocks += n
+    const refine: number[] = []
+    for (let i = 0; i < n; i++) {
+      const at = i * HASH_BYTES
+      const from = i * plan.blockSize
+      const to = Math.min(from + plan.blockSize, seg.length)
+      const zero = h.zeroHash(to - from)
+      const srcZero = hashEquals(mine, at, zero, 0) && (!seg.lease || isZero(seg.lease.buf.subarray(from, to)))
+      const dstZero = theirs === null || hashEquals(theirs, at, zero, 0)
+      if (theirs ? hashEquals(mine, at, theirs, at) : srcZero) continue
+      stats.blocksChanged++
+      if (srcZero) {
+        run.add('zero', seg, from, to)
+      } else if (dstZero) {
+        // The destination holds zeros here: refine against zeros without asking.
+        const buf = (seg.lease as Lease).buf
+        for (let p = from; p < to; p += FINE) {
+          const pTo = Math.min(p + FINE, to)
+          if (!isZero(buf.subarray(p, pTo))) run.add('data', seg, p, pTo)
+        }
+      } else if (plan.blockSize === FINE) {
+        run.add('data', seg, from, to)
+      } else {
+        refine.push(i)
+      }
+    }
+    run.flush()
+    outstanding.push({seg, refine: refine.length > 0 ? refine : null})
+    if (refine.length > 0) ch.send('refine', {segment: k, blocks: refine})
+    flushEnds()
+    await ch.drain()
+    while (outstanding.length >= WINDOW && !ch.failure) {
+      await new Promise<void>(resolve => { windowWaiter = resolve })
+    }
+  }
+  while (outstanding.length > 0 && !ch.failure) {
+    await new Promise<void>(resolve => { windowWaiter = resolve })
+  }
+  if (ch.failure) throw ch.failure
+  stats.bytesRead = disk.bytesRead
+  const mineDigest = digest.digest()
+  ch.send('finish', {digest: mineDigest, stats})
+  const fin = await finishedP
+  const theirs = Buffer.from(fin.msg.digest ?? [])
+  if (!plan.dryRun && !theirs.equals(mineDigest)) {
+    const err = new IoError('E_DIGEST_MISMATCH', 'the destination does not match the source after the sync (digest mismatch); run the sync again, and check the destination disk if it repeats')
+    ch.abort(err)
+    throw err
+  }
+  return {blocks, ...stats, digest: mineDigest, peer: fin.msg.stats ?? {}} as EngineResult
+}
+
+// ----------------------------------------------------------- destination
+
+interface Held {
+  seg: Segment
+  hashes: Buffer
+  /** Coarse blocks written in this segment: rehashed at its end. */
+  touched: Set<number>
+}
+
+export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks: EngineHooks = {}, seed: Buffer): Promise<EngineResult> {
+  const layout = new Layout(plan)
+  const h = new BlockHasher(seed)
+  const digest = h.digest()
+  const pool = new BufferPool(layout.segSize, READ_AHEAD + WINDOW + 2)
+  // Without a file (a dry run to a missing destination) everything is known zero.
+  const reader = new Reader(disk as Disk, layout, pool, k => !disk || layout.knownZero(k))
+  const held = new Map<number, Held>()
+  const stats = emptyStats()
+  let nextEnd = 0
+  let blocks = 0
+  let lastCheckpoint = {at: Date.now(), offset: plan.start}
+  let finish: {resolve: (f: Frame & {kind: 'finish'}) => void; reject: (e: Error) => void} | null = null
+  const finishP = new Promise<Frame & {kind: 'finish'}>((resolve, reject) => { finish = {resolve, reject} })
+  finishP.catch(() => {})
+  let slotWaiter: (() => void) | null = null
+
+  // Disk writes run one after another in arrival order; the channel pauses
+  // while too many bytes wait, so a fast peer cannot grow our memory.
+  let chain: Promise<void> = Promise.resolve()
+  let queuedBytes = 0
+  let paused = false
+  let writeError: BlockpairError | null = null
+  const enqueue = (bytes: number, op: () => Promise<void>): void => {
+    queuedBytes += bytes
+    if (queuedBytes > WRITE_HIGH && !paused) {
+      paused = true
+      ch.pause()
+    }
+    chain = chain.then(async () => {
+      if (writeError) return
+      try {
+        await op()
+      } catch (err) {
+        writeError = err as BlockpairError
+        ch.abort(writeError)
+      } finally {
+        queuedBytes -= bytes
+        if (paused && queuedBytes < WRITE_HIGH / 2) {
+          paused = false
+          ch.resume()
+        }
+      }
+    })
+  }
+
+  ch.onFail(err => {
+    finish?.reject(err)
+    slotWaiter?.()
+  })
+
+  if (!plan.dryRun) await (disk as Disk).resize(plan.size)
+
+  /** The open segment that holds [offset, offset+length), checked against the plan. */
+  const target = (offset: number, length: number): Held => {
+    if (!(length > 0) || offset < plan.start || offset + length > plan.end) {
+      throw protocol(`write of ${length} bytes at ${offset} is outside the range [${plan.start}, ${plan.end})`)
+    }
+    const k = layout.segmentOf(offset)
+    if (offset + length > layout.segStart(k) + layout.segLength(k)) throw protocol(`write at ${offset} crosses a segment boundary`)
+    if (k < nextEnd) throw protocol(`write to segment ${k} after its end`)
+    let x = held.get(k)
+    if (!x) {
+      // Only the part known to be zero has no manifest to wait for.
+      if (!layout.knownZero(k)) throw protocol(`write to segment ${k} before its manifest`)
+      if (held.size >= WINDOW * 4) throw protocol('too many segments open at once')
+      x = {seg: {k, offset: layout.segStart(k), length: layout.segLength(k), lease: null, extents: []},
+        hashes: Buffer.alloc(0), touched: new Set()}
+      held.set(k, x)
+    }
+    return x
+  }
+
+  /** Give a held segment a buffer to patch, so its final hashes can be computed. */
+  const patchable = (x: Held): Buffer => {
+    if (!x.seg.lease) {
+      x.seg.lease = new Lease(pool, pool.takeNow().fill(0))
+    }
+    return x.seg.lease.buf
+  }
+
+  const touch = (x: Held, from: number, to: number): void => {
+    for (let i = Math.floor(from / plan.blockSize); i * plan.blockSize < to; i++) x.touched.add(i)
+  }
+
+  const onData = (offset: number, payload: Buffer): void => {
+    const x = target(offset, payload.length)
+    const from = offset - x.seg.offset
+    stats.bytesWritten += payload.length
+    if (plan.dryRun) return
+    payload.copy(patchable(x), from)
+    touch(x, from, from + payload.length)
+    enqueue(payload.length, () => (disk as Disk).write(payload, offset))
+  }
+
+  const onZero = (offset: number, length: number): void => {
+    const x = target(offset, length)
+    const from = offset - x.seg.offset
+    stats.bytesZeroed += length
+    if (plan.dryRun) return
+    if (x.seg.lease) x.seg.lease.buf.fill(0, from, from + length)
+    touch(x, from, from + length)
+    enqueue(0, () => (disk as Disk).zero(offset, length))
+  }
+
+  const onRefine = (k: number, list: number[]): void => {
+    const x = held.get(k)
+    if (!x || layout.knownZero(k)) throw protocol(`refine for segment ${k}, which has no manifest`)
+    const n = layout.blocksIn(x.seg.length)
+    let count = 0
+    let prev = -1
+    for (const i of list) {
+      if (!(i > prev && i < n)) throw protocol(`refine for segment ${k} names block ${i} out of order or range`)
+      prev = i
+      count += layout.blocksIn(Math.min(plan.blockSize, x.seg.length - i * plan.blockSize), FINE)
+    }
+    const out = Buffer.allocUnsafe(count * HASH_BYTES)
+    let at = 0
+    for (const i of list) {
+      const bFrom = i * plan.blockSize
+      const bTo = Math.min(bFrom + plan.blockSize, x.seg.length)
+      for (let p = bFrom; p < bTo; p += FINE) {
+        const len = Math.min(FINE, bTo - p)
+        if (x.seg.lease) h.hashInto(x.seg.lease.buf.subarray(p, p + len), out, at)
+        else h.zeroHash(len).copy(out, at)
+        at += HASH_BYTES
+      }
+    }
+    ch.send('refineHashes', {segment: k, hashes: out})
+  }
+
+  const onSegmentEnd = (k: number): void => {
+    if (k !== nextEnd || k >= layout.segments) throw protocol(`segment ${k} ended out of order (expected ${nextEnd})`)
+    const x = held.get(k)
+    if (!x && !layout.knownZero(k)) throw protocol(`segment ${k} ended before its manifest`)
+    const seg = x?.seg ?? {k, offset: layout.segStart(k), length: layout.segLength(k), lease: null, extents: []}
+    let hashes = x && x.hashes.length > 0 ? x.hashes : null
+    if (!hashes) hashes = hashSegment(h, {...seg, lease: null}, plan.blockSize)
+    if (x && x.seg.lease && x.touched.size > 0) {
+      for (const i of x.touched) {
+        const from = i * plan.blockSize
+        const to = Math.min(from + plan.blockSize, seg.length)
+        h.hashInto(x.seg.lease.buf.subarray(from, to), hashes, i * HASH_BYTES)
+      }
+    }
+    digest.update(hashes)
+    x?.seg.lease?.unref()
+    held.delete(k)
+    nextEnd++
+    blocks += hashes.length / HASH_BYTES
+    const done = seg.offset + seg.length
+    hooks.onProgress?.(done - plan.start)
+    if (slotWaiter) {
+      const w = slotWaiter
+      slotWaiter = null
+      w()
+    }
+    const due = Date.now() - lastCheckpoint.at >= CHECKPOINT_MS || done - lastCheckpoint.offset >= CHECKPOINT_BYTES
+    if (due && !plan.dryRun && done < plan.end) {
+      lastCheckpoint = {at: Date.now(), offset: done}
+      enqueue(0, async () => {
+        await (disk as Disk).sync()
+        ch.send('checkpoint', {offset: done})
+        hooks.onCheckpoint?.(done)
+      })
+    }
+  }
+
+  ch.listen(f => {
+    try {
+      switch (f.kind) {
+        case 'data': return onData(f.msg.offset ?? -1, f.payload as Buffer)
+        case 'zero': return onZero(f.msg.offset ?? -1, f.msg.length ?? 0)
+        case 'refine': return onRefine(f.msg.segment ?? -1, f.msg.blocks ?? [])
+        case 'segmentEnd': return onSegmentEnd(f.msg.segment ?? -1)
+        case 'finish':
+          if (nextEnd !== layout.segments) throw protocol(`finish before all segments ended (${nextEnd} of ${layout.segments})`)
+          finish?.resolve(f)
+          return
+        default:
+          throw protocol(`unexpected ${f.kind} frame during the sync`)
+      }
+    } catch (err) {
+      ch.abort(err as BlockpairError)
+    }
+  })
+
+  // Read ahead, hash, and send manifests for the part that may hold data.
+  for (let k = 0; disk && k < layout.segments && !layout.knownZero(k); k++) {
+    while (held.size >= WINDOW && !ch.failure) {
+      await new Promise<void>(resolve => { slotWaiter = resolve })
+    }
+    if (ch.failure) break
+    const seg = await reader.get(k)
+    const hashes = hashSegment(h, seg, plan.blockSize)
+    if (ch.failure) {
+      seg.lease?.unref()
+      break
+    }
+    held.set(k, {seg, hashes, touched: new Set()})
+    ch.send('manifest', {segment: k, hashes})
+    await ch.drain()
+  }
+
+  const fin = await finishP
+  await chain
+  if (writeError) throw writeError
+  if (!plan.dryRun) await (disk as Disk).sync()
+  stats.bytesRead = disk?.bytesRead ?? 0
+  const mine = digest.digest()
+  ch.send('finished', {digest: mine, stats})
+  const theirs = Buffer.from(fin.msg.digest ?? [])
+  if (!plan.dryRun && !theirs.equals(mine)) {
+    throw new IoError('E_DIGEST_MISMATCH', 'the destination does not match the source after the sync (digest mismatch); run the sync again, and check the destination disk if it repeats')
+  }
+  return {blocks, ...stats, digest: mine, peer: fin.msg.stats ?? {}} as EngineResult
+}

@@ -1,0 +1,250 @@
+// Linux syscalls Node does not expose, reached through koffi (a prebuilt FFI, so
+// no compiler is needed at install time). Everything here is optional: when
+// koffi or glibc cannot be loaded (other OS, musl, unsupported arch) the module
+// still imports, `nativeAvailable` is false and every call throws an Error with
+// code ENOSYS, which callers treat as "fall back to plain reads and writes".
+//
+// All calls are synchronous and run on the event-loop thread. lseek and
+// fadvise return in microseconds; fallocate, BLKZEROOUT and BLKDISCARD can
+// take time proportional to the range, so callers should bound each call
+// (tens of MiB) to keep the process responsive.
+
+import {readFileSync, fstatSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {constants} from 'node:os'
+
+type Koffi = typeof import('koffi')
+
+/**
+ * Shaped like Node's system errors so ioError() and `code` checks work, except
+ * that `errno` is the positive C value (Node's own are negated libuv codes).
+ */
+export interface NativeError extends Error {
+  code: string
+  errno: number
+  syscall: string
+}
+
+const SEEK_DATA = 3
+const SEEK_HOLE = 4
+const FALLOC_FL_KEEP_SIZE = 0x01
+const FALLOC_FL_PUNCH_HOLE = 0x02
+// _IOR(0x12, 114, u64): the "read" direction bit sits at bit 30 on most
+// architectures but at bit 29 on powerpc and mips, so the number differs there.
+const IOC_READ = ['ppc', 'ppc64', 'mips', 'mipsel'].includes(process.arch) ? 0x40000000 : 0x80000000
+const BLKGETSIZE64 = (IOC_READ | (8 << 16) | (0x12 << 8) | 114) >>> 0
+const BLKDISCARD = 0x1277 // _IO(0x12, 119): no size/direction bits, same everywhere
+const BLKZEROOUT = 0x127f // _IO(0x12, 127)
+// s390x is the one Linux ABI where DONTNEED/NOREUSE are 6/7 instead of 4/5.
+const FADVISE = {
+  normal: 0,
+  sequential: 2,
+  willneed: 3,
+  dontneed: process.arch === 's390x' ? 6 : 4,
+} as const
+export type FadviseAdvice = keyof typeof FADVISE
+
+// errno number -> name. Several names share a number on Linux; pick the one
+// callers test for (EOPNOTSUPP rather than ENOTSUP, EAGAIN not EWOULDBLOCK).
+const errnoNames = new Map<number, string>()
+for (const name of ['EOPNOTSUPP', 'EAGAIN', 'EDEADLK']) {
+  const n = (constants.errno as Record<string, number>)[name]
+  if (n !== undefined) errnoNames.set(n, name)
+}
+for (const [name, n] of Object.entries(constants.errno)) if (!errnoNames.has(n)) errnoNames.set(n, name)
+
+type Fn = (...args: unknown[]) => unknown
+interface Libc {
+  koffi: Koffi
+  lseek: Fn
+  fallocate: Fn
+  fadvise: Fn
+  ioctl: Fn
+  strerror: Fn
+}
+
+function load(): Libc | null {
+  if (process.platform !== 'linux') return null
+  try {
+    // require, not a static import: a missing or broken prebuilt binary must
+    // not make the whole agent unimportable.
+    const koffi = createRequire(import.meta.url)('koffi') as Koffi
+    const lib = koffi.load('libc.so.6')
+    // The explicit *64 symbols take a 64-bit off_t even on 32-bit ABIs, where
+    // plain lseek/fallocate would silently truncate offsets past 2 GiB.
+    return {
+      koffi,
+      lseek: lib.func('int64_t lseek64(int fd, int64_t offset, int whence)'),
+      fallocate: lib.func('int fallocate64(int fd, int mode, int64_t offset, int64_t len)'),
+      fadvise: lib.func('int posix_fadvise64(int fd, int64_t offset, int64_t len, int advice)'),
+      ioctl: lib.func('int ioctl(int fd, unsigned long request, ...)'),
+      strerror: lib.func('const char *strerror(int errnum)'),
+    }
+  } catch {
+    return null
+  }
+}
+
+const libc = load()
+
+/** True when the syscalls below are really available (Linux with glibc and koffi). */
+export const nativeAvailable: boolean = libc !== null
+
+function sysError(syscall: string, errno: number, what: string): NativeError {
+  const code = errnoNames.get(errno) ?? `E${errno}`
+  const text = libc ? String(libc.strerror(errno)) : 'not supported on this platform'
+  return Object.assign(new Error(`${syscall} ${what}: ${text} (${code})`), {code, errno, syscall})
+}
+
+function need(syscall: string): Libc {
+  if (!libc) throw sysError(syscall, constants.errno.ENOSYS, 'unavailable')
+  return libc
+}
+
+// koffi.errno() reads the thread's live errno (koffi only saves it for async
+// calls), so read it straight after the failed call, before anything else
+// that might touch libc on this thread.
+function lastErrno(l: Libc): number {
+  return l.koffi.errno()
+}
+
+function checkRange(syscall: string, offset: number, length = 0): void {
+  // koffi converts JS numbers to int64 without complaint; a fraction or NaN
+  // would reach the kernel as some other offset, so refuse it here.
+  if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) {
+    throw Object.assign(new RangeError(`${syscall}: bad offset/length ${offset}/${length}`), {code: 'ERR_OUT_OF_RANGE'})
+  }
+}
+
+// koffi returns int64 as a number when it is a safe integer and as a BigInt
+// beyond 2^53. No real file offset gets there, but say so instead of rounding.
+function toOffset(v: unknown): number {
+  const n = Number(v)
+  if (!Number.isSafeInteger(n)) throw new RangeError(`offset ${String(v)} exceeds 2^53`)
+  return n
+}
+
+function lseek(syscall: string, fd: number, offset: number, whence: number): number | null {
+  const l = need(syscall)
+  checkRange(syscall, offset)
+  const r = toOffset(l.lseek(fd, offset, whence))
+  if (r >= 0) return r
+  const errno = lastErrno(l)
+  if (errno === constants.errno.ENXIO) return null
+  throw sysError(syscall, errno, `at ${offset}`)
+}
+
+/**
+ * First offset >= `offset` holding data, or null when only holes (or EOF)
+ * follow. Granularity is the filesystem block: data starts are rounded down.
+ * Throws EINVAL/EOPNOTSUPP/ENOSYS when the file or platform cannot tell.
+ */
+export function seekData(fd: number, offset: number): number | null {
+  return lseek('lseek(SEEK_DATA)', fd, offset, SEEK_DATA)
+}
+
+/**
+ * First offset >= `offset` inside a hole; EOF counts as a hole, so a file
+ * without holes returns its size. Throws ENXIO when `offset` >= size.
+ */
+export function seekHole(fd: number, offset: number): number {
+  const r = lseek('lseek(SEEK_HOLE)', fd, offset, SEEK_HOLE)
+  if (r === null) throw sysError('lseek(SEEK_HOLE)', constants.errno.ENXIO, `at ${offset}`)
+  return r
+}
+
+/**
+ * Deallocate [offset, offset+length) without changing the file size; the range
+ * then reads as zeros (partial blocks at the edges are zeroed in place).
+ * Throws with code EOPNOTSUPP (filesystem cannot), ENOSPC, EBADF, ... so the
+ * caller can fall back to writing zeros.
+ */
+export function punchHole(fd: number, offset: number, length: number): void {
+  const l = need('fallocate')
+  checkRange('fallocate', offset, length)
+  if (length === 0) return // the kernel answers EINVAL for len 0; nothing to do anyway
+  if (l.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length) !== 0) {
+    throw sysError('fallocate(PUNCH_HOLE)', lastErrno(l), `at ${offset}+${length}`)
+  }
+}
+
+function ioctl(name: string, fd: number, request: number, arg: BigUint64Array): void {
+  const l = need('ioctl')
+  // ioctl is variadic; koffi wants the C type of each extra argument.
+  if (l.ioctl(fd, request, 'void *', arg) !== 0) throw sysError(`ioctl(${name})`, lastErrno(l), `on fd ${fd}`)
+}
+
+/** Size in bytes of the block device open on `fd` (ENOTTY for a regular file). */
+export function blockDeviceSize(fd: number): number {
+  const out = new BigUint64Array(1) // native-endian, as the kernel writes it
+  ioctl('BLKGETSIZE64', fd, BLKGETSIZE64, out)
+  return toOffset(out[0])
+}
+
+function rangeIoctl(name: string, request: number, fd: number, offset: number, length: number): void {
+  checkRange(`ioctl(${name})`, offset, length)
+  if (length === 0) return
+  ioctl(name, fd, request, new BigUint64Array([BigInt(offset), BigInt(length)]))
+}
+
+/**
+ * Make [offset, offset+length) of a block device read as zeros. The kernel
+ * uses WRITE ZEROES / unmap where the device has it and writes zero pages
+ * otherwise, and drops the page cache for the range. Offset and length must be
+ * multiples of the logical sector size (EINVAL otherwise).
+ */
+export function blkZeroOut(fd: number, offset: number, length: number): void {
+  rangeIoctl('BLKZEROOUT', BLKZEROOUT, fd, offset, length)
+}
+
+/**
+ * Tell a block device that [offset, offset+length) is unused. What the range
+ * reads back as afterwards is device-defined (see discardZeroesData), so use
+ * this only to free space, never to write zeros. EOPNOTSUPP when the device
+ * has no discard.
+ */
+export function blkDiscard(fd: number, offset: number, length: number): void {
+  rangeIoctl('BLKDISCARD', BLKDISCARD, fd, offset, length)
+}
+
+/**
+ * Whether the kernel guarantees that discarded ranges of this block device
+ * read back as zeros. Reads sysfs queue/discard_zeroes_data; since Linux 4.12
+ * that file always says 0 (the guarantee was dropped as unreliable), so on
+ * any modern kernel this is false and BLKZEROOUT is the way to write zeros.
+ * False too for anything that is not a block device or when sysfs is absent.
+ */
+export function discardZeroesData(fd: number): boolean {
+  try {
+    const st = fstatSync(fd, {bigint: true})
+    if (!st.isBlockDevice()) return false
+    // glibc's major()/minor() split of the 64-bit dev_t.
+    const r = st.rdev
+    const major = ((r >> 8n) & 0xfffn) | ((r >> 32n) & ~0xfffn)
+    const minor = (r & 0xffn) | ((r >> 12n) & ~0xffn)
+    const dir = `/sys/dev/block/${major}:${minor}`
+    // A partition has no queue/ of its own; it shares its disk's, one level up.
+    for (const q of [`${dir}/queue`, `${dir}/../queue`]) {
+      try {
+        return readFileSync(`${q}/discard_zeroes_data`, 'utf8').trim() === '1'
+      } catch {}
+    }
+  } catch {}
+  return false
+}
+
+/**
+ * posix_fadvise hint about how [offset, offset+length) will be read; length 0
+ * means "to the end of the file". Only a hint, so failures are not errors:
+ * returns whether the kernel accepted it.
+ */
+export function fadvise(fd: number, offset: number, length: number, advice: FadviseAdvice): boolean {
+  if (!libc) return false
+  try {
+    checkRange('posix_fadvise', offset, length)
+  } catch {
+    return false
+  }
+  // posix_fadvise returns the error number itself and leaves errno alone.
+  return libc.fadvise(fd, offset, length, FADVISE[advice]) === 0
+}

@@ -1,0 +1,256 @@
+// A session: the handshake and open exchange that come before the sync
+// engine runs. Both peers run the same engine; which side initiated only
+// matters here.
+//
+//   initiator                         responder (agent)
+//   Hello ──────────────────────────► Hello back (versions must match)
+//   Open{path, role, ...} ──────────► policy check, open the file
+//                     ◄────────────── Opened{size, existed, device, ...}
+//   Start{plan} ────────────────────► both run the engine in their role
+
+import {randomBytes} from 'node:crypto'
+import type {Channel} from './channel.js'
+import {Disk, type Identity} from './disk.js'
+import {runDest, runSource, validateBlockSize, type EngineHooks, type EngineResult, type Plan} from './engine.js'
+import {BlockpairError, ProtocolError, UsageError} from './errors.js'
+import {sessionSeed} from './hash.js'
+import {resolveAllowed, type TargetLocks} from './policy.js'
+import {Role, type Hello, type Opened, type Start} from '../proto/codec.js'
+
+export const PROTOCOL_VERSION = 1
+export const SOFTWARE = 'blockpair 0.1.0'
+const HASH_ALGORITHM = 'xxh3-128'
+
+function hello(initiator: boolean): Hello {
+  return {version: PROTOCOL_VERSION, initiator, capabilities: ['sparse', 'refine4k'], hashAlgorithm: HASH_ALGORITHM, seed: randomBytes(8), software: SOFTWARE}
+}
+
+function checkHello(theirs: Hello, expectInitiator: boolean): void {
+  if (theirs.version !== PROTOCOL_VERSION) {
+    throw new ProtocolError('E_VERSION', `the peer speaks protocol version ${theirs.version} (${theirs.software || 'unknown software'}), this side speaks ${PROTOCOL_VERSION} (${SOFTWARE}); install the same blockpair version on both hosts`)
+  }
+  if (theirs.hashAlgorithm !== HASH_ALGORITHM) {
+    throw new ProtocolError('E_HASH_ALGORITHM', `the peer hashes with ${theirs.hashAlgorithm}, this side with ${HASH_ALGORITHM}`)
+  }
+  if (theirs.initiator !== expectInitiator) throw new ProtocolError('E_ROLE', 'both peers claim the same side of the session')
+  if (!theirs.seed || theirs.seed.length !== 8) throw new ProtocolError('E_BAD_FRAME', 'hello carries no 8-byte seed')
+}
+
+export interface SyncOptions {
+  direction: 'push' | 'pull'
+  localPath: string
+  remotePath: string
+  blockSize: number
+  dryRun?: boolean
+  force?: boolean
+  job?: string
+  resumeFrom?: number
+  onStart?: (plan: Plan) => void
+  hooks?: EngineHooks
+}
+
+export interface Summary {
+  ok: boolean
+  job: string | null
+  source: string
+  destination: string
+  size: number
+  blockSize: number
+  blocks: number
+  blocksChanged: number
+  bytesReadSource: number
+  bytesReadDest: number
+  bytesSent: number
+  bytesOnWire: number
+  bytesWritten: number
+  bytesZeroed: number
+  durationMs: number
+  resumedFrom: number
+  verified: boolean
+  dryRun: boolean
+  destinationCreated: boolean
+  destinationLargerBy: number
+  sourceIdentity: Identity | null
+  destIdentity: Identity | null
+}
+
+/** Open the local end of a sync. A dry run never creates or changes the destination. */
+async function openLocal(path: string, role: 'source' | 'dest', dryRun: boolean, force: boolean): Promise<Disk | null> {
+  if (role === 'source') return Disk.openRead(path)
+  if (!dryRun) return Disk.openWrite(path, {force})
+  try {
+    return await Disk.openRead(path)
+  } catch (err) {
+    if ((err as BlockpairError).code === 'E_NOT_FOUND') return null
+    throw err
+  }
+}
+
+function openedOf(disk: Disk | null, identity: Identity | null): Opened {
+  if (!disk || !identity) return {size: 0, existed: false}
+  return {size: disk.size, existed: disk.existed, isDevice: disk.isDevice, mtimeMs: identity.mtimeMs, dev: identity.rdev || identity.dev, ino: identity.ino}
+}
+
+function identityOf(o: Opened): Identity {
+  return {size: Number(o.size ?? 0), isDevice: !!o.isDevice, mtimeMs: Number(o.mtimeMs ?? 0), dev: Number(o.dev ?? 0), ino: Number(o.ino ?? 0), rdev: 0}
+}
+
+function planFrom(m: Start): Plan {
+  return {size: Number(m.size ?? 0), blockSize: m.blockSize ?? 0, start: Number(m.start ?? 0), end: Number(m.end ?? 0), destZeroFrom: Number(m.destZeroFrom ?? 0), dryRun: !!m.dryRun}
+}
+
+function checkPlan(p: Plan, sourceSize: number | null, destIsDevice: boolean, destSize: number): void {
+  const bad = validateBlockSize(p.blockSize)
+  if (bad) throw new ProtocolError('E_BAD_PLAN', bad)
+  if (!(p.start >= 0 && p.start <= p.end && p.end === p.size && p.start % p.blockSize === 0)) {
+    throw new ProtocolError('E_BAD_PLAN', `the sync range [${p.start}, ${p.end}) does not fit a ${p.size}-byte source`)
+  }
+  if (sourceSize !== null && sourceSize !== p.size) throw new ProtocolError('E_BAD_PLAN', `the plan says the source has ${p.size} bytes, it has ${sourceSize}`)
+  if (destIsDevice && destSize < p.size) {
+    throw new BlockpairError('E_DEVICE_TOO_SMALL', 5, `the destination device holds ${destSize} bytes but the source has ${p.size}; use a device at least as big as the source`)
+  }
+}
+
+function run(role: 'source' | 'dest', ch: Channel, disk: Disk | null, plan: Plan, hooks: EngineHooks, seed: Buffer): Promise<EngineResult> {
+  if (role === 'source') return runSource(ch, disk as Disk, plan, hooks, seed)
+  return runDest(ch, disk, plan, hooks, seed)
+}
+
+/** Run a sync from the initiating side: the CLI. */
+export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary> {
+  const began = Date.now()
+  const bad = validateBlockSize(opts.blockSize)
+  if (bad) throw new UsageError('E_BLOCK_SIZE', bad)
+  const localRole = opts.direction === 'push' ? 'source' : 'dest'
+  const mine = hello(true)
+  ch.send('hello', mine)
+  const theirs = await ch.expect('hello')
+  checkHello(theirs, false)
+  const seed = sessionSeed(mine.seed as Uint8Array, theirs.seed as Uint8Array)
+
+  let disk: Disk | null = null
+  try {
+    disk = await openLocal(opts.localPath, localRole, !!opts.dryRun, !!opts.force)
+    const localId = disk ? await disk.identity() : null
+    ch.send('open', {
+      path: opts.remotePath,
+      role: localRole === 'source' ? Role.DEST : Role.SOURCE,
+      blockSize: opts.blockSize,
+      dryRun: !!opts.dryRun,
+      force: !!opts.force,
+      sourceSize: localRole === 'source' ? (disk as Disk).size : 0,
+      job: opts.job ?? '',
+      resumeFrom: opts.resumeFrom ?? 0,
+    })
+    const opened = await ch.expect('opened')
+    const remoteId = identityOf(opened)
+    const srcSize = localRole === 'source' ? (disk as Disk).size : remoteId.size
+    const dst = localRole === 'dest' ? openedOf(disk, localId) : opened
+    const dstSize = Number(dst.size ?? 0)
+    const destIsDevice = !!dst.isDevice
+    const start = Math.min(opts.resumeFrom ?? 0, srcSize)
+    const plan: Plan = {
+      size: srcSize,
+      blockSize: opts.blockSize,
+      start: start - (start % opts.blockSize),
+      end: srcSize,
+      // A device may hold anything; a file holds zeros past its old end.
+      destZeroFrom: destIsDevice ? srcSize : dst.existed ? Math.min(dstSize, srcSize) : 0,
+      dryRun: !!opts.dryRun,
+    }
+    checkPlan(plan, null, destIsDevice && localRole === 'dest', dstSize)
+    ch.send('start', plan)
+    opts.onStart?.(plan)
+    const r = await run(localRole, ch, disk, plan, opts.hooks ?? {}, seed)
+    const src = localRole === 'source' ? {read: r.bytesRead} : {read: Number(r.peer.bytesRead ?? 0)}
+    const dstStats = localRole === 'dest' ? r : {bytesRead: Number(r.peer.bytesRead ?? 0), bytesWritten: Number(r.peer.bytesWritten ?? 0), bytesZeroed: Number(r.peer.bytesZeroed ?? 0)}
+    const sent = localRole === 'source' ? r.bytesSent : Number(r.peer.bytesSent ?? 0)
+    const changed = localRole === 'source' ? r.blocksChanged : Number(r.peer.blocksChanged ?? 0)
+    await ch.close()
+    return {
+      ok: true,
+      job: opts.job ?? null,
+      source: localRole === 'source' ? opts.localPath : opts.remotePath,
+      destination: localRole === 'dest' ? opts.localPath : opts.remotePath,
+      size: srcSize,
+      blockSize: opts.blockSize,
+      blocks: r.blocks,
+      blocksChanged: changed,
+      bytesReadSource: src.read,
+      bytesReadDest: dstStats.bytesRead,
+      bytesSent: sent,
+      bytesOnWire: ch.bytesIn + ch.bytesOut,
+      bytesWritten: dstStats.bytesWritten,
+      bytesZeroed: dstStats.bytesZeroed,
+      durationMs: Date.now() - began,
+      resumedFrom: plan.start,
+      verified: false,
+      dryRun: !!opts.dryRun,
+      destinationCreated: !dst.existed,
+      destinationLargerBy: destIsDevice ? Math.max(0, dstSize - srcSize) : 0,
+      sourceIdentity: localRole === 'source' ? localId : remoteId,
+      destIdentity: localRole === 'dest' ? localId : remoteId,
+    }
+  } catch (err) {
+    if (err instanceof BlockpairError && !ch.failure) ch.abort(err)
+    throw err
+  } finally {
+    await disk?.close()
+  }
+}
+
+export interface ResponderOptions {
+  allow: readonly string[]
+  locks: TargetLocks
+}
+
+export interface SessionRecord {
+  path: string | null
+  role: 'source' | 'dest' | null
+  bytesSent: number
+  bytesWritten: number
+  result?: EngineResult
+}
+
+/** Serve one session as the responder: the agent side. */
+export async function respond(ch: Channel, opts: ResponderOptions, record: SessionRecord): Promise<void> {
+  let disk: Disk | null = null
+  let unlock: (() => void) | null = null
+  try {
+    const theirs = await ch.expect('hello')
+    const mine = hello(false)
+    ch.send('hello', mine)
+    checkHello(theirs, true)
+    const seed = sessionSeed(theirs.seed as Uint8Array, mine.seed as Uint8Array)
+
+    const open = await ch.expect('open')
+    const role = open.role === Role.SOURCE ? 'source' : open.role === Role.DEST ? 'dest' : null
+    if (!role) throw new ProtocolError('E_BAD_FRAME', 'open names no role')
+    record.role = role
+    record.path = open.path ?? ''
+    const real = await resolveAllowed(open.path ?? '', opts.allow)
+    record.path = real
+    const dryRun = !!open.dryRun
+    if (role === 'dest' && !dryRun) unlock = opts.locks.acquire(real)
+    disk = await openLocal(real, role, dryRun, !!open.force)
+    if (role === 'dest' && disk?.isDevice && disk.size < Number(open.sourceSize ?? 0)) {
+      throw new BlockpairError('E_DEVICE_TOO_SMALL', 5, `${real} holds ${disk.size} bytes but the source has ${open.sourceSize}; use a device at least as big as the source`)
+    }
+    ch.send('opened', openedOf(disk, disk ? await disk.identity() : null))
+
+    const plan = planFrom(await ch.expect('start'))
+    checkPlan(plan, role === 'source' ? (disk as Disk).size : null, role === 'dest' && !!disk?.isDevice, disk?.size ?? 0)
+    if (plan.dryRun !== dryRun) throw new ProtocolError('E_BAD_PLAN', 'the plan and the open disagree on --dry-run')
+    const r = await run(role, ch, disk, plan, {}, seed)
+    record.result = r
+    record.bytesSent = r.bytesSent
+    record.bytesWritten = r.bytesWritten
+    await ch.close()
+  } catch (err) {
+    if (err instanceof BlockpairError && !ch.failure) ch.abort(err)
+    throw err
+  } finally {
+    unlock?.()
+    await disk?.close()
+  }
+}

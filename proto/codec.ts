@@ -1,0 +1,205 @@
+// The frame codec: the only module that touches the generated protobuf code.
+//
+// On the wire a frame is a 4-byte big-endian length N, then N bytes of an
+// encoded `Frame`. A `data` frame is followed by `data.length` raw payload
+// bytes, outside the protobuf message, so block data goes from the read buffer
+// to the socket without passing through the encoder.
+//
+// The decoder is a small state machine over a list of buffers (as undici's
+// websocket receiver). Lengths are checked against their maximum before any
+// payload is buffered or allocated; after the first bad frame it accepts no
+// more input.
+
+import './numbers.js'
+import gen from './gen/blockpair.cjs'
+import type * as G from './gen/blockpair.cjs'
+import {ProtocolError} from '../agent/errors.js'
+
+const pb = gen.blockpair
+
+export const Role = {SOURCE: pb.Role.SOURCE, DEST: pb.Role.DEST} as const
+export type Role = (typeof Role)[keyof typeof Role]
+
+type Props = NonNullable<G.blockpair.Frame.$Properties>
+export type FrameKind = NonNullable<Props['body']>
+export type Message<K extends FrameKind> = NonNullable<Props[K]>
+/** A decoded frame, discriminated by `kind`; `payload` is set on data frames only. */
+export type Frame = {[K in FrameKind]: {kind: K; msg: Message<K>; payload?: Buffer}}[FrameKind]
+
+export type Hello = Message<'hello'>
+export type Open = Message<'open'>
+export type Opened = Message<'opened'>
+export type Start = Message<'start'>
+export type Stats = NonNullable<Message<'finish'>['stats']>
+
+/** Largest encoded protobuf part of a frame (manifests of 4 KiB blocks fit easily). */
+export const MAX_FRAME = 1 << 20
+/** Largest raw payload after a data frame. */
+export const MAX_PAYLOAD = 16 << 20
+
+const KINDS: ReadonlySet<string> = new Set<FrameKind>([
+  'hello', 'open', 'opened', 'start', 'manifest', 'refine', 'refineHashes', 'data', 'zero',
+  'segmentEnd', 'checkpoint', 'finish', 'finished', 'error',
+])
+
+/** Encode one frame with its length prefix. */
+export function encodeFrame<K extends FrameKind>(kind: K, msg: Message<K>): Buffer {
+  const body = pb.Frame.encode({[kind]: msg} as Props).finish()
+  if (body.length > MAX_FRAME) {
+    throw new ProtocolError('E_FRAME_TOO_LARGE', `refusing to send a ${kind} frame of ${body.length} bytes (limit ${MAX_FRAME})`)
+  }
+  const out = Buffer.allocUnsafe(4 + body.length)
+  out.writeUInt32BE(body.length, 0)
+  out.set(body, 4)
+  return out
+}
+
+/** The header for `length` bytes of block data at `offset`; the caller writes the payload right after it. */
+export function encodeDataHeader(offset: number, length: number): Buffer {
+  if (length > MAX_PAYLOAD) {
+    throw new ProtocolError('E_FRAME_TOO_LARGE', `refusing to send a block of ${length} bytes (limit ${MAX_PAYLOAD})`)
+  }
+  return encodeFrame('data', {offset, length})
+}
+
+export interface FrameHandler {
+  onFrame(frame: Frame): void
+  onError(err: ProtocolError): void
+}
+
+const enum State { LENGTH, BODY, PAYLOAD, FAILED }
+
+export class FrameDecoder {
+  private chunks: Buffer[] = []
+  private buffered = 0
+  private state = State.LENGTH
+  private need = 4
+  private pending: Frame | null = null
+
+  constructor(private readonly handler: FrameHandler) {}
+
+  /** Bytes received but not yet handed out as frames. */
+  get bufferedBytes(): number {
+    return this.buffered
+  }
+
+  get failed(): boolean {
+    return this.state === State.FAILED
+  }
+
+  push(chunk: Buffer): void {
+    if (this.state === State.FAILED) return
+    this.chunks.push(chunk)
+    this.buffered += chunk.length
+    while (this.buffered >= this.need && !this.failed) {
+      this.step()
+    }
+  }
+
+  /** The stream ended: anything left over is a truncated frame. */
+  end(): void {
+    if (this.state === State.FAILED || this.buffered === 0 && this.state === State.LENGTH) return
+    this.fail(new ProtocolError('E_FRAME_TRUNCATED', `connection closed in the middle of a frame (${this.buffered} bytes left over)`))
+  }
+
+  private step(): void {
+    switch (this.state) {
+      case State.LENGTH: {
+        const length = this.take(4).readUInt32BE(0)
+        if (length > MAX_FRAME) {
+          this.fail(new ProtocolError('E_FRAME_TOO_LARGE', `peer sent a frame of ${length} bytes (limit ${MAX_FRAME})`))
+          return
+        }
+        this.state = State.BODY
+        this.need = length
+        return
+      }
+      case State.BODY: {
+        const frame = this.decode(this.take(this.need))
+        if (!frame) return
+        if (frame.kind === 'data') {
+          const length = frame.msg.length ?? 0
+          if (length > MAX_PAYLOAD) {
+            this.fail(new ProtocolError('E_FRAME_TOO_LARGE', `peer announced a block of ${length} bytes (limit ${MAX_PAYLOAD})`))
+            return
+          }
+          if (length > 0) {
+            this.pending = frame
+            this.state = State.PAYLOAD
+            this.need = length
+            return
+          }
+          frame.payload = Buffer.alloc(0)
+        }
+        this.state = State.LENGTH
+        this.need = 4
+        this.handler.onFrame(frame)
+        return
+      }
+      case State.PAYLOAD: {
+        const frame = this.pending as Frame
+        frame.payload = this.take(this.need)
+        this.pending = null
+        this.state = State.LENGTH
+        this.need = 4
+        this.handler.onFrame(frame)
+        return
+      }
+      case State.FAILED:
+        return
+    }
+  }
+
+  private decode(bytes: Buffer): Frame | null {
+    let msg: G.blockpair.Frame
+    try {
+      msg = pb.Frame.decode(bytes)
+    } catch (err) {
+      this.fail(new ProtocolError('E_FRAME_MALFORMED', `peer sent a frame that does not decode: ${(err as Error).message}`))
+      return null
+    }
+    const kind = msg.body
+    if (kind === undefined || !KINDS.has(kind)) {
+      this.fail(new ProtocolError('E_FRAME_UNKNOWN', 'peer sent a frame of a type this version does not know'))
+      return null
+    }
+    return {kind, msg: msg[kind]} as Frame
+  }
+
+  /** Remove n bytes from the front; a view when they sit in one chunk, a copy otherwise. */
+  private take(n: number): Buffer {
+    this.buffered -= n
+    const first = this.chunks[0] as Buffer
+    if (first.length === n) {
+      this.chunks.shift()
+      return first
+    }
+    if (first.length > n) {
+      this.chunks[0] = first.subarray(n)
+      return first.subarray(0, n)
+    }
+    const out = Buffer.allocUnsafe(n)
+    let at = 0
+    while (at < n) {
+      const c = this.chunks[0] as Buffer
+      const want = n - at
+      if (c.length <= want) {
+        out.set(c, at)
+        at += c.length
+        this.chunks.shift()
+      } else {
+        out.set(c.subarray(0, want), at)
+        this.chunks[0] = c.subarray(want)
+        at += want
+      }
+    }
+    return out
+  }
+
+  private fail(err: ProtocolError): void {
+    this.state = State.FAILED
+    this.chunks = []
+    this.buffered = 0
+    this.handler.onError(err)
+  }
+}
