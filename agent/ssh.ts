@@ -148,7 +148,7 @@ export async function startRemoteAgent(opts: RemoteAgentOptions): Promise<Remote
       })
       timer = setTimeout(() => {
         reject(new ConnectError('E_SSH_TIMEOUT',
-          `the blockpair agent on ${host} did not report its port within ${Math.round(timeoutMs / 1000)} s; ` +
+          `the blockpair agent on ${host} did not report its port within ${timeoutMs / 1000} s; ` +
           `check that --remote-bin runs blockpair there${lastLineNote(stderr)}`))
       }, timeoutMs)
     })

@@ -2,6 +2,7 @@ import t, {type Test} from 'tap'
 import {execFile} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
@@ -76,6 +77,42 @@ t.test('startRemoteAgent reports a missing ssh command', async t => {
     {code: 'E_SSH_MISSING', exit: EXIT.CONNECT})
 })
 
+t.test('startRemoteAgent with a fake ssh: options, wildcard address, stubborn ssh', async t => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'blockpair-fakessh-'))
+  t.teardown(() => rmSync(dir, {recursive: true, force: true}))
+  // Records the arguments it got, answers like an agent on 0.0.0.0, or (stubborn)
+  // ignores SIGTERM and never answers.
+  const fake = path.join(dir, 'fake-ssh.mjs')
+  writeFileSync(fake, `
+    import {writeFileSync} from 'node:fs'
+    const [mode, out, ...argv] = process.argv.slice(2)
+    if (mode === 'stubborn') { process.on('SIGTERM', () => {}); setInterval(() => {}, 1000) }
+    else {
+      process.stdin.once('data', () => {
+        writeFileSync(out, JSON.stringify(argv))
+        process.stdout.write('listening 0.0.0.0:5555\\n')
+      })
+      process.stdin.on('end', () => process.exit(0))
+    }
+  `)
+  const ssh = (mode: string, out = '-') => `${process.execPath} ${fake} ${mode} ${out} -p 2222`
+  const out = path.join(dir, 'argv.json')
+  const base = {target: 'me@hv1', psk: randomBytes(32), identity: 'x', allow: []}
+
+  const agent = await startRemoteAgent({...base, ssh: ssh('record', out) + ' -o BatchMode=no'})
+  t.equal(agent.host, 'hv1', 'a wildcard listen address means: the host we ssh-ed to')
+  t.equal(agent.port, 5555)
+  const argv = JSON.parse(readFileSync(out, 'utf8')) as string[]
+  t.same(argv.slice(0, -1), ['-p', '2222', '-o', 'BatchMode=no', '-o', 'ConnectTimeout=10', '-T', 'me@hv1'],
+    'user options kept and not overridden; ours added after them')
+  t.match(argv.at(-1), /^exec \/bin\/sh -c /)
+  await agent.close()
+
+  const started = Date.now()
+  await t.rejects(startRemoteAgent({...base, ssh: ssh('stubborn'), timeoutMs: 300}), {code: 'E_SSH_TIMEOUT'})
+  t.ok(Date.now() - started < 5000, 'an ssh that ignores SIGTERM is killed')
+})
+
 t.test('against a real sshd', {skip: sshdSkipReason()}, async t => {
   const sshd = await startSshd(t)
   // A folder per test run, so that pgrep -f finds only our processes.
@@ -139,7 +176,7 @@ t.test('against a real sshd', {skip: sshdSkipReason()}, async t => {
   t.test('an agent that never reports a port times out and leaves nothing behind', async t => {
     const started = Date.now()
     const e = await startRemoteAgent({...base, remoteBin: stubBin('silent'), timeoutMs: 1500}).catch((e: ConnectError) => e)
-    t.match(e, {code: 'E_SSH_TIMEOUT', exit: EXIT.CONNECT, message: /did not report its port within 2 s/})
+    t.match(e, {code: 'E_SSH_TIMEOUT', exit: EXIT.CONNECT, message: /did not report its port within 1\.5 s/})
     t.ok(Date.now() - started < 6000, 'bounded')
     await gone(t, stub, 'no ssh and no remote agent left')
   })
@@ -175,6 +212,10 @@ t.test('against a real sshd', {skip: sshdSkipReason()}, async t => {
     const agent = await startRemoteAgent({...base, allow: [allow], remoteBin: REMOTE_BIN})
     t.equal(agent.host, '127.0.0.1')
     t.ok(agent.port > 0)
+    await new Promise<void>((resolve, reject) => {
+      const s = net.connect(agent.port, agent.host, () => { s.destroy(); resolve() }).once('error', reject)
+    })
+    t.pass('the agent accepts TCP connections on the reported port')
     await agent.close()
     await gone(t, allow, 'remote agent exited after close()')
   })

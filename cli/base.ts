@@ -1,0 +1,33 @@
+// What every command shares: typed errors become a one-line message and the
+// exit code from the CLI contract; with --json, a JSON object on stdout too.
+
+import {Command, Flags} from '@oclif/core'
+import {BlockpairError, EXIT} from '../agent/errors.js'
+
+export abstract class BaseCommand extends Command {
+  static baseFlags = {
+    json: Flags.boolean({description: 'Print one JSON object on stdout when done (errors too).'}),
+    quiet: Flags.boolean({char: 'q', description: 'Print nothing but errors (and --json output).'}),
+  }
+
+  protected wantsJson = false
+
+  protected out(text: string): void {
+    process.stdout.write(text.endsWith('\n') ? text : text + '\n')
+  }
+
+  protected printJson(value: unknown): void {
+    process.stdout.write(JSON.stringify(value) + '\n')
+  }
+
+  async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    if (err instanceof BlockpairError) {
+      if (this.wantsJson) this.printJson({ok: false, code: err.code, exit: err.exit, message: err.message})
+      process.stderr.write(`blockpair: ${err.message} [${err.code}]\n`)
+      this.exit(err.exit)
+    }
+    // oclif's own parse errors (unknown flag, missing argument) are usage errors.
+    if (err.oclif && err.oclif.exit === undefined) err.oclif.exit = EXIT.USAGE
+    return super.catch(err)
+  }
+}
