@@ -130,19 +130,31 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
 
   let disk: Disk | null = null
   try {
-    disk = await openLocal(opts.localPath, localRole, !!opts.dryRun, !!opts.force)
+    // Open the source first, wherever it is: a pull from a missing remote
+    // file must not leave a new empty file behind.
+    const sendOpen = (sourceSize: number): void => {
+      ch.send('open', {
+        path: opts.remotePath,
+        role: localRole === 'source' ? Role.DEST : Role.SOURCE,
+        blockSize: opts.blockSize,
+        dryRun: !!opts.dryRun,
+        force: !!opts.force,
+        sourceSize,
+        job: opts.job ?? '',
+        resumeFrom: opts.resumeFrom ?? 0,
+      })
+    }
+    let opened: Opened
+    if (localRole === 'source') {
+      disk = await openLocal(opts.localPath, localRole, !!opts.dryRun, !!opts.force)
+      sendOpen((disk as Disk).size)
+      opened = await ch.expect('opened')
+    } else {
+      sendOpen(0)
+      opened = await ch.expect('opened')
+      disk = await openLocal(opts.localPath, localRole, !!opts.dryRun, !!opts.force)
+    }
     const localId = disk ? await disk.identity() : null
-    ch.send('open', {
-      path: opts.remotePath,
-      role: localRole === 'source' ? Role.DEST : Role.SOURCE,
-      blockSize: opts.blockSize,
-      dryRun: !!opts.dryRun,
-      force: !!opts.force,
-      sourceSize: localRole === 'source' ? (disk as Disk).size : 0,
-      job: opts.job ?? '',
-      resumeFrom: opts.resumeFrom ?? 0,
-    })
-    const opened = await ch.expect('opened')
     const remoteId = identityOf(opened)
     const srcSize = localRole === 'source' ? (disk as Disk).size : remoteId.size
     const dst = localRole === 'dest' ? openedOf(disk, localId) : opened

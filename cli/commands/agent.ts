@@ -21,7 +21,7 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
     'psk-file': Flags.string({description: 'Key file (from "blockpair keygen"); every identity in it is accepted.', exactlyOne: ['psk-file', 'psk-stdin']}),
     'psk-stdin': Flags.boolean({description: 'Read the key from stdin; exit when stdin closes.', exactlyOne: ['psk-file', 'psk-stdin']}),
     allow: Flags.string({char: 'a', multiple: true, required: true, description: 'A folder whose files (or a block device path) may be read and written. Repeat for more.'}),
-    identity: Flags.string({description: 'With --psk-stdin: the identity the key is known by.', default: 'blockpair', dependsOn: ['psk-stdin']}),
+    identity: Flags.string({description: 'With --psk-stdin: the identity the key is known by.', default: 'blockpair'}),
     once: Flags.boolean({description: 'Serve one session, then exit.'}),
     'max-sessions': Flags.integer({description: 'Sessions served at once; more are refused.', default: 8, min: 1}),
   }

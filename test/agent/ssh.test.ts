@@ -218,5 +218,13 @@ t.test('against a real sshd', {skip: sshdSkipReason()}, async t => {
     t.pass('the agent accepts TCP connections on the reported port')
     await agent.close()
     await gone(t, allow, 'remote agent exited after close()')
+
+    // Issue 4, done-when: killing the ssh client makes the remote agent exit.
+    const killed = mkdtempSync(path.join(work, 'real-kill-'))
+    const again = await startRemoteAgent({...base, allow: [killed], remoteBin: REMOTE_BIN})
+    again.child.kill('SIGKILL')
+    await again.exited
+    await gone(t, killed, 'remote agent exited after the ssh client was killed')
+    await again.close()
   })
 })
