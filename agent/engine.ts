@@ -49,7 +49,7 @@ export const MAX_BLOCK = 4 << 20
 export const DEFAULT_BLOCK = 64 << 10
 const SEGMENT = 4 << 20
 const WINDOW = 6
-const READ_AHEAD = 2
+const READ_AHEAD = 4
 /** Largest run of adjacent changed pieces sent as one Data frame. */
 const MAX_RUN = 1 << 20
 const WRITE_HIGH = 32 << 20
@@ -653,13 +653,14 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   })
 
   // Read ahead, hash, and send manifests for the part that may hold data.
+  // Reading and hashing run ahead of the window; only sending waits for it,
+  // so the disk stays busy while the source catches up.
   for (let k = 0; disk && k < layout.segments && !layout.knownZero(k); k++) {
+    const seg = await reader.get(k)
+    const hashes = hashSegment(h, seg, plan.blockSize)
     while (held.size >= WINDOW && !ch.failure) {
       await new Promise<void>(resolve => { slotWaiter = resolve })
     }
-    if (ch.failure) break
-    const seg = await reader.get(k)
-    const hashes = hashSegment(h, seg, plan.blockSize)
     if (ch.failure) {
       seg.lease?.unref()
       break
