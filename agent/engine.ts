@@ -25,7 +25,8 @@
 // destination reads ahead up to WINDOW segments not yet ended. Everything past
 // `destZeroFrom` is known to be zero at the destination (a new file, or the
 // part a grown file gained): the destination neither reads it nor sends a
-// manifest for it, and the source refines against zeros locally.
+// manifest for it, and the source refines against zeros locally. A segment
+// that is all hole at the destination gets an empty manifest, meaning the same.
 //
 // At the end the source sends Finish{digest of its block hashes}; the
 // destination flushes (fdatasync), compares with the digest over the hashes
@@ -42,6 +43,7 @@ import type {Channel} from './channel.js'
 import type {Disk, Extent} from './disk.js'
 import type {Frame, Stats} from '../proto/codec.js'
 import {isZero} from './zero.js'
+import {fadvise} from './native.js'
 
 export const FINE = 4096
 export const MIN_BLOCK = FINE
@@ -53,8 +55,8 @@ const READ_AHEAD = 4
 /** Largest run of adjacent changed pieces sent as one Data frame. */
 const MAX_RUN = 1 << 20
 const WRITE_HIGH = 32 << 20
-const CHECKPOINT_MS = 5000
-const CHECKPOINT_BYTES = 512 << 20
+const CHECKPOINT_MS = 1000
+const CHECKPOINT_BYTES = 256 << 20
 
 export interface Plan {
   size: number
@@ -63,6 +65,8 @@ export interface Plan {
   end: number
   destZeroFrom: number
   dryRun: boolean
+  /** After writing, the destination drops its cache and re-reads everything to check it. */
+  verify?: boolean
 }
 
 export interface EngineHooks {
@@ -70,7 +74,19 @@ export interface EngineHooks {
   onProgress?: (done: number) => void
   /** Everything below `offset` is durable at the destination. */
   onCheckpoint?: (offset: number) => void
+  /** Source only: cap block data at this many bytes per second. */
+  bwlimit?: number
+  /** Source only: was the source modified while it was read? Asked once, at the end. */
+  sourceChanged?: () => Promise<boolean>
 }
+
+/** A byte range where the two ends differ (reported by dry runs and `verify`). */
+export interface Range {
+  offset: number
+  length: number
+}
+
+const MAX_RANGES = 10_000
 
 export interface EngineResult {
   blocks: number
@@ -81,6 +97,12 @@ export interface EngineResult {
   bytesZeroed: number
   digest: Buffer
   peer: Stats
+  /** Dry runs: where the ends differ, merged, at most MAX_RANGES entries. */
+  differences: Range[]
+  /** The destination re-read from disk matched (plan.verify). */
+  verified: boolean
+  /** The source was modified during the sync: the destination may hold a mix of old and new. */
+  sourceChanged: boolean
 }
 
 export function validateBlockSize(n: number): string | null {
@@ -307,14 +329,24 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
   }
   ch.onFail(fail)
 
+  const differences: Range[] = []
+  const note = (offset: number, length: number): void => {
+    const last = differences[differences.length - 1]
+    if (last && last.offset + last.length === offset) last.length += length
+    else if (differences.length < MAX_RANGES) differences.push({offset, length})
+  }
+  const limiter = hooks.bwlimit ? new RateLimiter(hooks.bwlimit) : null
+
   const run = new RunSender((kind, seg, from, to) => {
     const offset = seg.offset + from
+    if (plan.dryRun) note(offset, to - from)
     if (kind === 'zero') {
       stats.bytesZeroed += to - from
       if (!plan.dryRun) ch.send('zero', {offset, length: to - from})
       return
     }
     stats.bytesSent += to - from
+    limiter?.add(to - from)
     if (plan.dryRun) return
     const lease = seg.lease as Lease
     lease.ref()
@@ -372,7 +404,8 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
           if (k !== nextManifest || k >= layout.segments || layout.knownZero(k)) throw protocol(`unexpected manifest for segment ${k}`)
           nextManifest++
           const hashes = Buffer.from(f.msg.hashes ?? [])
-          if (hashes.length !== layout.blocksIn(layout.segLength(k)) * HASH_BYTES) throw protocol(`manifest for segment ${k} has ${hashes.length} bytes of hashes`)
+          // Empty: the segment is all hole at the destination (see runDest).
+          if (hashes.length !== 0 && hashes.length !== layout.blocksIn(layout.segLength(k)) * HASH_BYTES) throw protocol(`manifest for segment ${k} has ${hashes.length} bytes of hashes`)
           if (manifests.size > WINDOW + READ_AHEAD + 2) throw protocol('the destination sent manifests too far ahead')
           manifests.put(k, hashes)
           return
@@ -402,7 +435,8 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
     const seg = await reader.get(k)
     const mine = hashSegment(h, seg, plan.blockSize)
     digest.update(mine)
-    const theirs = layout.knownZero(k) ? null : await manifests.take(k)
+    const got = layout.knownZero(k) ? null : await manifests.take(k)
+    const theirs = got && got.length > 0 ? got : null
     const n = mine.length / HASH_BYTES
     blocks += n
     const refine: number[] = []
@@ -435,6 +469,7 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
     if (refine.length > 0) ch.send('refine', {segment: k, blocks: refine})
     flushEnds()
     await ch.drain()
+    await limiter?.pace()
     while (outstanding.length >= WINDOW && !ch.failure) {
       await new Promise<void>(resolve => { windowWaiter = resolve })
     }
@@ -445,7 +480,8 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
   if (ch.failure) throw ch.failure
   stats.bytesRead = disk.bytesRead
   const mineDigest = digest.digest()
-  ch.send('finish', {digest: mineDigest, stats})
+  const sourceChanged = (await hooks.sourceChanged?.()) ?? false
+  ch.send('finish', {digest: mineDigest, stats, sourceChanged})
   const fin = await finishedP
   const theirs = Buffer.from(fin.msg.digest ?? [])
   if (!plan.dryRun && !theirs.equals(mineDigest)) {
@@ -453,7 +489,8 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
     ch.abort(err)
     throw err
   }
-  return {blocks, ...stats, digest: mineDigest, peer: fin.msg.stats ?? {}} as EngineResult
+  if (plan.verify && !fin.msg.verified) throw verifyFailed()
+  return {blocks, ...stats, digest: mineDigest, peer: fin.msg.stats ?? {}, differences, verified: !!plan.verify, sourceChanged} as EngineResult
 }
 
 // ----------------------------------------------------------- destination
@@ -666,7 +703,9 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
       break
     }
     held.set(k, {seg, hashes, touched: new Set()})
-    ch.send('manifest', {segment: k, hashes})
+    // A segment that is all hole here goes as an empty manifest: the source
+    // treats it as known zero, so a sparse image's manifest follows its data.
+    ch.send('manifest', {segment: k, hashes: seg.lease ? hashes : Buffer.alloc(0)})
     await ch.drain()
   }
 
@@ -674,12 +713,54 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   await chain
   if (writeError) throw writeError
   if (!plan.dryRun) await (disk as Disk).sync()
-  stats.bytesRead = disk?.bytesRead ?? 0
   const mine = digest.digest()
-  ch.send('finished', {digest: mine, stats})
   const theirs = Buffer.from(fin.msg.digest ?? [])
+  const verified = plan.verify && !plan.dryRun ? (await rereadDigest(disk as Disk, layout, h)).equals(theirs) : false
+  stats.bytesRead = disk?.bytesRead ?? 0
+  ch.send('finished', {digest: mine, stats, verified})
   if (!plan.dryRun && !theirs.equals(mine)) {
     throw new IoError('E_DIGEST_MISMATCH', 'the destination does not match the source after the sync (digest mismatch); run the sync again, and check the destination disk if it repeats')
   }
-  return {blocks, ...stats, digest: mine, peer: fin.msg.stats ?? {}} as EngineResult
+  if (plan.verify && !verified) throw verifyFailed()
+  return {blocks, ...stats, digest: mine, peer: fin.msg.stats ?? {}, differences: [], verified, sourceChanged: !!fin.msg.sourceChanged} as EngineResult
+}
+
+function verifyFailed(): BlockpairError {
+  return new BlockpairError('E_VERIFY_MISMATCH', 1, 'verify: the destination read back from disk does not match the source; the disk or something else writing to it changed the data; run the sync again')
+}
+
+/**
+ * The digest of the destination as it is on disk: its cached pages are
+ * dropped first (they are clean after fdatasync), so the re-read comes from
+ * the device, not from what we just wrote into memory.
+ */
+async function rereadDigest(disk: Disk, layout: Layout, h: BlockHasher): Promise<Buffer> {
+  const {start, end, blockSize} = layout.plan
+  fadvise(disk.fd, start, end - start, 'dontneed')
+  const pool = new BufferPool(layout.segSize, READ_AHEAD + 1)
+  const reader = new Reader(disk, layout, pool, () => false)
+  const digest = h.digest()
+  for (let k = 0; k < layout.segments; k++) {
+    const seg = await reader.get(k)
+    digest.update(hashSegment(h, seg, blockSize))
+    seg.lease?.unref()
+  }
+  return digest.digest()
+}
+
+/** Paces the source so block data leaves at no more than `rate` bytes per second. */
+class RateLimiter {
+  private readonly began = Date.now()
+  private sent = 0
+
+  constructor(private readonly rate: number) {}
+
+  add(bytes: number): void {
+    this.sent += bytes
+  }
+
+  async pace(): Promise<void> {
+    const due = (this.sent / this.rate) * 1000 - (Date.now() - this.began)
+    if (due > 1) await new Promise(resolve => setTimeout(resolve, due))
+  }
 }

@@ -11,7 +11,7 @@
 import {randomBytes} from 'node:crypto'
 import type {Channel} from './channel.js'
 import {Disk, type Identity} from './disk.js'
-import {runDest, runSource, validateBlockSize, type EngineHooks, type EngineResult, type Plan} from './engine.js'
+import {runDest, runSource, validateBlockSize, type EngineHooks, type EngineResult, type Plan, type Range} from './engine.js'
 import {BlockpairError, ProtocolError, UsageError} from './errors.js'
 import {sessionSeed} from './hash.js'
 import {resolveAllowed, type TargetLocks} from './policy.js'
@@ -44,9 +44,41 @@ export interface SyncOptions {
   dryRun?: boolean
   force?: boolean
   job?: string
-  resumeFrom?: number
-  onStart?: (plan: Plan) => void
+  /** Continue an interrupted job, if both ends are still what they were. */
+  resume?: ResumePoint
+  verify?: boolean
+  onStart?: (plan: Plan, ends: {source: Identity; dest: Identity}) => void
   hooks?: EngineHooks
+}
+
+export interface ResumePoint {
+  from: number
+  source: Identity
+  dest: Identity
+  /** Resume even if an end looks changed (--trust-checkpoint). */
+  trust: boolean
+}
+
+/** The same file or device, unmodified: size, modification time and inode. */
+export function sameSource(a: Identity, b: Identity): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && sameObject(a, b)
+}
+
+/**
+ * The same destination object. Its mtime is not compared: our own writes
+ * after the last checkpoint change it, and those are rewritten anyway.
+ */
+export function sameDest(a: Identity, b: Identity): boolean {
+  return a.size === b.size && sameObject(a, b)
+}
+
+function sameObject(a: Identity, b: Identity): boolean {
+  return a.isDevice === b.isDevice && (a.rdev || a.dev) === (b.rdev || b.dev) && a.ino === b.ino
+}
+
+function changedSince(disk: Disk, before: Identity): () => Promise<boolean> {
+  // A device's mtime does not move when its blocks are written: only size and inode can be compared.
+  return async () => !sameSource(before, await disk.identity())
 }
 
 export interface Summary {
@@ -66,9 +98,18 @@ export interface Summary {
   bytesZeroed: number
   durationMs: number
   resumedFrom: number
+  /** Why a resume started from the beginning instead, or null. */
+  resumeDiscarded: string | null
   verified: boolean
+  /** The source changed while it was read: sync again with the source quiet (the VM stopped). */
+  sourceChanged: boolean
+  /** Dry runs: the ranges that differ. */
+  differences: Range[]
   dryRun: boolean
   destinationCreated: boolean
+  /** Whether the destination existed, and its size, before the sync. */
+  destinationExisted: boolean
+  destinationSize: number
   destinationLargerBy: number
   sourceIdentity: Identity | null
   destIdentity: Identity | null
@@ -96,7 +137,7 @@ function identityOf(o: Opened): Identity {
 }
 
 function planFrom(m: Start): Plan {
-  return {size: Number(m.size ?? 0), blockSize: m.blockSize ?? 0, start: Number(m.start ?? 0), end: Number(m.end ?? 0), destZeroFrom: Number(m.destZeroFrom ?? 0), dryRun: !!m.dryRun}
+  return {size: Number(m.size ?? 0), blockSize: m.blockSize ?? 0, start: Number(m.start ?? 0), end: Number(m.end ?? 0), destZeroFrom: Number(m.destZeroFrom ?? 0), dryRun: !!m.dryRun, verify: !!m.verify}
 }
 
 function checkPlan(p: Plan, sourceSize: number | null, destIsDevice: boolean, destSize: number): void {
@@ -141,7 +182,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
         force: !!opts.force,
         sourceSize,
         job: opts.job ?? '',
-        resumeFrom: opts.resumeFrom ?? 0,
+        resumeFrom: opts.resume?.from ?? 0,
       })
     }
     let opened: Opened
@@ -160,7 +201,16 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     const dst = localRole === 'dest' ? openedOf(disk, localId) : opened
     const dstSize = Number(dst.size ?? 0)
     const destIsDevice = !!dst.isDevice
-    const start = Math.min(opts.resumeFrom ?? 0, srcSize)
+    const srcId = localRole === 'source' ? localId as Identity : remoteId
+    const dstId = localRole === 'dest' ? localId : remoteId
+    let start = 0
+    let resumeDiscarded: string | null = null
+    if (opts.resume && opts.resume.from > 0) {
+      const r = opts.resume
+      if (!r.trust && !sameSource(r.source, srcId)) resumeDiscarded = 'the source changed since the checkpoint'
+      else if (!r.trust && (!dstId || !sameDest(r.dest, dstId))) resumeDiscarded = 'the destination changed since the checkpoint'
+      else start = Math.min(r.from, srcSize)
+    }
     const plan: Plan = {
       size: srcSize,
       blockSize: opts.blockSize,
@@ -169,11 +219,16 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
       // A device may hold anything; a file holds zeros past its old end.
       destZeroFrom: destIsDevice ? srcSize : dst.existed ? Math.min(dstSize, srcSize) : 0,
       dryRun: !!opts.dryRun,
+      verify: !!opts.verify && !opts.dryRun,
     }
     checkPlan(plan, null, destIsDevice && localRole === 'dest', dstSize)
     ch.send('start', plan)
-    opts.onStart?.(plan)
-    const r = await run(localRole, ch, disk, plan, opts.hooks ?? {}, seed)
+    // The destination as it will be once resized: what a resume must find again.
+    const destAfter = dstId ? {...dstId, size: destIsDevice ? dstId.size : srcSize} : {size: srcSize, isDevice: false, mtimeMs: 0, dev: 0, ino: 0, rdev: 0}
+    opts.onStart?.(plan, {source: srcId, dest: destAfter})
+    const hooks: EngineHooks = {...opts.hooks}
+    if (localRole === 'source') hooks.sourceChanged = changedSince(disk as Disk, srcId)
+    const r = await run(localRole, ch, disk, plan, hooks, seed)
     const src = localRole === 'source' ? {read: r.bytesRead} : {read: Number(r.peer.bytesRead ?? 0)}
     const dstStats = localRole === 'dest' ? r : {bytesRead: Number(r.peer.bytesRead ?? 0), bytesWritten: Number(r.peer.bytesWritten ?? 0), bytesZeroed: Number(r.peer.bytesZeroed ?? 0)}
     const sent = localRole === 'source' ? r.bytesSent : Number(r.peer.bytesSent ?? 0)
@@ -196,12 +251,17 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
       bytesZeroed: dstStats.bytesZeroed,
       durationMs: Date.now() - began,
       resumedFrom: plan.start,
-      verified: false,
+      resumeDiscarded,
+      verified: r.verified,
+      sourceChanged: r.sourceChanged,
+      differences: r.differences,
       dryRun: !!opts.dryRun,
-      destinationCreated: !dst.existed,
+      destinationCreated: !dst.existed && !opts.dryRun,
+      destinationExisted: !!dst.existed,
+      destinationSize: dstSize,
       destinationLargerBy: destIsDevice ? Math.max(0, dstSize - srcSize) : 0,
-      sourceIdentity: localRole === 'source' ? localId : remoteId,
-      destIdentity: localRole === 'dest' ? localId : remoteId,
+      sourceIdentity: srcId,
+      destIdentity: destAfter,
     }
   } catch (err) {
     if (err instanceof BlockpairError && !ch.failure) ch.abort(err)
@@ -248,12 +308,15 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     if (role === 'dest' && disk?.isDevice && disk.size < Number(open.sourceSize ?? 0)) {
       throw new BlockpairError('E_DEVICE_TOO_SMALL', 5, `${real} holds ${disk.size} bytes but the source has ${open.sourceSize}; use a device at least as big as the source`)
     }
-    ch.send('opened', openedOf(disk, disk ? await disk.identity() : null))
+    const openedId = disk ? await disk.identity() : null
+    ch.send('opened', openedOf(disk, openedId))
 
     const plan = planFrom(await ch.expect('start'))
     checkPlan(plan, role === 'source' ? (disk as Disk).size : null, role === 'dest' && !!disk?.isDevice, disk?.size ?? 0)
     if (plan.dryRun !== dryRun) throw new ProtocolError('E_BAD_PLAN', 'the plan and the open disagree on --dry-run')
-    const r = await run(role, ch, disk, plan, {}, seed)
+    const hooks: EngineHooks = {}
+    if (role === 'source') hooks.sourceChanged = changedSince(disk as Disk, openedId as Identity)
+    const r = await run(role, ch, disk, plan, hooks, seed)
     record.result = r
     record.bytesSent = r.bytesSent
     record.bytesWritten = r.bytesWritten

@@ -53,7 +53,7 @@ function ends(direction: 'push' | 'pull', from: string, to: string): Ends {
   return {local: local.path, remote}
 }
 
-export async function runSync(direction: 'push' | 'pull', from: string, to: string, flags: SyncFlags): Promise<Summary> {
+export async function runSync(direction: 'push' | 'pull', from: string, to: string, flags: SyncFlags, extra: Partial<SyncOptions> = {}): Promise<Summary> {
   const {local, remote} = ends(direction, from, to)
   const blockSize = parseSize(flags['block-size'], '--block-size')
   const progress = new Progress(!flags.quiet && !!process.stderr.isTTY, `${direction} ${path.basename(local)}`)
@@ -64,8 +64,12 @@ export async function runSync(direction: 'push' | 'pull', from: string, to: stri
     blockSize,
     dryRun: flags['dry-run'],
     force: flags.force,
-    onStart: plan => progress.start(plan.end - plan.start),
-    hooks: {onProgress: done => progress.update(done)},
+    ...extra,
+    onStart: (plan, ids) => {
+      progress.start(plan.end - plan.start)
+      extra.onStart?.(plan, ids)
+    },
+    hooks: {...extra.hooks, onProgress: done => progress.update(done)},
   }
   try {
     if (remote.kind === 'agent') {

@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../base.js'
-import {describe, runSync, syncFlags} from '../sync.js'
+import {describe, syncFlags} from '../sync.js'
+import {jobFlags, runTracked} from '../tracked.js'
 
 export default class Pull extends BaseCommand {
   static summary = 'Make a local file or device identical to a remote one, sending only what differs.'
@@ -20,12 +21,12 @@ created sparse if missing, grown or shrunk to the source size, and written in pl
     destination: Args.string({description: 'Local file or block device.', required: true}),
   }
 
-  static flags = syncFlags
+  static flags = {...syncFlags, ...jobFlags}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Pull)
     this.wantsJson = flags.json
-    const s = await runSync('pull', args.source, args.destination, flags)
+    const s = await runTracked('pull', args.source, args.destination, flags)
     if (flags.json) this.printJson(s)
     else if (!flags.quiet) this.out(describe(s))
   }

@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../base.js'
-import {describe, runSync, syncFlags} from '../sync.js'
+import {describe, syncFlags} from '../sync.js'
+import {jobFlags, runTracked} from '../tracked.js'
 
 export default class Push extends BaseCommand {
   static summary = 'Make a remote file or device identical to a local one, sending only what differs.'
@@ -21,12 +22,12 @@ sparse if missing, grown or shrunk to the source size, and written in place.`
     destination: Args.string({description: 'agent://HOST:PORT/PATH or [USER@]HOST:PATH', required: true}),
   }
 
-  static flags = syncFlags
+  static flags = {...syncFlags, ...jobFlags}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Push)
     this.wantsJson = flags.json
-    const s = await runSync('push', args.source, args.destination, flags)
+    const s = await runTracked('push', args.source, args.destination, flags)
     if (flags.json) this.printJson(s)
     else if (!flags.quiet) this.out(describe(s))
   }

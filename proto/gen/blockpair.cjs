@@ -857,6 +857,7 @@ $root.blockpair = (function() {
          * @property {number|null} [end] Start end
          * @property {number|null} [destZeroFrom] Start destZeroFrom
          * @property {boolean|null} [dryRun] Start dryRun
+         * @property {boolean|null} [verify] Start verify
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -937,6 +938,14 @@ $root.blockpair = (function() {
         Start.prototype.dryRun = false;
 
         /**
+         * Start verify.
+         * @member {boolean} verify
+         * @memberof blockpair.Start
+         * @instance
+         */
+        Start.prototype.verify = false;
+
+        /**
          * Encodes the specified Start message. Does not implicitly {@link blockpair.Start.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Start
@@ -964,6 +973,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.destZeroFrom);
             if (message.dryRun != null && $Object.hasOwnProperty.call(message, "dryRun") && message.dryRun !== false)
                 writer.uint32(/* id 6, wireType 0 =*/48).bool(message.dryRun);
+            if (message.verify != null && $Object.hasOwnProperty.call(message, "verify") && message.verify !== false)
+                writer.uint32(/* id 7, wireType 0 =*/56).bool(message.verify);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1060,6 +1071,15 @@ $root.blockpair = (function() {
                             message.dryRun = value;
                         else
                             delete message.dryRun;
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.verify = value;
+                        else
+                            delete message.verify;
                         continue;
                     }
                 }
@@ -2489,6 +2509,7 @@ $root.blockpair = (function() {
          * @typedef {Object} blockpair.Finish.$Properties
          * @property {Uint8Array|null} [digest] Finish digest
          * @property {blockpair.Stats.$Properties|null} [stats] Finish stats
+         * @property {boolean|null} [sourceChanged] Finish sourceChanged
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2537,6 +2558,14 @@ $root.blockpair = (function() {
         Finish.prototype.stats = null;
 
         /**
+         * Finish sourceChanged.
+         * @member {boolean} sourceChanged
+         * @memberof blockpair.Finish
+         * @instance
+         */
+        Finish.prototype.sourceChanged = false;
+
+        /**
          * Encodes the specified Finish message. Does not implicitly {@link blockpair.Finish.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Finish
@@ -2556,6 +2585,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.digest);
             if (message.stats != null && $Object.hasOwnProperty.call(message, "stats"))
                 $root.blockpair.Stats.encode(message.stats, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.sourceChanged != null && $Object.hasOwnProperty.call(message, "sourceChanged") && message.sourceChanged !== false)
+                writer.uint32(/* id 3, wireType 0 =*/24).bool(message.sourceChanged);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2615,6 +2646,15 @@ $root.blockpair = (function() {
                         message.stats = $root.blockpair.Stats.decode(reader, reader.size(), $undefined, _depth + 1, message.stats);
                         continue;
                     }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.sourceChanged = value;
+                        else
+                            delete message.sourceChanged;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -2656,6 +2696,7 @@ $root.blockpair = (function() {
          * @typedef {Object} blockpair.Finished.$Properties
          * @property {Uint8Array|null} [digest] Finished digest
          * @property {blockpair.Stats.$Properties|null} [stats] Finished stats
+         * @property {boolean|null} [verified] Finished verified
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2704,6 +2745,14 @@ $root.blockpair = (function() {
         Finished.prototype.stats = null;
 
         /**
+         * Finished verified.
+         * @member {boolean} verified
+         * @memberof blockpair.Finished
+         * @instance
+         */
+        Finished.prototype.verified = false;
+
+        /**
          * Encodes the specified Finished message. Does not implicitly {@link blockpair.Finished.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Finished
@@ -2723,6 +2772,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.digest);
             if (message.stats != null && $Object.hasOwnProperty.call(message, "stats"))
                 $root.blockpair.Stats.encode(message.stats, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.verified != null && $Object.hasOwnProperty.call(message, "verified") && message.verified !== false)
+                writer.uint32(/* id 3, wireType 0 =*/24).bool(message.verified);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2780,6 +2831,15 @@ $root.blockpair = (function() {
                         if (wireType !== 2)
                             break;
                         message.stats = $root.blockpair.Stats.decode(reader, reader.size(), $undefined, _depth + 1, message.stats);
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.verified = value;
+                        else
+                            delete message.verified;
                         continue;
                     }
                 }

@@ -354,6 +354,9 @@ export namespace blockpair {
         /** Start dryRun. */
         dryRun: boolean;
 
+        /** Start verify. */
+        verify: boolean;
+
         /**
          * Encodes the specified Start message. Does not implicitly {@link blockpair.Start.verify|verify} messages.
          * @param message Start message or plain object to encode
@@ -402,6 +405,9 @@ export namespace blockpair {
 
             /** Start dryRun */
             dryRun?: (boolean|null);
+
+            /** Start verify */
+            verify?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1002,6 +1008,9 @@ export namespace blockpair {
         /** Finish stats. */
         stats?: (blockpair.Stats.$Properties|null);
 
+        /** Finish sourceChanged. */
+        sourceChanged: boolean;
+
         /**
          * Encodes the specified Finish message. Does not implicitly {@link blockpair.Finish.verify|verify} messages.
          * @param message Finish message or plain object to encode
@@ -1039,6 +1048,9 @@ export namespace blockpair {
             /** Finish stats */
             stats?: (blockpair.Stats.$Properties|null);
 
+            /** Finish sourceChanged */
+            sourceChanged?: (boolean|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -1071,6 +1083,9 @@ export namespace blockpair {
 
         /** Finished stats. */
         stats?: (blockpair.Stats.$Properties|null);
+
+        /** Finished verified. */
+        verified: boolean;
 
         /**
          * Encodes the specified Finished message. Does not implicitly {@link blockpair.Finished.verify|verify} messages.
@@ -1108,6 +1123,9 @@ export namespace blockpair {
 
             /** Finished stats */
             stats?: (blockpair.Stats.$Properties|null);
+
+            /** Finished verified */
+            verified?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

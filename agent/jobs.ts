@@ -1,0 +1,156 @@
+// Job state: what an interrupted sync needs to continue where it stopped.
+//
+// The initiating side keeps one JSON file per job in the state folder
+// ($XDG_STATE_HOME/blockpair, or ~/.local/state/blockpair, or --state-dir).
+// Every write is atomic: a temporary file, fsync, rename over the old one,
+// fsync of the folder, so a crash leaves either the old state or the new one.
+//
+// A job records how it was started (the two ends and the flags needed to
+// reconnect), the identities of both ends when it started, and the last
+// checkpoint: the offset below which the destination is durable and equal to
+// the source.
+
+import {randomBytes} from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type {Identity} from './disk.js'
+import {BlockpairError, UsageError} from './errors.js'
+
+export type JobState = 'running' | 'interrupted' | 'failed' | 'done'
+
+export interface JobRecord {
+  id: string
+  state: JobState
+  pid: number
+  createdAt: string
+  updatedAt: string
+  direction: 'push' | 'pull'
+  /** The source and destination arguments as the user gave them. */
+  from: string
+  to: string
+  /** The flags that decide how to reconnect and what to do, as given. */
+  flags: Record<string, string | boolean | number | undefined>
+  size: number
+  blockSize: number
+  checkpoint: number
+  source: Identity | null
+  dest: Identity | null
+  error: {code: string; message: string} | null
+  result: Record<string, unknown> | null
+}
+
+const ID = /^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$/
+
+export function defaultStateDir(): string {
+  const base = process.env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state')
+  return path.join(base, 'blockpair')
+}
+
+export function newJobId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+  return `${stamp}-${randomBytes(2).toString('hex')}`
+}
+
+export class JobStore {
+  constructor(readonly dir: string) {}
+
+  private file(id: string): string {
+    if (!ID.test(id)) throw new UsageError('E_JOB_ID', `'${id}' is not a job id (like 20261122-101500-ab12); see 'blockpair jobs'`)
+    return path.join(this.dir, `${id}.json`)
+  }
+
+  create(fields: Omit<JobRecord, 'id' | 'createdAt' | 'updatedAt' | 'pid' | 'state' | 'error' | 'result'>): JobRecord {
+    const now = new Date()
+    const rec: JobRecord = {
+      ...fields,
+      id: newJobId(now),
+      state: 'running',
+      pid: process.pid,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      error: null,
+      result: null,
+    }
+    this.write(rec)
+    return rec
+  }
+
+  update(rec: JobRecord, patch: Partial<JobRecord>): JobRecord {
+    Object.assign(rec, patch, {updatedAt: new Date().toISOString()})
+    this.write(rec)
+    return rec
+  }
+
+  get(id: string): JobRecord {
+    const file = this.file(id)
+    let text: string
+    try {
+      text = fs.readFileSync(file, 'utf8')
+    } catch {
+      throw new UsageError('E_NO_JOB', `no job '${id}' in ${this.dir}; see 'blockpair jobs'`)
+    }
+    return this.parse(text, file)
+  }
+
+  /** All jobs, newest first. A job marked running whose process is gone was interrupted. */
+  list(): JobRecord[] {
+    let names: string[]
+    try {
+      names = fs.readdirSync(this.dir)
+    } catch {
+      return []
+    }
+    const jobs: JobRecord[] = []
+    for (const name of names) {
+      if (!name.endsWith('.json') || !ID.test(name.slice(0, -5))) continue
+      try {
+        jobs.push(this.parse(fs.readFileSync(path.join(this.dir, name), 'utf8'), name))
+      } catch {
+        // A job file we cannot read is skipped here; `resume ID` reports it.
+      }
+    }
+    return jobs.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+  }
+
+  private parse(text: string, where: string): JobRecord {
+    let rec: JobRecord
+    try {
+      rec = JSON.parse(text) as JobRecord
+    } catch {
+      throw new BlockpairError('E_JOB_CORRUPT', 5, `job file ${where} is damaged; remove it and start the sync again`)
+    }
+    if (rec.state === 'running' && !alive(rec.pid)) rec.state = 'interrupted'
+    return rec
+  }
+
+  private write(rec: JobRecord): void {
+    fs.mkdirSync(this.dir, {recursive: true, mode: 0o700})
+    const file = this.file(rec.id)
+    const tmp = `${file}.${process.pid}.tmp`
+    const fd = fs.openSync(tmp, 'w', 0o600)
+    try {
+      fs.writeSync(fd, JSON.stringify(rec, null, 2) + '\n')
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
+    fs.renameSync(tmp, file)
+    const dirFd = fs.openSync(this.dir, 'r')
+    try {
+      fs.fsyncSync(dirFd)
+    } finally {
+      fs.closeSync(dirFd)
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
