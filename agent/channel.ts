@@ -24,6 +24,8 @@ export class Channel {
   private error: BlockpairError | null = null
   private ended = false
   private failListeners: Array<(e: BlockpairError) => void> = []
+  /** The consumer asked for a pause (pause()); queued frames alone do not resume past it. */
+  private held = false
   /** Bytes of TLS application data sent and received (framing included). */
   bytesOut = 0
   bytesIn = 0
@@ -31,7 +33,8 @@ export class Channel {
   constructor(readonly stream: Duplex) {
     this.decoder = new FrameDecoder({
       onFrame: f => this.dispatch(f),
-      onError: e => this.fail(e, true),
+      // A bad frame: tell the peer why (an Error frame), then close.
+      onError: e => this.abort(e),
     })
     stream.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.length
@@ -84,7 +87,10 @@ export class Channel {
   /** The next frame, for step-by-step exchanges such as the handshake. */
   async next(): Promise<Frame> {
     const f = this.queue.shift()
-    if (f) return f
+    if (f) {
+      this.unqueued()
+      return f
+    }
     if (this.error) throw this.error
     return new Promise((resolve, reject) => {
       this.waiter = {resolve, reject}
@@ -108,6 +114,7 @@ export class Channel {
     while (this.queue.length > 0 && this.listener === listener && !this.error) {
       listener(this.queue.shift() as Frame)
     }
+    this.unqueued()
   }
 
   /** Call `fn` once if the channel fails (now or later). */
@@ -121,11 +128,18 @@ export class Channel {
   }
 
   pause(): void {
+    this.held = true
     this.stream.pause()
   }
 
   resume(): void {
-    this.stream.resume()
+    this.held = false
+    if (this.queue.length === 0) this.stream.resume()
+  }
+
+  /** Frames were taken from the queue: read again once it is empty (see dispatch). */
+  private unqueued(): void {
+    if (this.queue.length === 0 && !this.held && this.stream.isPaused()) this.stream.resume()
   }
 
   /** Tell the peer why we stop, then close. Safe to call more than once. */
@@ -148,6 +162,28 @@ export class Channel {
     })
   }
 
+  /**
+   * Release the connection: flush what we wrote (an Error frame included),
+   * give the peer a moment to read it and close its side, then destroy. A
+   * plain destroy() would reset the connection and lose the Error frame, and
+   * the peer would report a lost connection instead of the reason.
+   */
+  async shutdown(graceMs = 1000): Promise<void> {
+    const s = this.stream
+    if (!s.destroyed) {
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, graceMs)
+        timer.unref()
+        s.once('close', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+        if (!s.writableEnded) s.end()
+      })
+    }
+    s.destroy()
+  }
+
   private dispatch(f: Frame): void {
     if (this.error) return
     if (f.kind === 'error') {
@@ -162,7 +198,11 @@ export class Channel {
     } else if (this.listener) {
       this.listener(f)
     } else {
+      // Nobody takes frames right now (the handshake is between two steps):
+      // stop reading until someone does, so a peer that floods frames cannot
+      // grow the queue. At most the rest of one chunk lands here meanwhile.
       this.queue.push(f)
+      this.stream.pause()
     }
   }
 
@@ -177,6 +217,6 @@ export class Channel {
     for (const fn of this.failListeners.splice(0)) fn(err)
     if (close) this.stream.end()
     // Give the Error frame a moment to leave before tearing the socket down.
-    if (close) setTimeout(() => this.stream.destroy(), 500).unref()
+    if (close) setTimeout(() => this.stream.destroy(), 1000).unref()
   }
 }

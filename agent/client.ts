@@ -13,6 +13,6 @@ export async function syncWithAgent(to: Endpoint, keys: KeyRing, identity: strin
   try {
     return await initiate(ch, opts)
   } finally {
-    socket.destroy()
+    await ch.shutdown()
   }
 }

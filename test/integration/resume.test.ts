@@ -1,0 +1,273 @@
+// Jobs that survive: SIGKILL of either side and a dropped connection in the
+// middle of a push, then `blockpair resume`; a source changed before the
+// resume; a destination that runs out of space; verify; bwlimit.
+//
+// Pushes are slowed with --bwlimit so that the faults land mid-sync; the
+// kill waits for the job file to record a checkpoint, so the points are
+// fixed by data, not by timing.
+
+import t, {type Test} from 'tap'
+import {spawn, execFileSync, type ChildProcess} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import {cli, keygen, MiB, ROOT} from '../helpers/disks.js'
+import type {JobRecord} from '../../agent/jobs.js'
+
+const BIN = path.join(ROOT, 'bin/run.js')
+
+interface Agent {
+  proc: ChildProcess
+  port: number
+}
+
+async function agent(t: Test, psk: string, allow: string, port = 0): Promise<Agent> {
+  const proc = spawn(process.execPath, [BIN, 'agent', '--listen', `127.0.0.1:${port}`, '--psk-file', psk, '--allow', allow], {stdio: ['ignore', 'pipe', 'pipe']})
+  t.teardown(() => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL')
+  })
+  const got = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += String(d)
+      const m = /listening \S+:(\d+)\n/.exec(out)
+      if (m) resolve(Number(m[1]))
+    })
+    proc.on('exit', code => reject(new Error(`agent exited ${code}`)))
+  })
+  return {proc, port: got}
+}
+
+function startPush(args: string[]): {proc: ChildProcess; done: Promise<{code: number | null; stdout: string; stderr: string}>} {
+  const proc = spawn(process.execPath, [BIN, 'push', ...args], {stdio: ['ignore', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  proc.stdout?.on('data', (d: Buffer) => { stdout += String(d) })
+  proc.stderr?.on('data', (d: Buffer) => { stderr += String(d) })
+  const done = new Promise<{code: number | null; stdout: string; stderr: string}>(resolve => {
+    proc.on('close', code => resolve({code, stdout, stderr}))
+  })
+  return {proc, done}
+}
+
+function jobs(stateDir: string): JobRecord[] {
+  if (!fs.existsSync(stateDir)) return []
+  return fs.readdirSync(stateDir).filter(n => n.endsWith('.json')).map(n => JSON.parse(fs.readFileSync(path.join(stateDir, n), 'utf8')) as JobRecord)
+}
+
+/** Wait until the only job has a checkpoint past `offset`. */
+async function checkpointPast(stateDir: string, offset: number, ms = 20_000): Promise<JobRecord> {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    const j = jobs(stateDir)[0]
+    if (j && j.checkpoint > offset) return j
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  throw new Error('no checkpoint recorded in time')
+}
+
+function same(a: string, b: string): boolean {
+  return fs.readFileSync(a).equals(fs.readFileSync(b))
+}
+
+const SIZE = 24 * MiB
+
+function setup(t: Test): {dir: string; src: string; dst: string; state: string} {
+  const dir = t.testdir({dst: {}})
+  const src = path.join(dir, 'src.img')
+  fs.writeFileSync(src, randomBytes(SIZE))
+  return {dir, src, dst: path.join(dir, 'dst', 'disk.img'), state: path.join(dir, 'state')}
+}
+
+for (const point of [1, 2]) {
+  t.test(`SIGKILL of the destination agent after checkpoint ${point}, then resume`, async t => {
+    const {dir, src, dst, state} = setup(t)
+    const psk = await keygen(dir)
+    const a = await agent(t, psk, path.join(dir, 'dst'))
+    const url = `agent://127.0.0.1:${a.port}${dst}`
+    const push = startPush([src, url, '--psk-file', psk, '--bwlimit', '10M', '--state-dir', state, '--json'])
+    const before = await checkpointPast(state, (point - 1) * 8 * MiB)
+    a.proc.kill('SIGKILL')
+    const r = await push.done
+    t.equal(r.code, 6, 'the push says it was interrupted')
+    t.match(r.stderr, `blockpair resume ${before.id}`, 'and prints the resume command')
+    t.equal(jobs(state)[0]?.state, 'interrupted')
+
+    await agent(t, psk, path.join(dir, 'dst'), a.port)
+    const res = await cli(['resume', '--state-dir', state, '--json'])
+    t.equal(res.code, 0, res.stderr)
+    const from = res.json.resumedFrom as number
+    t.ok(from > 0 && from < SIZE, `resumed from ${from}`)
+    t.ok(from >= before.checkpoint, 'from the recorded checkpoint or later')
+    t.ok(same(src, dst), 'identical after the resume')
+    t.equal(jobs(state)[0]?.state, 'done')
+  })
+}
+
+t.test('SIGKILL of the pushing side, then resume', async t => {
+  const {dir, src, dst, state} = setup(t)
+  const psk = await keygen(dir)
+  const a = await agent(t, psk, path.join(dir, 'dst'))
+  const push = startPush([src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--bwlimit', '10M', '--state-dir', state])
+  await checkpointPast(state, 0)
+  push.proc.kill('SIGKILL')
+  await push.done
+  const listed = await cli(['jobs', '--state-dir', state, '--json'])
+  const job = (JSON.parse(listed.stdout) as JobRecord[])[0]
+  t.equal(job?.state, 'interrupted', 'a running job whose process died is listed as interrupted')
+  const res = await cli(['resume', job?.id ?? '', '--state-dir', state, '--json'])
+  t.equal(res.code, 0, res.stderr)
+  t.ok((res.json.resumedFrom as number) > 0)
+  t.ok(same(src, dst))
+})
+
+t.test('a dropped connection, then resume through the same address', async t => {
+  const {dir, src, dst, state} = setup(t)
+  const psk = await keygen(dir)
+  const a = await agent(t, psk, path.join(dir, 'dst'))
+  // A TCP relay stands in for the cable: destroying its sockets cuts the connection.
+  const sockets = new Set<net.Socket>()
+  const relay = net.createServer(client => {
+    const up = net.connect(a.port, '127.0.0.1')
+    sockets.add(client).add(up)
+    client.pipe(up).pipe(client)
+    client.on('error', () => up.destroy())
+    up.on('error', () => client.destroy())
+  })
+  await new Promise<void>(resolve => relay.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => relay.close())
+  const port = (relay.address() as net.AddressInfo).port
+  const push = startPush([src, `agent://127.0.0.1:${port}${dst}`, '--psk-file', psk, '--bwlimit', '10M', '--state-dir', state])
+  await checkpointPast(state, 0)
+  for (const s of sockets) s.destroy()
+  const r = await push.done
+  t.equal(r.code, 6, r.stderr)
+  const res = await cli(['resume', '--state-dir', state, '--json'])
+  t.equal(res.code, 0, res.stderr)
+  t.ok((res.json.resumedFrom as number) > 0)
+  t.ok(same(src, dst))
+})
+
+t.test('a source changed between the kill and the resume is synced from the start', async t => {
+  const {dir, src, dst, state} = setup(t)
+  const psk = await keygen(dir)
+  const a = await agent(t, psk, path.join(dir, 'dst'))
+  const push = startPush([src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--bwlimit', '10M', '--state-dir', state])
+  await checkpointPast(state, 4 * MiB)
+  push.proc.kill('SIGKILL')
+  await push.done
+  // Change a block below the checkpoint: skipping that range would leave it different.
+  const fd = fs.openSync(src, 'r+')
+  fs.writeSync(fd, randomBytes(4096), 0, 4096, 4096)
+  fs.futimesSync(fd, new Date(), new Date(Date.now() + 5000))
+  fs.closeSync(fd)
+  const res = await cli(['resume', '--state-dir', state, '--json'])
+  t.equal(res.code, 0, res.stderr)
+  t.equal(res.json.resumedFrom, 0, 'started over')
+  t.match(res.json.resumeDiscarded, /source changed/)
+  t.ok(same(src, dst), 'nothing skipped')
+})
+
+t.test('--trust-checkpoint resumes even though the source looks changed', async t => {
+  const {dir, src, dst, state} = setup(t)
+  const psk = await keygen(dir)
+  const a = await agent(t, psk, path.join(dir, 'dst'))
+  const push = startPush([src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--bwlimit', '10M', '--state-dir', state])
+  await checkpointPast(state, 0)
+  push.proc.kill('SIGKILL')
+  await push.done
+  fs.utimesSync(src, new Date(), new Date(Date.now() + 5000))
+  const res = await cli(['resume', '--state-dir', state, '--trust-checkpoint', '--json'])
+  t.equal(res.code, 0, res.stderr)
+  t.ok((res.json.resumedFrom as number) > 0)
+  t.ok(same(src, dst))
+})
+
+t.test('resume refuses a finished job and an unknown one', async t => {
+  const {dir, src, dst, state} = setup(t)
+  const psk = await keygen(dir)
+  const a = await agent(t, psk, path.join(dir, 'dst'))
+  const r = await cli(['push', src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--state-dir', state, '--json'])
+  t.equal(r.code, 0, r.stderr)
+  t.match(r.json.job, /^\d{8}-\d{6}-[0-9a-f]{4}$/)
+  const again = await cli(['resume', r.json.job as string, '--state-dir', state])
+  t.equal(again.code, 2)
+  t.match(again.stderr, 'E_JOB_DONE')
+  const none = await cli(['resume', '--state-dir', state])
+  t.equal(none.code, 2)
+  t.match(none.stderr, 'E_NO_JOB')
+  const bad = await cli(['resume', '../../etc/passwd', '--state-dir', state])
+  t.equal(bad.code, 2)
+  t.match(bad.stderr, 'E_JOB_ID')
+})
+
+t.test('verify: exit 0 on identical ends, 1 after one byte of the destination flips', async t => {
+  const {dir, src, dst} = setup(t)
+  const psk = await keygen(dir)
+  const a = await agent(t, psk, path.join(dir, 'dst'))
+  const url = `agent://127.0.0.1:${a.port}${dst}`
+  const p = await cli(['push', src, url, '--psk-file', psk, '--verify', '--state-dir', path.join(dir, 'state'), '--json'])
+  t.equal(p.code, 0, p.stderr)
+  t.equal(p.json.verified, true, '--verify re-read the destination')
+  const ok = await cli(['verify', src, url, '--psk-file', psk, '--json'])
+  t.equal(ok.code, 0, ok.stderr)
+  t.equal(ok.json.identical, true)
+  const at = 12 * MiB + 777
+  const fd = fs.openSync(dst, 'r+')
+  fs.writeSync(fd, Buffer.from([fs.readFileSync(src)[at]! ^ 1]), 0, 1, at)
+  fs.closeSync(fd)
+  const before = fs.readFileSync(dst)
+  const bad = await cli(['verify', src, url, '--psk-file', psk, '--json'])
+  t.equal(bad.code, 1)
+  t.same(bad.json.differences, [{offset: at - (at % 4096), length: 4096}], 'the differing 4 KiB range')
+  t.ok(fs.readFileSync(dst).equals(before), 'verify wrote nothing')
+  const local = await cli(['verify', src, dst, '--json'])
+  t.equal(local.code, 1, 'both ends local works too')
+  const missing = await cli(['verify', src, path.join(dir, 'dst', 'nope.img')])
+  t.equal(missing.code, 1)
+  t.notOk(fs.existsSync(path.join(dir, 'dst', 'nope.img')), 'and creates nothing')
+})
+
+t.test('--bwlimit paces block data', async t => {
+  const {dir, src, dst} = setup(t)
+  const psk = await keygen(dir)
+  const a = await agent(t, psk, path.join(dir, 'dst'))
+  const began = Date.now()
+  const r = await cli(['push', src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--bwlimit', '24M', '--state-dir', path.join(dir, 'state'), '--json'])
+  t.equal(r.code, 0, r.stderr)
+  // A lower bound only: a slow machine may take longer, never less.
+  t.ok(Date.now() - began >= 800, `24 MiB at 24M/s took ${Date.now() - began} ms`)
+  const bad = await cli(['push', src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--bwlimit', 'fast'])
+  t.equal(bad.code, 2)
+})
+
+t.test('a destination out of space fails with exit 5, and resumes once space is freed', {skip: process.getuid?.() === 0 ? false : 'needs root to mount a tmpfs', timeout: 60_000}, async t => {
+  const {dir, src, state} = setup(t)
+  // Outside the fixture folder: it is removed before later teardowns run.
+  const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'blockpair-enospc-'))
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mnt])
+  } catch (err) {
+    fs.rmdirSync(mnt)
+    t.comment(`skipped: cannot mount a tmpfs: ${(err as Error).message}`)
+    return
+  }
+  t.teardown(() => {
+    // Lazy: the agent may still hold the file open until its own teardown.
+    execFileSync('umount', ['-l', mnt])
+    fs.rmdirSync(mnt)
+  })
+  const psk = await keygen(dir)
+  const a = await agent(t, psk, mnt)
+  const dst = path.join(mnt, 'disk.img')
+  const r = await cli(['push', src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--state-dir', state, '--json'])
+  t.equal(r.code, 5, r.stderr)
+  t.equal(r.json.code, 'E_NO_SPACE')
+  t.match(r.stderr, 'blockpair resume')
+  execFileSync('mount', ['-o', 'remount,size=64m', mnt])
+  const res = await cli(['resume', '--state-dir', state, '--json'])
+  t.equal(res.code, 0, res.stderr)
+  t.ok(same(src, dst))
+})
