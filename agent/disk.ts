@@ -27,6 +27,14 @@ export interface Identity {
 }
 
 const ZERO_CHUNK = Buffer.alloc(1 << 20)
+const ZERO_ALIGN = 4096
+// O_NONBLOCK only keeps open() from waiting on a FIFO; it does not change I/O
+// on regular files and block devices.
+const NO_FOLLOW = fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK
+
+function symlinkRefused(path: string): PolicyError {
+  return new PolicyError('E_SYMLINK', `${path} is a symbolic link (it appeared after the path was checked); refused`)
+}
 
 export class Disk {
   private punchWorks = true
@@ -46,12 +54,17 @@ export class Disk {
     return this.handle.fd
   }
 
-  /** Open for reading (a sync source, or `verify`). */
-  static async openRead(path: string): Promise<Disk> {
+  /**
+   * Open for reading (a sync source, or `verify`). `noFollow` (the agent, on a
+   * path policy.ts has resolved) refuses a symlink in the last component and
+   * never blocks on a FIFO swapped in after the check.
+   */
+  static async openRead(path: string, opts: {noFollow?: boolean} = {}): Promise<Disk> {
     let handle: FileHandle
     try {
-      handle = await open(path, fs.constants.O_RDONLY)
+      handle = await open(path, fs.constants.O_RDONLY | (opts.noFollow ? NO_FOLLOW : 0))
     } catch (err) {
+      if (opts.noFollow && (err as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(path)
       throw ioError(err, `cannot open ${path}`)
     }
     return Disk.fromHandle(path, handle, true, false)
@@ -62,18 +75,19 @@ export class Disk {
    * opened with O_EXCL, which the kernel refuses (EBUSY) while the device is
    * mounted or held by another exclusive user; `force` skips that check.
    */
-  static async openWrite(path: string, opts: {force?: boolean} = {}): Promise<Disk> {
+  static async openWrite(path: string, opts: {force?: boolean; noFollow?: boolean} = {}, retry = true): Promise<Disk> {
     let st: fs.Stats | null = null
     try {
-      st = await fs.promises.stat(path)
+      st = await (opts.noFollow ? fs.promises.lstat(path) : fs.promises.stat(path))
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(err, `cannot open ${path}`)
     }
+    if (st?.isSymbolicLink()) throw symlinkRefused(path)
     if (st && !st.isFile() && !st.isBlockDevice()) {
       throw new IoError('E_NOT_A_FILE', `${path} is neither a regular file nor a block device`)
     }
     const isDevice = st?.isBlockDevice() ?? false
-    let flags = fs.constants.O_RDWR
+    let flags = fs.constants.O_RDWR | (opts.noFollow ? NO_FOLLOW : 0)
     if (!st) flags |= fs.constants.O_CREAT | fs.constants.O_EXCL
     if (isDevice && !opts.force) flags |= fs.constants.O_EXCL
     let handle: FileHandle
@@ -83,7 +97,10 @@ export class Disk {
       if (isDevice && (err as NodeJS.ErrnoException).code === 'EBUSY') {
         throw new PolicyError('E_DEVICE_BUSY', `${path} is mounted or in use by another program; unmount it first, or pass --force if you are sure nothing writes to it`)
       }
-      if (!st && (err as NodeJS.ErrnoException).code === 'EEXIST') return Disk.openWrite(path, opts)
+      if (opts.noFollow && (err as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(path)
+      // Created by someone else since the stat: look again, once. (Unbounded,
+      // this looped forever on a dangling symlink: stat ENOENT, open EEXIST.)
+      if (!st && retry && (err as NodeJS.ErrnoException).code === 'EEXIST') return Disk.openWrite(path, opts, false)
       throw ioError(err, `cannot open ${path} for writing`)
     }
     return Disk.fromHandle(path, handle, st !== null, true)
@@ -121,8 +138,8 @@ export class Disk {
    * anything past the end of the file read as zeros without being read.
    * Returns the data extents that were read (the rest is known zero).
    */
-  async readRange(buf: Buffer, offset: number, length: number): Promise<Extent[]> {
-    const extents = this.extents(offset, offset + length)
+  async readRange(buf: Buffer, offset: number, length: number, known?: Extent[]): Promise<Extent[]> {
+    const extents = known ?? this.extents(offset, offset + length)
     let at = offset
     for (const e of extents) {
       if (e.offset > at) buf.fill(0, at - offset, e.offset - offset)
@@ -176,14 +193,34 @@ export class Disk {
       }
     }
     if (this.isDevice && this.zeroOutWorks) {
-      try {
-        native.blkZeroOut(this.fd, offset, length)
-        return
-      } catch (err) {
-        if (!isUnsupported(err)) throw ioError(err, `zero ${this.path} at ${offset}`)
-        this.zeroOutWorks = false
+      // BLKZEROOUT takes whole logical sectors: zero the 4 KiB-aligned middle
+      // (aligned for any sector size) and write the odd edges, such as the
+      // tail of a source whose size is not a multiple of 4 KiB.
+      const end = offset + length
+      const from = Math.min(end, Math.ceil(offset / ZERO_ALIGN) * ZERO_ALIGN)
+      const to = Math.max(from, Math.floor(end / ZERO_ALIGN) * ZERO_ALIGN)
+      if (to > from) {
+        let done = false
+        try {
+          native.blkZeroOut(this.fd, from, to - from)
+          done = true
+        } catch (err) {
+          // EBUSY: the kernel could not drop cached pages that another holder
+          // (a mounted filesystem: we got here with --force) still uses; write.
+          if (!isUnsupported(err) && (err as NodeJS.ErrnoException)?.code !== 'EBUSY') throw ioError(err, `zero ${this.path} at ${offset}`)
+          this.zeroOutWorks = false
+        }
+        if (done) {
+          await this.writeZeros(offset, from - offset)
+          await this.writeZeros(to, end - to)
+          return
+        }
       }
     }
+    await this.writeZeros(offset, length)
+  }
+
+  private async writeZeros(offset: number, length: number): Promise<void> {
     for (let at = 0; at < length; at += ZERO_CHUNK.length) {
       await this.write(ZERO_CHUNK.subarray(0, Math.min(ZERO_CHUNK.length, length - at)), offset + at)
     }

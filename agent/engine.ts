@@ -25,8 +25,9 @@
 // destination reads ahead up to WINDOW segments not yet ended. Everything past
 // `destZeroFrom` is known to be zero at the destination (a new file, or the
 // part a grown file gained): the destination neither reads it nor sends a
-// manifest for it, and the source refines against zeros locally. A segment
-// that is all hole at the destination gets an empty manifest, meaning the same.
+// manifest for it, and the source refines against zeros locally. Within a
+// manifest, all-zero blocks are one bit each instead of a hash (see
+// packManifest), so holes cost almost nothing on the wire either.
 //
 // At the end the source sends Finish{digest of its block hashes}; the
 // destination flushes (fdatasync), compares with the digest over the hashes
@@ -181,7 +182,7 @@ class Reader {
     if (extents.length === 0) return {k, offset, length, lease: null, extents}
     const lease = new Lease(this.pool, await this.pool.acquire())
     try {
-      await this.disk.readRange(lease.buf, offset, length)
+      await this.disk.readRange(lease.buf, offset, length, extents)
     } catch (err) {
       lease.unref()
       throw err
@@ -208,6 +209,48 @@ function hashSegment(h: BlockHasher, seg: Segment, blockSize: number): Buffer {
     }
   }
   return out
+}
+
+/** A segment's coarse hashes for the wire: all-zero blocks become bits. */
+function packManifest(h: BlockHasher, layout: Layout, k: number, hashes: Buffer): {hashes: Buffer; zeros: Buffer} {
+  const n = hashes.length / HASH_BYTES
+  const zeros = Buffer.alloc(Math.ceil(n / 8))
+  const kept = Buffer.allocUnsafe(hashes.length)
+  let at = 0
+  let any = false
+  for (let i = 0; i < n; i++) {
+    if (hashEquals(hashes, i * HASH_BYTES, h.zeroHash(blockLength(layout, k, i)), 0)) {
+      zeros[i >> 3] = (zeros[i >> 3] as number) | (1 << (i & 7))
+      any = true
+    } else {
+      hashes.copy(kept, at, i * HASH_BYTES, (i + 1) * HASH_BYTES)
+      at += HASH_BYTES
+    }
+  }
+  return {hashes: kept.subarray(0, at), zeros: any ? zeros : Buffer.alloc(0)}
+}
+
+/** The full coarse hash list of a manifest, or null when its sizes do not fit segment k. */
+function unpackManifest(h: BlockHasher, layout: Layout, k: number, hashes: Buffer, zeros: Buffer): Buffer | null {
+  const n = layout.blocksIn(layout.segLength(k))
+  if (zeros.length !== 0 && zeros.length !== Math.ceil(n / 8)) return null
+  const out = Buffer.allocUnsafe(n * HASH_BYTES)
+  let at = 0
+  for (let i = 0; i < n; i++) {
+    const zero = zeros.length > 0 && ((zeros[i >> 3] as number) & (1 << (i & 7))) !== 0
+    if (zero) {
+      h.zeroHash(blockLength(layout, k, i)).copy(out, i * HASH_BYTES)
+    } else {
+      if (at + HASH_BYTES > hashes.length) return null
+      hashes.copy(out, i * HASH_BYTES, at, at + HASH_BYTES)
+      at += HASH_BYTES
+    }
+  }
+  return at === hashes.length ? out : null
+}
+
+function blockLength(layout: Layout, k: number, i: number): number {
+  return Math.min(layout.plan.blockSize, layout.segLength(k) - i * layout.plan.blockSize)
 }
 
 function endOf(e: Extent): number {
@@ -403,10 +446,9 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
           const k = f.msg.segment ?? -1
           if (k !== nextManifest || k >= layout.segments || layout.knownZero(k)) throw protocol(`unexpected manifest for segment ${k}`)
           nextManifest++
-          const hashes = Buffer.from(f.msg.hashes ?? [])
-          // Empty: the segment is all hole at the destination (see runDest).
-          if (hashes.length !== 0 && hashes.length !== layout.blocksIn(layout.segLength(k)) * HASH_BYTES) throw protocol(`manifest for segment ${k} has ${hashes.length} bytes of hashes`)
           if (manifests.size > WINDOW + READ_AHEAD + 2) throw protocol('the destination sent manifests too far ahead')
+          const hashes = unpackManifest(h, layout, k, Buffer.from(f.msg.hashes ?? []), Buffer.from(f.msg.zeros ?? []))
+          if (!hashes) throw protocol(`manifest for segment ${k} does not match its ${layout.blocksIn(layout.segLength(k))} blocks`)
           manifests.put(k, hashes)
           return
         }
@@ -435,8 +477,7 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
     const seg = await reader.get(k)
     const mine = hashSegment(h, seg, plan.blockSize)
     digest.update(mine)
-    const got = layout.knownZero(k) ? null : await manifests.take(k)
-    const theirs = got && got.length > 0 ? got : null
+    const theirs = layout.knownZero(k) ? null : await manifests.take(k)
     const n = mine.length / HASH_BYTES
     blocks += n
     const refine: number[] = []
@@ -481,7 +522,7 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
   stats.bytesRead = disk.bytesRead
   const mineDigest = digest.digest()
   const sourceChanged = (await hooks.sourceChanged?.()) ?? false
-  ch.send('finish', {digest: mineDigest, stats, sourceChanged})
+  ch.send('finish', {digest: mineDigest, stats, sourceChanged, diffOffsets: differences.map(r => r.offset), diffLengths: differences.map(r => r.length)})
   const fin = await finishedP
   const theirs = Buffer.from(fin.msg.digest ?? [])
   if (!plan.dryRun && !theirs.equals(mineDigest)) {
@@ -500,6 +541,8 @@ interface Held {
   hashes: Buffer
   /** Coarse blocks written in this segment: rehashed at its end. */
   touched: Set<number>
+  /** A Refine was answered: the source asks once per segment, so a second is a flood. */
+  refined?: boolean
 }
 
 export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks: EngineHooks = {}, seed: Buffer): Promise<EngineResult> {
@@ -604,12 +647,15 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     if (plan.dryRun) return
     if (x.seg.lease) x.seg.lease.buf.fill(0, from, from + length)
     touch(x, from, from + length)
-    enqueue(0, () => (disk as Disk).zero(offset, length))
+    // Counted as a small write: a flood of Zero frames must fill the queue too.
+    enqueue(FINE, () => (disk as Disk).zero(offset, length))
   }
 
   const onRefine = (k: number, list: number[]): void => {
     const x = held.get(k)
     if (!x || layout.knownZero(k)) throw protocol(`refine for segment ${k}, which has no manifest`)
+    if (x.refined) throw protocol(`a second refine for segment ${k}`)
+    x.refined = true
     const n = layout.blocksIn(x.seg.length)
     let count = 0
     let prev = -1
@@ -703,9 +749,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
       break
     }
     held.set(k, {seg, hashes, touched: new Set()})
-    // A segment that is all hole here goes as an empty manifest: the source
-    // treats it as known zero, so a sparse image's manifest follows its data.
-    ch.send('manifest', {segment: k, hashes: seg.lease ? hashes : Buffer.alloc(0)})
+    ch.send('manifest', {segment: k, ...packManifest(h, layout, k, hashes)})
     await ch.drain()
   }
 
@@ -722,7 +766,19 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     throw new IoError('E_DIGEST_MISMATCH', 'the destination does not match the source after the sync (digest mismatch); run the sync again, and check the destination disk if it repeats')
   }
   if (plan.verify && !verified) throw verifyFailed()
-  return {blocks, ...stats, digest: mine, peer: fin.msg.stats ?? {}, differences: [], verified, sourceChanged: !!fin.msg.sourceChanged} as EngineResult
+  return {blocks, ...stats, digest: mine, peer: fin.msg.stats ?? {}, differences: rangesOf(fin.msg, plan), verified, sourceChanged: !!fin.msg.sourceChanged} as EngineResult
+}
+
+/** The differing ranges a source reported, checked against the plan. */
+function rangesOf(m: {diffOffsets?: number[] | null; diffLengths?: number[] | null}, plan: Plan): Range[] {
+  const offsets = m.diffOffsets ?? []
+  const lengths = m.diffLengths ?? []
+  if (offsets.length !== lengths.length || offsets.length > MAX_RANGES) throw protocol('finish carries a malformed list of differences')
+  return offsets.map((offset, i) => {
+    const length = lengths[i] as number
+    if (!(offset >= plan.start && length > 0 && offset + length <= plan.end)) throw protocol(`difference at ${offset}+${length} is outside the range`)
+    return {offset, length}
+  })
 }
 
 function verifyFailed(): BlockpairError {

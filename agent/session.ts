@@ -14,7 +14,7 @@ import {Disk, type Identity} from './disk.js'
 import {runDest, runSource, validateBlockSize, type EngineHooks, type EngineResult, type Plan, type Range} from './engine.js'
 import {BlockpairError, ProtocolError, UsageError} from './errors.js'
 import {sessionSeed} from './hash.js'
-import {resolveAllowed, type TargetLocks} from './policy.js'
+import {checkOpened, resolveAllowed, type TargetLocks} from './policy.js'
 import {Role, type Hello, type Opened, type Start} from '../proto/codec.js'
 
 export const PROTOCOL_VERSION = 1
@@ -116,11 +116,11 @@ export interface Summary {
 }
 
 /** Open the local end of a sync. A dry run never creates or changes the destination. */
-async function openLocal(path: string, role: 'source' | 'dest', dryRun: boolean, force: boolean): Promise<Disk | null> {
-  if (role === 'source') return Disk.openRead(path)
-  if (!dryRun) return Disk.openWrite(path, {force})
+async function openLocal(path: string, role: 'source' | 'dest', dryRun: boolean, force: boolean, noFollow = false): Promise<Disk | null> {
+  if (role === 'source') return Disk.openRead(path, {noFollow})
+  if (!dryRun) return Disk.openWrite(path, {force, noFollow})
   try {
-    return await Disk.openRead(path)
+    return await Disk.openRead(path, {noFollow})
   } catch (err) {
     if ((err as BlockpairError).code === 'E_NOT_FOUND') return null
     throw err
@@ -143,6 +143,9 @@ function planFrom(m: Start): Plan {
 function checkPlan(p: Plan, sourceSize: number | null, destIsDevice: boolean, destSize: number): void {
   const bad = validateBlockSize(p.blockSize)
   if (bad) throw new ProtocolError('E_BAD_PLAN', bad)
+  if (![p.size, p.start, p.end, p.destZeroFrom].every(Number.isSafeInteger) || p.destZeroFrom > p.size) {
+    throw new ProtocolError('E_BAD_PLAN', 'the plan holds an offset out of range')
+  }
   if (!(p.start >= 0 && p.start <= p.end && p.end === p.size && p.start % p.blockSize === 0)) {
     throw new ProtocolError('E_BAD_PLAN', `the sync range [${p.start}, ${p.end}) does not fit a ${p.size}-byte source`)
   }
@@ -248,7 +251,8 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
       bytesSent: sent,
       bytesOnWire: ch.bytesIn + ch.bytesOut,
       bytesWritten: dstStats.bytesWritten,
-      bytesZeroed: dstStats.bytesZeroed,
+      // A dry run sends no Zero frames: what would be zeroed is the source's count.
+      bytesZeroed: opts.dryRun ? (localRole === 'source' ? r.bytesZeroed : Number(r.peer.bytesZeroed ?? 0)) : dstStats.bytesZeroed,
       durationMs: Date.now() - began,
       resumedFrom: plan.start,
       resumeDiscarded,
@@ -273,6 +277,8 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
 
 export interface ResponderOptions {
   allow: readonly string[]
+  /** Block devices that may be opened, by exact path (--allow-device). */
+  allowDevices?: readonly string[]
   locks: TargetLocks
 }
 
@@ -300,11 +306,12 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     if (!role) throw new ProtocolError('E_BAD_FRAME', 'open names no role')
     record.role = role
     record.path = open.path ?? ''
-    const real = await resolveAllowed(open.path ?? '', opts.allow)
+    const real = await resolveAllowed(open.path ?? '', opts.allow, opts.allowDevices)
     record.path = real
     const dryRun = !!open.dryRun
     if (role === 'dest' && !dryRun) unlock = opts.locks.acquire(real)
-    disk = await openLocal(real, role, dryRun, !!open.force)
+    disk = await openLocal(real, role, dryRun, !!open.force, true)
+    if (disk) await checkOpened(disk, real, {devices: opts.allowDevices ?? [], write: role === 'dest' && !dryRun})
     if (role === 'dest' && disk?.isDevice && disk.size < Number(open.sourceSize ?? 0)) {
       throw new BlockpairError('E_DEVICE_TOO_SMALL', 5, `${real} holds ${disk.size} bytes but the source has ${open.sourceSize}; use a device at least as big as the source`)
     }

@@ -63,7 +63,9 @@ export async function runTracked(direction: 'push' | 'pull', from: string, to: s
     return summary
   } catch (err) {
     const e = err instanceof BlockpairError ? err : new IoError('E_INTERNAL', (err as Error).message)
-    const resumable = e.exit === EXIT.INTERRUPTED || e.exit === EXIT.IO
+    // Resuming helps when the run was cut short, or once space is freed; not
+    // for a device that is too small or a file that cannot be opened.
+    const resumable = e.exit === EXIT.INTERRUPTED || e.code === 'E_NO_SPACE' || e.code === 'E_IO' || e.code === 'E_DIGEST_MISMATCH'
     store.update(job, {state: e.exit === EXIT.INTERRUPTED ? 'interrupted' : 'failed', error: {code: e.code, message: e.message}})
     if (!resumable) throw e
     const at = job.size > 0 ? ` at ${(100 * job.checkpoint / job.size).toFixed(1)}%` : ''

@@ -168,6 +168,8 @@ export class FrameDecoder {
 
   /** Remove n bytes from the front; a view when they sit in one chunk, a copy otherwise. */
   private take(n: number): Buffer {
+    // A zero-length frame (4 zero bytes) arrives with nothing buffered behind it.
+    if (n === 0) return Buffer.alloc(0)
     this.buffered -= n
     const first = this.chunks[0] as Buffer
     if (first.length === n) {

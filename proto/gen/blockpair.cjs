@@ -1123,6 +1123,7 @@ $root.blockpair = (function() {
          * @typedef {Object} blockpair.Manifest.$Properties
          * @property {number|null} [segment] Manifest segment
          * @property {Uint8Array|null} [hashes] Manifest hashes
+         * @property {Uint8Array|null} [zeros] Manifest zeros
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1171,6 +1172,14 @@ $root.blockpair = (function() {
         Manifest.prototype.hashes = $util.newBuffer([]);
 
         /**
+         * Manifest zeros.
+         * @member {Uint8Array} zeros
+         * @memberof blockpair.Manifest
+         * @instance
+         */
+        Manifest.prototype.zeros = $util.newBuffer([]);
+
+        /**
          * Encodes the specified Manifest message. Does not implicitly {@link blockpair.Manifest.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Manifest
@@ -1190,6 +1199,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.segment);
             if (message.hashes != null && $Object.hasOwnProperty.call(message, "hashes") && message.hashes.length)
                 writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.hashes);
+            if (message.zeros != null && $Object.hasOwnProperty.call(message, "zeros") && message.zeros.length)
+                writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.zeros);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1250,6 +1261,15 @@ $root.blockpair = (function() {
                             message.hashes = value;
                         else
                             delete message.hashes;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.zeros = value;
+                        else
+                            delete message.zeros;
                         continue;
                     }
                 }
@@ -2510,6 +2530,8 @@ $root.blockpair = (function() {
          * @property {Uint8Array|null} [digest] Finish digest
          * @property {blockpair.Stats.$Properties|null} [stats] Finish stats
          * @property {boolean|null} [sourceChanged] Finish sourceChanged
+         * @property {Array.<number>|null} [diffOffsets] Finish diffOffsets
+         * @property {Array.<number>|null} [diffLengths] Finish diffLengths
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2535,6 +2557,8 @@ $root.blockpair = (function() {
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
         var Finish = function (properties) {
+            this.diffOffsets = [];
+            this.diffLengths = [];
             if (properties)
                 for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -2566,6 +2590,22 @@ $root.blockpair = (function() {
         Finish.prototype.sourceChanged = false;
 
         /**
+         * Finish diffOffsets.
+         * @member {Array.<number>} diffOffsets
+         * @memberof blockpair.Finish
+         * @instance
+         */
+        Finish.prototype.diffOffsets = $util.emptyArray;
+
+        /**
+         * Finish diffLengths.
+         * @member {Array.<number>} diffLengths
+         * @memberof blockpair.Finish
+         * @instance
+         */
+        Finish.prototype.diffLengths = $util.emptyArray;
+
+        /**
          * Encodes the specified Finish message. Does not implicitly {@link blockpair.Finish.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Finish
@@ -2587,6 +2627,10 @@ $root.blockpair = (function() {
                 $root.blockpair.Stats.encode(message.stats, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
             if (message.sourceChanged != null && $Object.hasOwnProperty.call(message, "sourceChanged") && message.sourceChanged !== false)
                 writer.uint32(/* id 3, wireType 0 =*/24).bool(message.sourceChanged);
+            if (message.diffOffsets != null && message.diffOffsets.length)
+                writer.uint32(/* id 4, wireType 2 =*/34).uint64s(message.diffOffsets);
+            if (message.diffLengths != null && message.diffLengths.length)
+                writer.uint32(/* id 5, wireType 2 =*/42).uint64s(message.diffLengths);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2653,6 +2697,34 @@ $root.blockpair = (function() {
                             message.sourceChanged = value;
                         else
                             delete message.sourceChanged;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType === 2) {
+                            if (!(message.diffOffsets && message.diffOffsets.length))
+                                message.diffOffsets = [];
+                            reader.uint64s(message.diffOffsets);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.diffOffsets && message.diffOffsets.length))
+                            message.diffOffsets = [];
+                        message.diffOffsets.push(reader.uint64());
+                        continue;
+                    }
+                case 5: {
+                        if (wireType === 2) {
+                            if (!(message.diffLengths && message.diffLengths.length))
+                                message.diffLengths = [];
+                            reader.uint64s(message.diffLengths);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.diffLengths && message.diffLengths.length))
+                            message.diffLengths = [];
+                        message.diffLengths.push(reader.uint64());
                         continue;
                     }
                 }

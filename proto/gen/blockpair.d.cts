@@ -442,6 +442,9 @@ export namespace blockpair {
         /** Manifest hashes. */
         hashes: Uint8Array;
 
+        /** Manifest zeros. */
+        zeros: Uint8Array;
+
         /**
          * Encodes the specified Manifest message. Does not implicitly {@link blockpair.Manifest.verify|verify} messages.
          * @param message Manifest message or plain object to encode
@@ -478,6 +481,9 @@ export namespace blockpair {
 
             /** Manifest hashes */
             hashes?: (Uint8Array|null);
+
+            /** Manifest zeros */
+            zeros?: (Uint8Array|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1011,6 +1017,12 @@ export namespace blockpair {
         /** Finish sourceChanged. */
         sourceChanged: boolean;
 
+        /** Finish diffOffsets. */
+        diffOffsets: number[];
+
+        /** Finish diffLengths. */
+        diffLengths: number[];
+
         /**
          * Encodes the specified Finish message. Does not implicitly {@link blockpair.Finish.verify|verify} messages.
          * @param message Finish message or plain object to encode
@@ -1050,6 +1062,12 @@ export namespace blockpair {
 
             /** Finish sourceChanged */
             sourceChanged?: (boolean|null);
+
+            /** Finish diffOffsets */
+            diffOffsets?: (number[]|null);
+
+            /** Finish diffLengths */
+            diffLengths?: (number[]|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
