@@ -16,6 +16,17 @@ import {BlockpairError, errorFromWire, InterruptedError, ProtocolError} from './
 
 export type FrameListener = (frame: Frame) => void
 
+// Frames nobody has taken yet (the handshake is between two steps) are queued;
+// past these bounds the channel stops reading until the queue is empty again,
+// so a peer that floods frames cannot grow it. A few queued frames do not
+// pause: an Error frame or the end behind them is still noticed at once.
+const QUEUE_FRAMES = 256
+const QUEUE_BYTES = 16 << 20
+
+function queueCost(f: Frame): number {
+  return 64 + (f.payload?.length ?? 0)
+}
+
 export class Channel {
   private readonly decoder: FrameDecoder
   private readonly queue: Frame[] = []
@@ -24,8 +35,11 @@ export class Channel {
   private error: BlockpairError | null = null
   private ended = false
   private failListeners: Array<(e: BlockpairError) => void> = []
-  /** The consumer asked for a pause (pause()); queued frames alone do not resume past it. */
+  /** The consumer asked for a pause (pause()); draining the queue does not resume past it. */
   private held = false
+  /** Reading stopped because the queue is over its bounds. */
+  private queueFull = false
+  private queuedBytes = 0
   /** Bytes of TLS application data sent and received (framing included). */
   bytesOut = 0
   bytesIn = 0
@@ -88,7 +102,7 @@ export class Channel {
   async next(): Promise<Frame> {
     const f = this.queue.shift()
     if (f) {
-      this.unqueued()
+      this.unqueued(f)
       return f
     }
     if (this.error) throw this.error
@@ -112,9 +126,10 @@ export class Channel {
   listen(listener: FrameListener): void {
     this.listener = listener
     while (this.queue.length > 0 && this.listener === listener && !this.error) {
-      listener(this.queue.shift() as Frame)
+      const f = this.queue.shift() as Frame
+      this.unqueued(f)
+      listener(f)
     }
-    this.unqueued()
   }
 
   /** Call `fn` once if the channel fails (now or later). */
@@ -134,12 +149,16 @@ export class Channel {
 
   resume(): void {
     this.held = false
-    if (this.queue.length === 0) this.stream.resume()
+    if (!this.queueFull) this.stream.resume()
   }
 
-  /** Frames were taken from the queue: read again once it is empty (see dispatch). */
-  private unqueued(): void {
-    if (this.queue.length === 0 && !this.held && this.stream.isPaused()) this.stream.resume()
+  /** A frame left the queue: once a full queue is empty, read again. */
+  private unqueued(f: Frame): void {
+    this.queuedBytes -= queueCost(f)
+    if (this.queueFull && this.queue.length === 0) {
+      this.queueFull = false
+      if (!this.held) this.stream.resume()
+    }
   }
 
   /** Tell the peer why we stop, then close. Safe to call more than once. */
@@ -198,11 +217,12 @@ export class Channel {
     } else if (this.listener) {
       this.listener(f)
     } else {
-      // Nobody takes frames right now (the handshake is between two steps):
-      // stop reading until someone does, so a peer that floods frames cannot
-      // grow the queue. At most the rest of one chunk lands here meanwhile.
       this.queue.push(f)
-      this.stream.pause()
+      this.queuedBytes += queueCost(f)
+      if (!this.queueFull && (this.queue.length > QUEUE_FRAMES || this.queuedBytes > QUEUE_BYTES)) {
+        this.queueFull = true
+        this.stream.pause()
+      }
     }
   }
 
