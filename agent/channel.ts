@@ -142,6 +142,11 @@ export class Channel {
     return this.error
   }
 
+  /** Supply the buffers that block payloads spanning several chunks are gathered in. */
+  set payloadAllocator(alloc: (n: number) => Buffer) {
+    this.decoder.allocPayload = alloc
+  }
+
   pause(): void {
     this.held = true
     this.stream.pause()

@@ -50,12 +50,12 @@ export const FINE = 4096
 export const MIN_BLOCK = FINE
 export const MAX_BLOCK = 4 << 20
 export const DEFAULT_BLOCK = 64 << 10
-const SEGMENT = 4 << 20
+const SEGMENT = 2 << 20
 const WINDOW = 6
 const READ_AHEAD = 4
 /** Largest run of adjacent changed pieces sent as one Data frame. */
-const MAX_RUN = 1 << 20
-const WRITE_HIGH = 32 << 20
+const MAX_RUN = 512 << 10
+const WRITE_HIGH = 16 << 20
 const CHECKPOINT_MS = 1000
 const CHECKPOINT_BYTES = 256 << 20
 
@@ -354,6 +354,7 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
   const h = new BlockHasher(seed)
   const digest = h.digest()
   const pool = new BufferPool(layout.segSize, READ_AHEAD + WINDOW + 2)
+  ch.onFail(() => pool.close())
   const reader = new Reader(disk, layout, pool, () => false)
   const manifests = new Mailbox<Buffer>()
   const outstanding: Outstanding[] = []
@@ -530,6 +531,7 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
     ch.abort(err)
     throw err
   }
+  pool.close()
   if (plan.verify && !fin.msg.verified) throw verifyFailed()
   return {blocks, ...stats, digest: mineDigest, peer: fin.msg.stats ?? {}, differences, verified: !!plan.verify, sourceChanged} as EngineResult
 }
@@ -550,6 +552,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   const h = new BlockHasher(seed)
   const digest = h.digest()
   const pool = new BufferPool(layout.segSize, READ_AHEAD + WINDOW + 2)
+  ch.onFail(() => pool.close())
   // Without a file (a dry run to a missing destination) everything is known zero.
   const reader = new Reader(disk as Disk, layout, pool, k => !disk || layout.knownZero(k))
   const held = new Map<number, Held>()
@@ -568,6 +571,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   let queuedBytes = 0
   let paused = false
   let writeError: BlockpairError | null = null
+  let flushing: Promise<void> | null = null
   const enqueue = (bytes: number, op: () => Promise<void>): void => {
     queuedBytes += bytes
     if (queuedBytes > WRITE_HIGH && !paused) {
@@ -591,6 +595,9 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     })
   }
 
+  const payloads = new PayloadBuffers()
+  ch.payloadAllocator = n => payloads.take(n)
+
   ch.onFail(err => {
     finish?.reject(err)
     slotWaiter?.()
@@ -610,7 +617,9 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     if (!x) {
       // Only the part known to be zero has no manifest to wait for.
       if (!layout.knownZero(k)) throw protocol(`write to segment ${k} before its manifest`)
-      if (held.size >= WINDOW * 4) throw protocol('too many segments open at once')
+      // An honest source has at most WINDOW segments in flight, beside the
+      // WINDOW we sent manifests for; each open one pins a segment buffer.
+      if (held.size >= WINDOW * 2 + 2) throw protocol('too many segments open at once')
       x = {seg: {k, offset: layout.segStart(k), length: layout.segLength(k), lease: null, extents: []},
         hashes: Buffer.alloc(0), touched: new Set()}
       held.set(k, x)
@@ -635,9 +644,22 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     const from = offset - x.seg.offset
     stats.bytesWritten += payload.length
     if (plan.dryRun) return
-    payload.copy(patchable(x), from)
-    touch(x, from, from + payload.length)
-    enqueue(payload.length, () => (disk as Disk).write(payload, offset))
+    const to = from + payload.length
+    const bs = plan.blockSize
+    if (from % bs === 0 && (to % bs === 0 || to === x.seg.length)) {
+      // Whole blocks: hash them straight from the payload, so a new
+      // destination needs no zeroed copy of each segment for its digest.
+      if (x.hashes.length === 0) x.hashes = hashSegment(h, {...x.seg, lease: null}, bs)
+      for (let b = from; b < to; b += bs) {
+        h.hashInto(payload.subarray(b - from, Math.min(b + bs, to) - from), x.hashes, (b / bs) * HASH_BYTES)
+        x.touched.delete(b / bs)
+      }
+      if (x.seg.lease) payload.copy(x.seg.lease.buf, from)
+    } else {
+      payload.copy(patchable(x), from)
+      touch(x, from, to)
+    }
+    enqueue(payload.length, () => (disk as Disk).write(payload, offset).finally(() => payloads.recycle(payload)))
   }
 
   const onZero = (offset: number, length: number): void => {
@@ -706,12 +728,19 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
       w()
     }
     const due = Date.now() - lastCheckpoint.at >= CHECKPOINT_MS || done - lastCheckpoint.offset >= CHECKPOINT_BYTES
-    if (due && !plan.dryRun && done < plan.end) {
+    if (due && !plan.dryRun && done < plan.end && !flushing) {
       lastCheckpoint = {at: Date.now(), offset: done}
       enqueue(0, async () => {
-        await (disk as Disk).sync()
-        ch.send('checkpoint', {offset: done})
-        hooks.onCheckpoint?.(done)
+        // Every write below `done` has returned by now. fdatasync makes
+        // durable what was written before it was called, so it runs beside
+        // the writes that follow instead of stalling them at disk speed.
+        flushing = (disk as Disk).sync().then(() => {
+          ch.send('checkpoint', {offset: done})
+          hooks.onCheckpoint?.(done)
+        }, (err: BlockpairError) => {
+          writeError ??= err
+          ch.abort(err)
+        }).finally(() => { flushing = null })
       })
     }
   }
@@ -755,8 +784,10 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
 
   const fin = await finishP
   await chain
+  await flushing
   if (writeError) throw writeError
   if (!plan.dryRun) await (disk as Disk).sync()
+  pool.close()
   const mine = digest.digest()
   const theirs = Buffer.from(fin.msg.digest ?? [])
   const verified = plan.verify && !plan.dryRun ? (await rereadDigest(disk as Disk, layout, h)).equals(theirs) : false
@@ -801,7 +832,34 @@ async function rereadDigest(disk: Disk, layout: Layout, h: BlockHasher): Promise
     digest.update(hashSegment(h, seg, blockSize))
     seg.lease?.unref()
   }
+  pool.close()
   return digest.digest()
+}
+
+/**
+ * Buffers that received block payloads are gathered in, reused once their
+ * disk write is done. A new buffer per frame would leave tens of MiB to the
+ * garbage collector at any moment, and the agent's memory would drift up.
+ */
+class PayloadBuffers {
+  private readonly free: Buffer[] = []
+  private readonly ours = new WeakSet<ArrayBufferLike>()
+
+  take(n: number): Buffer {
+    if (n > MAX_RUN) return Buffer.allocUnsafe(n)
+    let b = this.free.pop()
+    if (!b) {
+      b = Buffer.allocUnsafeSlow(MAX_RUN)
+      this.ours.add(b.buffer)
+    }
+    return b.subarray(0, n)
+  }
+
+  recycle(payload: Buffer): void {
+    if (this.ours.has(payload.buffer) && this.free.length < WRITE_HIGH / MAX_RUN) {
+      this.free.push(Buffer.from(payload.buffer, 0, MAX_RUN))
+    }
+  }
 }
 
 /** Paces the source so block data leaves at no more than `rate` bytes per second. */

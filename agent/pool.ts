@@ -3,10 +3,27 @@
 // references it has completed, because block data is written to the socket
 // without a copy.
 
+// Buffers of finished sessions, kept for the next ones: an agent serving
+// syncs back to back then reuses the same memory instead of leaving each
+// session's buffers to the garbage collector (which frees them late).
+const spares = new Map<number, Buffer[]>()
+const MAX_SPARES = 12
+
+function spare(size: number): Buffer | undefined {
+  return spares.get(size)?.pop()
+}
+
+function keep(b: Buffer): void {
+  const list = spares.get(b.length) ?? []
+  if (list.length < MAX_SPARES) list.push(b)
+  spares.set(b.length, list)
+}
+
 export class BufferPool {
   private readonly free: Buffer[] = []
   private readonly waiters: Array<(b: Buffer) => void> = []
   private created = 0
+  private closed = false
 
   constructor(readonly size: number, readonly max: number) {}
 
@@ -15,7 +32,7 @@ export class BufferPool {
     if (b) return b
     if (this.created < this.max) {
       this.created++
-      return Buffer.allocUnsafe(this.size)
+      return spare(this.size) ?? Buffer.allocUnsafe(this.size)
     }
     return new Promise(resolve => this.waiters.push(resolve))
   }
@@ -25,13 +42,20 @@ export class BufferPool {
    * protocol already bounds (the destination's known-zero segments).
    */
   takeNow(): Buffer {
-    return this.free.pop() ?? Buffer.allocUnsafe(this.size)
+    return this.free.pop() ?? spare(this.size) ?? Buffer.allocUnsafe(this.size)
   }
 
   release(b: Buffer): void {
+    if (this.closed) return keep(b)
     const w = this.waiters.shift()
     if (w) w(b)
     else this.free.push(b)
+  }
+
+  /** The session is over: its buffers, now and as they come back, go to the spares. */
+  close(): void {
+    this.closed = true
+    for (const b of this.free.splice(0)) keep(b)
   }
 }
 

@@ -75,6 +75,12 @@ export class FrameDecoder {
   private state = State.LENGTH
   private need = 4
   private pending: Frame | null = null
+  /**
+   * Where a block payload that spans several received chunks is gathered.
+   * The consumer may supply recycled buffers here instead of a new
+   * allocation per frame, which the garbage collector frees late.
+   */
+  allocPayload: (n: number) => Buffer = n => Buffer.allocUnsafe(n)
 
   constructor(private readonly handler: FrameHandler) {}
 
@@ -138,7 +144,7 @@ export class FrameDecoder {
       }
       case State.PAYLOAD: {
         const frame = this.pending as Frame
-        frame.payload = this.take(this.need)
+        frame.payload = this.take(this.need, this.allocPayload)
         this.pending = null
         this.state = State.LENGTH
         this.need = 4
@@ -167,7 +173,7 @@ export class FrameDecoder {
   }
 
   /** Remove n bytes from the front; a view when they sit in one chunk, a copy otherwise. */
-  private take(n: number): Buffer {
+  private take(n: number, alloc: (n: number) => Buffer = Buffer.allocUnsafe): Buffer {
     // A zero-length frame (4 zero bytes) arrives with nothing buffered behind it.
     if (n === 0) return Buffer.alloc(0)
     this.buffered -= n
@@ -180,7 +186,7 @@ export class FrameDecoder {
       this.chunks[0] = first.subarray(n)
       return first.subarray(0, n)
     }
-    const out = Buffer.allocUnsafe(n)
+    const out = alloc(n)
     let at = 0
     while (at < n) {
       const c = this.chunks[0] as Buffer
