@@ -210,6 +210,8 @@ export class Channel {
 
   private dispatch(f: Frame): void {
     if (this.error) return
+    // Keepalives exist only to keep the connection busy; nobody consumes them.
+    if (f.kind === 'keepalive') return
     if (f.kind === 'error') {
       const m = f.msg
       this.fail(errorFromWire(m.code ?? 'E_PEER', m.exit ?? 4, `the peer reported: ${m.message ?? 'an error'}`), true)

@@ -50,13 +50,14 @@ export const FINE = 4096
 export const MIN_BLOCK = FINE
 export const MAX_BLOCK = 4 << 20
 export const DEFAULT_BLOCK = 64 << 10
-const SEGMENT = 2 << 20
-const WINDOW = 6
-const READ_AHEAD = 4
+const SEGMENT = 4 << 20
+const WINDOW = 5
+const READ_AHEAD = 3
 /** Largest run of adjacent changed pieces sent as one Data frame. */
 const MAX_RUN = 512 << 10
 const WRITE_HIGH = 16 << 20
 const CHECKPOINT_MS = 1000
+const KEEPALIVE_MS = 5000
 const CHECKPOINT_BYTES = 256 << 20
 
 export interface Plan {
@@ -790,7 +791,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   pool.close()
   const mine = digest.digest()
   const theirs = Buffer.from(fin.msg.digest ?? [])
-  const verified = plan.verify && !plan.dryRun ? (await rereadDigest(disk as Disk, layout, h)).equals(theirs) : false
+  const verified = plan.verify && !plan.dryRun ? (await rereadDigest(disk as Disk, layout, h, ch)).equals(theirs) : false
   stats.bytesRead = disk?.bytesRead ?? 0
   ch.send('finished', {digest: mine, stats, verified})
   if (!plan.dryRun && !theirs.equals(mine)) {
@@ -821,13 +822,19 @@ function verifyFailed(): BlockpairError {
  * dropped first (they are clean after fdatasync), so the re-read comes from
  * the device, not from what we just wrote into memory.
  */
-async function rereadDigest(disk: Disk, layout: Layout, h: BlockHasher): Promise<Buffer> {
+async function rereadDigest(disk: Disk, layout: Layout, h: BlockHasher, ch: Channel): Promise<Buffer> {
   const {start, end, blockSize} = layout.plan
   fadvise(disk.fd, start, end - start, 'dontneed')
   const pool = new BufferPool(layout.segSize, READ_AHEAD + 1)
   const reader = new Reader(disk, layout, pool, () => false)
   const digest = h.digest()
+  let quietSince = Date.now()
   for (let k = 0; k < layout.segments; k++) {
+    if (ch.failure) throw ch.failure
+    if (Date.now() - quietSince > KEEPALIVE_MS) {
+      ch.send('keepalive', {})
+      quietSince = Date.now()
+    }
     const seg = await reader.get(k)
     digest.update(hashSegment(h, seg, blockSize))
     seg.lease?.unref()

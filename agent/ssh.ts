@@ -4,7 +4,8 @@
 // over blockpair's own TLS-PSK connection, so this module never touches data.
 //
 // The contract with the remote agent (cli `agent`, see DESIGN.md):
-//   REMOTE_BIN agent --once --psk-stdin --listen HOST:0 --identity NAME [--allow DIR]... [EXTRA]...
+//   REMOTE_BIN agent --once --psk-stdin --listen HOST:0 --identity NAME [--allow DIR]... [--allow-device DEV]... [EXTRA]...
+//   (`--sessions N` instead of `--once` when one run syncs N files, one session each)
 //   - stdin: the first line is the 32-byte key as 64 hex digits. Stdin then stays
 //     open for as long as the SSH connection lives. The agent MUST treat EOF on
 //     stdin as "the SSH connection is gone" and exit. That is the only thing that
@@ -45,10 +46,14 @@ export interface RemoteAgentOptions {
   listen?: string
   /** Folders the remote agent may open (`--allow`). */
   allow: string[]
+  /** Block devices the remote agent may open, by exact path (`--allow-device`). */
+  allowDevices?: string[]
   /** Until the agent reports its port, connecting included. Default 20 s. */
   timeoutMs?: number
   /** More arguments for the remote `agent` command (quoted for the remote shell). */
   extraArgs?: string[]
+  /** Sessions the agent serves before it exits (one per file). Default 1 (`--once`). */
+  sessions?: number
 }
 
 export interface RemoteAgent {
@@ -79,18 +84,7 @@ export async function startRemoteAgent(opts: RemoteAgentOptions): Promise<Remote
   }
   const host = targetHost(target)
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
-
-  const [cmd, ...args] = splitCommand(opts.ssh ?? 'ssh')
-  if (!cmd) throw new UsageError('E_BAD_SSH_COMMAND', '--ssh is empty')
-  // Without BatchMode a password or passphrase prompt would hang until the timeout.
-  if (!hasSshOption(args, 'BatchMode')) args.push('-o', 'BatchMode=yes')
-  // Fail an unreachable host as a connect error, not as a silent agent timeout.
-  if (!hasSshOption(args, 'ConnectTimeout')) {
-    args.push('-o', `ConnectTimeout=${Math.max(1, Math.ceil(Math.min(timeoutMs / 2, 10_000) / 1000))}`)
-  }
-  // A pty would echo the key, mangle stdin and merge stderr into stdout. Last -T/-t wins.
-  args.push('-T', target, remoteCommand(opts))
-
+  const {cmd, args} = sshArgv(opts.ssh, target, timeoutMs, remoteCommand(opts))
   const child = spawn(cmd, args, {stdio: ['pipe', 'pipe', 'pipe']})
 
   let stderr = ''
@@ -169,13 +163,116 @@ export async function startRemoteAgent(opts: RemoteAgentOptions): Promise<Remote
   }
 }
 
+/** The ssh command line: the user's command and options, then ours, the target and the remote command. */
+function sshArgv(ssh: string | undefined, target: string, timeoutMs: number, remote: string): {cmd: string, args: string[]} {
+  const [cmd, ...args] = splitCommand(ssh ?? 'ssh')
+  if (!cmd) throw new UsageError('E_BAD_SSH_COMMAND', '--ssh is empty')
+  // Without BatchMode a password or passphrase prompt would hang until the timeout.
+  if (!hasSshOption(args, 'BatchMode')) args.push('-o', 'BatchMode=yes')
+  // Fail an unreachable host as a connect error, not as a silent agent timeout.
+  if (!hasSshOption(args, 'ConnectTimeout')) {
+    args.push('-o', `ConnectTimeout=${Math.max(1, Math.ceil(Math.min(timeoutMs / 2, 10_000) / 1000))}`)
+  }
+  // A pty would echo the key, mangle stdin and merge stderr into stdout. Last -T/-t wins.
+  args.push('-T', target, remote)
+  return {cmd, args}
+}
+
+export interface SshExecOptions {
+  /** `[user@]host`, as for ssh. */
+  target: string
+  /** The ssh command and its options, like rsync -e. Default `ssh`. */
+  ssh?: string
+  /** A script for /bin/sh on the remote host. */
+  script: string
+  /** Arguments for the script (`$1`...), quoted for the remote shell. */
+  args?: string[]
+  /** Fed to the script's stdin, which is then closed. Default: nothing. */
+  input?: string | Buffer | NodeJS.ReadableStream
+}
+
+export interface SshExecResult {
+  /** The remote script's exit status (ssh's own failures are thrown instead). */
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Run a short script on a host over ssh (for `install`). ssh's own failures
+ * (unknown host, refused key, no connection) become the same ConnectErrors as
+ * the bootstrap's; the script's exit status is the caller's to judge, so
+ * scripts must not use 255, which is ssh's.
+ */
+export async function sshExec(opts: SshExecOptions): Promise<SshExecResult> {
+  const target = opts.target
+  if (!target || target.startsWith('-') || /\s/.test(target)) {
+    throw new UsageError('E_BAD_TARGET', `invalid ssh target '${target}'; expected [USER@]HOST`)
+  }
+  const host = targetHost(target)
+  const remote = `exec /bin/sh -c ${shellQuote(opts.script)} sh ${(opts.args ?? []).map(shellQuote).join(' ')}`.trimEnd()
+  const {cmd, args} = sshArgv(opts.ssh, target, DEFAULT_TIMEOUT_MS, remote)
+  const child = spawn(cmd, args, {stdio: ['pipe', 'pipe', 'pipe']})
+  const closed = new Promise(r => child.once('close', r))
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d })
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-STDERR_KEEP) })
+  // EPIPE when the script exits without reading all of its input: its status says why.
+  child.stdin!.on('error', () => {})
+  const input = opts.input
+  if (input === undefined) child.stdin!.end()
+  else if (typeof input === 'string' || Buffer.isBuffer(input)) child.stdin!.end(input)
+  else {
+    input.on('error', () => child.kill('SIGTERM'))
+    input.pipe(child.stdin!)
+  }
+  const {code, signal} = await new Promise<{code: number | null, signal: NodeJS.Signals | null}>((resolve, reject) => {
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      reject(new ConnectError('E_SSH_MISSING', e.code === 'ENOENT'
+        ? `cannot run '${cmd}': not found; install the OpenSSH client or pass --ssh CMD`
+        : `cannot run '${cmd}': ${e.message}`, {cause: e}))
+    })
+    child.once('exit', (code, signal) => resolve({code, signal}))
+  })
+  // The last output can come after 'exit'; 'close' may never come when a
+  // ControlPersist master holds the pipes.
+  await Promise.race([closed, delay(2000)])
+  if (code === 255 || signal || code === null) throw classifySshFailure({code: code ?? 255, signal, stderr, host})
+  return {code, stdout, stderr}
+}
+
+/**
+ * The host name ssh really connects to for `target` (`ssh -G`: its config's
+ * HostName, aliases resolved), so an agent:// address made from it works
+ * outside ssh too. Falls back to the host part of `target`.
+ */
+export async function sshHostname(ssh: string | undefined, target: string): Promise<string> {
+  const fallback = targetHost(target)
+  const [cmd, ...args] = splitCommand(ssh ?? 'ssh')
+  if (!cmd || target.startsWith('-')) return fallback
+  return new Promise(resolve => {
+    const child = spawn(cmd, [...args, '-G', target], {stdio: ['ignore', 'pipe', 'ignore']})
+    let out = ''
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d })
+    child.once('error', () => resolve(fallback))
+    child.once('close', code => {
+      const m = /^hostname\s+(\S+)\s*$/m.exec(out)
+      resolve(code === 0 && m ? m[1]! : fallback)
+    })
+  })
+}
+
 /** The remote command line, for a POSIX shell or any login shell that can `exec`. */
-export function remoteCommand(opts: Pick<RemoteAgentOptions, 'remoteBin' | 'identity' | 'listen' | 'allow' | 'extraArgs'>): string {
+export function remoteCommand(opts: Pick<RemoteAgentOptions, 'remoteBin' | 'identity' | 'listen' | 'allow' | 'allowDevices' | 'extraArgs' | 'sessions'>): string {
   const bin = opts.remoteBin?.trim() || 'blockpair'
+  const sessions = opts.sessions ?? 1
+  if (!(Number.isInteger(sessions) && sessions >= 1)) throw new TypeError('sessions must be a positive integer')
   const args = [
-    'agent', '--once', '--psk-stdin',
+    'agent', ...(sessions === 1 ? ['--once'] : ['--sessions', String(sessions)]), '--psk-stdin',
     '--identity', opts.identity,
     ...opts.allow.flatMap(d => ['--allow', d]),
+    ...(opts.allowDevices ?? []).flatMap(d => ['--allow-device', d]),
     ...(opts.extraArgs ?? []),
   ].map(shellQuote).join(' ')
   let script: string
@@ -264,7 +361,8 @@ function hasSshOption(args: string[], name: string): boolean {
   return args.some((a, i) => (a === '-o' && re.test(args[i + 1] ?? '')) || (a.startsWith('-o') && re.test(a.slice(2))))
 }
 
-function targetHost(target: string): string {
+/** The host part of `[user@]host`, without IPv6 brackets. */
+export function targetHost(target: string): string {
   const h = target.slice(target.lastIndexOf('@') + 1)
   return h.replace(/^\[(.*)\]$/, '$1')
 }

@@ -5,13 +5,17 @@
 // exchange on top of the PSK, so recorded traffic stays secret even if a key
 // leaks later. There is no plaintext mode.
 
+import {constants} from 'node:crypto'
 import net from 'node:net'
 import tls from 'node:tls'
 import {ConnectError} from './errors.js'
 import type {KeyRing} from './keys.js'
 
 const CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256'
-const HANDSHAKE_MS = 5000
+/** A TLS handshake must finish this soon after the TCP connection, however slowly bytes trickle in. */
+export const HANDSHAKE_MS = 5000
+/** Connections open at once (sessions and handshakes); more are dropped unanswered. */
+export const MAX_CONNECTIONS = 64
 
 export interface Endpoint {
   host: string
@@ -21,29 +25,70 @@ export interface Endpoint {
 export interface ListenOptions extends Endpoint {
   keys: KeyRing
   onSession: (socket: tls.TLSSocket, identity: string) => void
-  /** A connection that failed before a session began: wrong key, plaintext, timeout. */
-  onRefused?: (peer: string, reason: string) => void
+  /** A connection that failed before a session began: wrong key, plaintext, timeout, too many. */
+  onRefused?: (refusal: Refusal) => void
+  /** Default HANDSHAKE_MS. */
+  handshakeMs?: number
+  /** Default MAX_CONNECTIONS. */
+  maxConnections?: number
+}
+
+export interface Refusal {
+  peer: string
+  /** What the peer did, in words, for the log. */
+  reason: string
+  /** E_AUTH (no or wrong key), E_NOT_TLS, E_TLS_VERSION, E_HANDSHAKE_TIMEOUT, E_TOO_MANY_CONNECTIONS, E_HANDSHAKE. */
+  code: string
+  /** The key identity the peer offered, if any (printable, at most 64 characters). */
+  identity?: string
 }
 
 export async function listen(opts: ListenOptions): Promise<{server: tls.Server; address: Endpoint}> {
   const identities = new WeakMap<tls.TLSSocket, string>()
+  const unknown = new WeakMap<tls.TLSSocket, string>()
   const server = tls.createServer({
     ciphers: CIPHERS,
     minVersion: 'TLSv1.3',
     maxVersion: 'TLSv1.3',
-    handshakeTimeout: HANDSHAKE_MS,
+    handshakeTimeout: opts.handshakeMs ?? HANDSHAKE_MS,
+    // No session tickets: a resumed session skips the PSK callback, so a
+    // ticket would let a peer back in without its key (after it was revoked,
+    // or under no identity at all). Every session proves the key afresh.
+    secureOptions: constants.SSL_OP_NO_TICKET,
     pskCallback(socket, identity) {
       const key = opts.keys.find(identity)
       if (key) identities.set(socket, identity)
-      else opts.onRefused?.(peerOf(socket), `unknown key identity '${identity.slice(0, 64)}'`)
+      else unknown.set(socket, printable(identity))
       return key
     },
   }, socket => {
+    const identity = identities.get(socket)
+    if (identity === undefined) {
+      // Cannot happen without tickets; never serve a session with no key behind it.
+      opts.onRefused?.({peer: peerOf(socket), reason: 'TLS session without a pre-shared key', code: 'E_AUTH'})
+      socket.destroy()
+      return
+    }
     socket.setNoDelay(true)
-    opts.onSession(socket, identities.get(socket) ?? '?')
+    opts.onSession(socket, identity)
+  })
+  server.maxConnections = opts.maxConnections ?? MAX_CONNECTIONS
+  // The peer's address, noted while the TCP socket is fresh: a TLS socket
+  // that failed has often been destroyed, and forgotten it, by the time
+  // tlsClientError reports it.
+  const peers = new WeakMap<net.Socket, string>()
+  server.on('connection', (raw: net.Socket) => peers.set(raw, peerOf(raw)))
+  const peerOfFailed = (socket: tls.TLSSocket): string => {
+    const raw = (socket as tls.TLSSocket & {_parent?: net.Socket})._parent
+    return (raw && peers.get(raw)) ?? peerOf(socket)
+  }
+  server.on('drop', (data?: {remoteAddress?: string; remotePort?: number}) => {
+    opts.onRefused?.({peer: `${data?.remoteAddress ?? '?'}:${data?.remotePort ?? '?'}`, reason: `too many connections at once (${server.maxConnections})`, code: 'E_TOO_MANY_CONNECTIONS'})
   })
   server.on('tlsClientError', (err: NodeJS.ErrnoException, socket) => {
-    opts.onRefused?.(peerOf(socket), err.code ?? err.message)
+    const stranger = unknown.get(socket)
+    const identity = stranger ?? identities.get(socket)
+    opts.onRefused?.({peer: peerOfFailed(socket), ...describeRefusal(err, identity, stranger !== undefined), ...(identity === undefined ? {} : {identity})})
     socket.destroy()
   })
   await new Promise<void>((resolve, reject) => {
@@ -105,4 +150,36 @@ function connectError(err: NodeJS.ErrnoException, to: Endpoint, identity: string
 
 function peerOf(socket: net.Socket): string {
   return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
+}
+
+/** A peer-chosen identity, safe to log. */
+function printable(identity: string): string {
+  return identity.slice(0, 64).replace(/[^\x20-\x7e]/g, '?')
+}
+
+/** Why a handshake failed, in the words an operator reading the log needs. */
+export function describeRefusal(err: NodeJS.ErrnoException, identity?: string, unknownIdentity = false): {reason: string; code: string} {
+  if (unknownIdentity) return {reason: `unknown key identity '${identity ?? ''}'`, code: 'E_AUTH'}
+  switch (err.code) {
+    case 'ERR_TLS_HANDSHAKE_TIMEOUT':
+      return {reason: 'the TLS handshake did not finish in time', code: 'E_HANDSHAKE_TIMEOUT'}
+    case 'ERR_SSL_BINDER_DOES_NOT_VERIFY':
+      return {reason: `wrong key for identity '${identity ?? '?'}'`, code: 'E_AUTH'}
+    case 'ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM':
+    case 'ERR_SSL_NO_SHARED_CIPHER':
+      return {reason: 'the client offered no pre-shared key (a certificate or plain TLS client?)', code: 'E_AUTH'}
+    case 'ERR_SSL_UNSUPPORTED_PROTOCOL':
+    case 'ERR_SSL_VERSION_TOO_LOW':
+      return {reason: 'the client offered only TLS 1.2 or older; the agent speaks TLS 1.3 only', code: 'E_TLS_VERSION'}
+    case 'ERR_SSL_HTTP_REQUEST':
+      return {reason: 'an HTTP request, not TLS', code: 'E_NOT_TLS'}
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+    case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+    case 'ERR_SSL_RECORD_LENGTH_MISMATCH':
+      return {reason: 'not TLS (plaintext or garbage)', code: 'E_NOT_TLS'}
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return {reason: 'the client went away during the TLS handshake', code: 'E_HANDSHAKE'}
+  }
+  return {reason: `TLS handshake failed: ${err.code ?? err.message.slice(0, 200)}`, code: 'E_HANDSHAKE'}
 }

@@ -8,7 +8,7 @@ import {BlockpairError, EXIT, InterruptedError, IoError} from '../agent/errors.j
 import {defaultStateDir, JobStore, type JobRecord} from '../agent/jobs.js'
 import type {Summary} from '../agent/session.js'
 import {parseSize} from '../agent/units.js'
-import {runSync, type SyncFlags} from './sync.js'
+import {blockSizeOf, runSync, type Remote, type SyncFlags} from './sync.js'
 
 export const jobFlags = {
   verify: Flags.boolean({description: 'After the sync, re-read the destination from disk and check it against the source.'}),
@@ -35,21 +35,23 @@ function absoluteLocal(arg: string): string {
 }
 
 export async function runTracked(direction: 'push' | 'pull', from: string, to: string, flags: TrackedFlags,
-  resume?: {job: JobRecord; trust: boolean}): Promise<Summary> {
+  o: {resume?: {job: JobRecord; trust: boolean}; remote?: Remote} = {}): Promise<Summary> {
+  const {resume, remote} = o
   const bwlimit = flags.bwlimit === undefined ? undefined : parseSize(flags.bwlimit, '--bwlimit')
   if (bwlimit !== undefined && bwlimit < 1024) throw new BlockpairError('E_BWLIMIT', EXIT.USAGE, '--bwlimit must be at least 1K (bytes per second)')
-  if (flags['dry-run']) return runSync(direction, from, to, flags, {hooks: {bwlimit}})
+  if (flags['dry-run']) return runSync(direction, from, to, flags, {hooks: {bwlimit}, remote})
 
   const store = jobStore(flags)
   const kept: JobRecord['flags'] = {}
   for (const k of KEPT) kept[k] = k === 'psk-file' && flags[k] ? path.resolve(flags[k] as string) : flags[k]
   const job = resume?.job ?? store.create({
     direction, from: absoluteLocal(from), to: absoluteLocal(to), flags: kept,
-    size: 0, blockSize: parseSize(flags['block-size'], '--block-size'), checkpoint: 0, source: null, dest: null,
+    size: 0, blockSize: blockSizeOf(flags), checkpoint: 0, source: null, dest: null,
   })
   if (resume) store.update(job, {state: 'running', pid: process.pid, error: null})
   try {
     const summary = await runSync(direction, from, to, flags, {
+      remote,
       job: job.id,
       verify: flags.verify,
       resume: resume && job.source && job.dest ? {from: job.checkpoint, source: job.source, dest: job.dest, trust: resume.trust} : undefined,

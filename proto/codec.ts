@@ -39,7 +39,7 @@ export const MAX_PAYLOAD = 16 << 20
 
 const KINDS: ReadonlySet<string> = new Set<FrameKind>([
   'hello', 'open', 'opened', 'start', 'manifest', 'refine', 'refineHashes', 'data', 'zero',
-  'segmentEnd', 'checkpoint', 'finish', 'finished', 'error',
+  'segmentEnd', 'checkpoint', 'finish', 'finished', 'error', 'keepalive',
 ])
 
 /** Encode one frame with its length prefix. */

@@ -7,22 +7,29 @@ import {BaseCommand} from '../base.js'
 export default class Agent extends BaseCommand {
   static summary = 'Run an agent that serves syncs over TLS with a pre-shared key.'
   static description = `Prints one line, "listening HOST:PORT", once it accepts connections (port 0 picks a free port).
-The agent only opens paths inside its --allow folders; it logs one line per session and every refused
-connection on stderr (JSON lines with --json). With --psk-stdin (used by the ssh bootstrap) it reads
+The agent only opens regular files inside its --allow folders and the block devices named with
+--allow-device (a device inside an --allow folder is still refused); paths are resolved first, so a
+symlink or '..' that leads elsewhere is refused. It logs one line per session and every refused
+connection on stderr (JSON lines with --json), never a key. With --psk-stdin (used by the ssh bootstrap) it reads
 the key from the first line of stdin and exits when stdin closes, so it never outlives its ssh session.`
 
   static examples = [
     '<%= config.bin %> agent --listen 0.0.0.0:7373 --psk-file /etc/blockpair/psk --allow /var/lib/libvirt/images',
     '<%= config.bin %> agent --listen 127.0.0.1:0 --psk-file ./psk --allow /tmp/images --once',
+    '<%= config.bin %> agent --listen 0.0.0.0:7373 --psk-file /etc/blockpair/psk --allow-device /dev/vg0/vm1-disk',
   ]
 
   static flags = {
     listen: Flags.string({char: 'l', description: 'HOST:PORT to listen on.', default: '127.0.0.1:7373'}),
     'psk-file': Flags.string({description: 'Key file (from "blockpair keygen"); every identity in it is accepted.', exactlyOne: ['psk-file', 'psk-stdin']}),
     'psk-stdin': Flags.boolean({description: 'Read the key from stdin; exit when stdin closes.', exactlyOne: ['psk-file', 'psk-stdin']}),
-    allow: Flags.string({char: 'a', multiple: true, required: true, description: 'A folder whose files (or a block device path) may be read and written. Repeat for more.'}),
+    allow: Flags.string({char: 'a', multiple: true, default: [], description: 'A folder whose regular files may be read, written and created. Repeat for more.'}),
+    'allow-device': Flags.string({multiple: true, default: [], description: 'A block device that may be read and written, by exact path. Repeat for more.'}),
+    'idle-timeout': Flags.string({description: 'Drop a session that sends and receives nothing for this long (30s, 5m, 1500ms).', default: '120s'}),
+    'handshake-timeout': Flags.string({description: 'Drop a connection whose TLS handshake takes longer than this.', default: '5s'}),
     identity: Flags.string({description: 'With --psk-stdin: the identity the key is known by.', default: 'blockpair'}),
-    once: Flags.boolean({description: 'Serve one session, then exit.'}),
+    once: Flags.boolean({description: 'Serve one session, then exit.', exclusive: ['sessions']}),
+    sessions: Flags.integer({description: 'Serve this many sessions, one after another, then exit (the ssh bootstrap uses it for several files).', min: 1, exclusive: ['once']}),
     'max-sessions': Flags.integer({description: 'Sessions served at once; more are refused.', default: 8, min: 1}),
   }
 
@@ -35,21 +42,35 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
       if (flags.json) process.stderr.write(JSON.stringify({time: new Date().toISOString(), ...e}) + '\n')
       else if (!flags.quiet) process.stderr.write(`${new Date().toISOString()} ${Object.entries(e).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}\n`)
     }
-    const agent = await startAgent({host, port, keys, allow: flags.allow, once: flags.once, maxSessions: flags['max-sessions'], log})
+    const agent = await startAgent({host, port, keys, allow: flags.allow, allowDevices: flags['allow-device'], once: flags.once, sessions: flags.sessions,
+      maxSessions: flags['max-sessions'], idleMs: parseDuration(flags['idle-timeout'], '--idle-timeout'),
+      handshakeMs: parseDuration(flags['handshake-timeout'], '--handshake-timeout'), log})
     const shown = agent.address.host.includes(':') ? `[${agent.address.host}]` : agent.address.host
     process.stdout.write(`listening ${shown}:${agent.address.port}\n`)
     const stop = (): void => void agent.close()
     process.once('SIGTERM', stop)
     process.once('SIGINT', stop)
     if (flags['psk-stdin']) {
-      // The ssh connection that started us is gone: stop rather than linger.
-      process.stdin.once('end', stop)
-      process.stdin.once('close', stop)
+      // The ssh connection that started us is gone: stop rather than linger,
+      // and cut a session in progress too (it can be resumed).
+      const abort = (): void => void agent.abort()
+      process.stdin.once('end', abort)
+      process.stdin.once('close', abort)
       process.stdin.resume()
     }
     await agent.done
     process.exit(0)
   }
+}
+
+const DURATION_UNITS: Record<string, number> = {ms: 1, s: 1000, '': 1000, m: 60_000, h: 3_600_000}
+
+/** `30`, `30s`, `1500ms`, `5m`, `1h`: a bare number is seconds. */
+export function parseDuration(text: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|)$/.exec(text.trim())
+  const ms = m ? Math.round(Number(m[1]) * (DURATION_UNITS[m[2] as string] as number)) : NaN
+  if (!(ms > 0 && ms <= 2 ** 31 - 1)) throw new UsageError('E_DURATION', `${what}: '${text}' is not a duration; write e.g. 30s, 5m or 1500ms`)
+  return ms
 }
 
 function parseListen(text: string): [string, number] {

@@ -1,24 +1,28 @@
 import {Args} from '@oclif/core'
-import {BaseCommand} from '../base.js'
-import {describe, syncFlags} from '../sync.js'
+import {SyncCommand, syncFlags} from '../sync.js'
 import {jobFlags, runTracked} from '../tracked.js'
 
-export default class Pull extends BaseCommand {
-  static summary = 'Make a local file or device identical to a remote one, sending only what differs.'
+export default class Pull extends SyncCommand {
+  static summary = 'Make local files or devices identical to remote ones, sending only what differs.'
   static description = `The remote end is either a running agent (agent://HOST:PORT/PATH with --psk-file) or a host
 reached over ssh ([USER@]HOST:PATH), where blockpair starts a one-off agent and hands it a fresh key;
 the data flows over blockpair's own TLS connection, never through ssh. The local destination is
-created sparse if missing, grown or shrunk to the source size, and written in place.`
+created sparse if missing, grown or shrunk to the source size, and written in place.
+
+Like rsync, the last argument is the destination. With several sources (all on one host) it must be
+an existing folder, and each file keeps its name there; one agent serves them all, one after
+another. The first file that fails stops the run.`
 
   static examples = [
     '<%= config.bin %> pull agent://hv1:7373/var/lib/libvirt/images/vm.img vm.img --psk-file /etc/blockpair/psk',
     '<%= config.bin %> pull root@hv1:/dev/vg0/vm-disk /dev/vg0/vm-disk',
+    '<%= config.bin %> pull root@hv1:/images/vm-root.img root@hv1:/images/vm-data.img /backup/vm/',
     '<%= config.bin %> pull --dry-run --json root@hv1:/images/vm.img vm.img',
   ]
 
   static args = {
-    source: Args.string({description: 'agent://HOST:PORT/PATH or [USER@]HOST:PATH', required: true}),
-    destination: Args.string({description: 'Local file or block device.', required: true}),
+    sources: Args.string({description: 'agent://HOST:PORT/PATH or [USER@]HOST:PATH, all on one host', required: true, multiple: true, ignoreStdin: true}),
+    destination: Args.string({description: 'Local file or block device (a folder for several sources).', required: true, ignoreStdin: true}),
   }
 
   static flags = {...syncFlags, ...jobFlags}
@@ -26,8 +30,7 @@ created sparse if missing, grown or shrunk to the source size, and written in pl
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Pull)
     this.wantsJson = flags.json
-    const s = await runTracked('pull', args.source, args.destination, flags)
-    if (flags.json) this.printJson(s)
-    else if (!flags.quiet) this.out(describe(s))
+    // Each file is a job of its own (resumable alone); all share one remote agent.
+    await this.sync('pull', [...args.sources, args.destination], flags, (from, to, remote) => runTracked('pull', from, to, flags, {remote}))
   }
 }

@@ -1,25 +1,29 @@
 import {Args} from '@oclif/core'
-import {BaseCommand} from '../base.js'
-import {describe, syncFlags} from '../sync.js'
+import {SyncCommand, syncFlags} from '../sync.js'
 import {jobFlags, runTracked} from '../tracked.js'
 
-export default class Push extends BaseCommand {
-  static summary = 'Make a remote file or device identical to a local one, sending only what differs.'
+export default class Push extends SyncCommand {
+  static summary = 'Make remote files or devices identical to local ones, sending only what differs.'
   static description = `The remote end is either a running agent (agent://HOST:PORT/PATH with --psk-file) or a host
 reached over ssh ([USER@]HOST:PATH), where blockpair starts a one-off agent and hands it a fresh key;
 the data flows over blockpair's own TLS connection, never through ssh. The destination is created
-sparse if missing, grown or shrunk to the source size, and written in place.`
+sparse if missing, grown or shrunk to the source size, and written in place.
+
+Like rsync, the last argument is the destination. With several sources it must be a folder written
+with a trailing '/' (HOST:/images/), and each file keeps its name there; one agent serves them all,
+one after another. The first file that fails stops the run.`
 
   static examples = [
     '<%= config.bin %> push vm.img agent://hv2:7373/var/lib/libvirt/images/vm.img --psk-file /etc/blockpair/psk',
     '<%= config.bin %> push /dev/vg0/vm-disk root@hv2:/dev/vg0/vm-disk',
+    '<%= config.bin %> push vm-root.img vm-data.img root@hv2:/var/lib/libvirt/images/',
     '<%= config.bin %> push --dry-run --json vm.img root@hv2:/images/vm.img',
     '<%= config.bin %> push -e "ssh -p 2222 -i ~/.ssh/hv" vm.img root@hv2:/images/vm.img',
   ]
 
   static args = {
-    source: Args.string({description: 'Local file or block device.', required: true}),
-    destination: Args.string({description: 'agent://HOST:PORT/PATH or [USER@]HOST:PATH', required: true}),
+    sources: Args.string({description: 'Local files or block devices.', required: true, multiple: true, ignoreStdin: true}),
+    destination: Args.string({description: 'agent://HOST:PORT/PATH or [USER@]HOST:PATH (a folder ending in / for several sources)', required: true, ignoreStdin: true}),
   }
 
   static flags = {...syncFlags, ...jobFlags}
@@ -27,8 +31,7 @@ sparse if missing, grown or shrunk to the source size, and written in place.`
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Push)
     this.wantsJson = flags.json
-    const s = await runTracked('push', args.source, args.destination, flags)
-    if (flags.json) this.printJson(s)
-    else if (!flags.quiet) this.out(describe(s))
+    // Each file is a job of its own (resumable alone); all share one remote agent.
+    await this.sync('push', [...args.sources, args.destination], flags, (from, to, remote) => runTracked('push', from, to, flags, {remote}))
   }
 }

@@ -34,7 +34,7 @@ change is ever skipped; --trust-checkpoint resumes anyway.`
       'dry-run': false, json: flags.json, quiet: flags.quiet, 'state-dir': flags['state-dir'],
     }
     if (!flags.quiet && !flags.json) process.stderr.write(`resuming job ${job.id} from ${job.checkpoint} of ${job.size} bytes\n`)
-    const s = await runTracked(job.direction, job.from, job.to, tracked, {job, trust: flags['trust-checkpoint']})
+    const s = await runTracked(job.direction, job.from, job.to, tracked, {resume: {job, trust: flags['trust-checkpoint']}})
     if (flags.json) this.printJson(s)
     else if (!flags.quiet) {
       if (s.resumeDiscarded) this.out(`started over: ${s.resumeDiscarded}`)

@@ -2948,6 +2948,133 @@ $root.blockpair = (function() {
         return Finished;
     })();
 
+    blockpair.Keepalive = (function() {
+
+        /**
+         * Properties of a Keepalive.
+         * @typedef {Object} blockpair.Keepalive.$Properties
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Keepalive.
+         * @memberof blockpair
+         * @interface IKeepalive
+         * @augments blockpair.Keepalive.$Properties
+         * @deprecated Use blockpair.Keepalive.$Properties instead.
+         */
+
+        /**
+         * Shape of a Keepalive.
+         * @typedef {blockpair.Keepalive.$Properties} blockpair.Keepalive.$Shape
+         */
+
+        /**
+         * Constructs a new Keepalive.
+         * @memberof blockpair
+         * @classdesc Represents a Keepalive.
+         * @constructor
+         * @param {blockpair.Keepalive.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Keepalive = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Encodes the specified Keepalive message. Does not implicitly {@link blockpair.Keepalive.verify|verify} messages.
+         * @function encode
+         * @memberof blockpair.Keepalive
+         * @static
+         * @param {blockpair.Keepalive.$Properties} message Keepalive message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Keepalive.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Keepalive message from the specified reader or buffer.
+         * @function decode
+         * @memberof blockpair.Keepalive
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {blockpair.Keepalive & blockpair.Keepalive.$Shape} Keepalive
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Keepalive.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.blockpair.Keepalive();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                reader.skipType(tag & 7, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Keepalive
+         * @function getTypeUrl
+         * @memberof blockpair.Keepalive
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Keepalive.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/blockpair.Keepalive";
+        };
+
+        return Keepalive;
+    })();
+
     blockpair.Error = (function() {
 
         /**
@@ -3157,7 +3284,8 @@ $root.blockpair = (function() {
          * @property {blockpair.Finish.$Properties|null} [finish] Frame finish
          * @property {blockpair.Finished.$Properties|null} [finished] Frame finished
          * @property {blockpair.Error.$Properties|null} [error] Frame error
-         * @property {"hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"} [body] Frame body
+         * @property {blockpair.Keepalive.$Properties|null} [keepalive] Frame keepalive
+         * @property {"hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|"keepalive"} [body] Frame body
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3186,9 +3314,10 @@ $root.blockpair = (function() {
          *   finish?: blockpair.Finish.$Shape|null;
          *   finished?: blockpair.Finished.$Shape|null;
          *   error?: blockpair.Error.$Shape|null;
+         *   keepalive?: blockpair.Keepalive.$Shape|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
-         *   ({ body?: undefined; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "hello"; hello: blockpair.Hello.$Shape; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "open"; hello?: null; open: blockpair.Open.$Shape; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "opened"; hello?: null; open?: null; opened: blockpair.Opened.$Shape; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "start"; hello?: null; open?: null; opened?: null; start: blockpair.Start.$Shape; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "manifest"; hello?: null; open?: null; opened?: null; start?: null; manifest: blockpair.Manifest.$Shape; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "refine"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine: blockpair.Refine.$Shape; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "refineHashes"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes: blockpair.RefineHashes.$Shape; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "data"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data: blockpair.Data.$Shape; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "zero"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero: blockpair.Zero.$Shape; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "segmentEnd"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd: blockpair.SegmentEnd.$Shape; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "checkpoint"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint: blockpair.Checkpoint.$Shape; finish?: null; finished?: null; error?: null }|{ body?: "finish"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish: blockpair.Finish.$Shape; finished?: null; error?: null }|{ body?: "finished"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished: blockpair.Finished.$Shape; error?: null }|{ body?: "error"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error: blockpair.Error.$Shape })
+         *   ({ body?: undefined; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "hello"; hello: blockpair.Hello.$Shape; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "open"; hello?: null; open: blockpair.Open.$Shape; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "opened"; hello?: null; open?: null; opened: blockpair.Opened.$Shape; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "start"; hello?: null; open?: null; opened?: null; start: blockpair.Start.$Shape; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "manifest"; hello?: null; open?: null; opened?: null; start?: null; manifest: blockpair.Manifest.$Shape; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "refine"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine: blockpair.Refine.$Shape; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "refineHashes"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes: blockpair.RefineHashes.$Shape; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "data"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data: blockpair.Data.$Shape; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "zero"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero: blockpair.Zero.$Shape; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "segmentEnd"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd: blockpair.SegmentEnd.$Shape; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "checkpoint"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint: blockpair.Checkpoint.$Shape; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "finish"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish: blockpair.Finish.$Shape; finished?: null; error?: null; keepalive?: null }|{ body?: "finished"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished: blockpair.Finished.$Shape; error?: null; keepalive?: null }|{ body?: "error"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error: blockpair.Error.$Shape; keepalive?: null }|{ body?: "keepalive"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive: blockpair.Keepalive.$Shape })
          * )} blockpair.Frame.$Shape
          */
 
@@ -3319,17 +3448,25 @@ $root.blockpair = (function() {
          */
         Frame.prototype.error = null;
 
+        /**
+         * Frame keepalive.
+         * @member {blockpair.Keepalive.$Properties|null|undefined} keepalive
+         * @memberof blockpair.Frame
+         * @instance
+         */
+        Frame.prototype.keepalive = null;
+
         // OneOf field names bound to virtual getters and setters
         var $oneOfFields;
 
         /**
          * Frame body.
-         * @member {"hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|undefined} body
+         * @member {"hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|"keepalive"|undefined} body
          * @memberof blockpair.Frame
          * @instance
          */
         $Object.defineProperty(Frame.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["hello", "open", "opened", "start", "manifest", "refine", "refineHashes", "data", "zero", "segmentEnd", "checkpoint", "finish", "finished", "error"]),
+            get: $util.oneOfGetter($oneOfFields = ["hello", "open", "opened", "start", "manifest", "refine", "refineHashes", "data", "zero", "segmentEnd", "checkpoint", "finish", "finished", "error", "keepalive"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -3377,6 +3514,8 @@ $root.blockpair = (function() {
                 $root.blockpair.Finished.encode(message.finished, writer.uint32(/* id 13, wireType 2 =*/106).fork(), _depth + 1).ldelim();
             if (message.error != null && $Object.hasOwnProperty.call(message, "error"))
                 $root.blockpair.Error.encode(message.error, writer.uint32(/* id 14, wireType 2 =*/114).fork(), _depth + 1).ldelim();
+            if (message.keepalive != null && $Object.hasOwnProperty.call(message, "keepalive"))
+                $root.blockpair.Keepalive.encode(message.keepalive, writer.uint32(/* id 15, wireType 2 =*/122).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3517,6 +3656,13 @@ $root.blockpair = (function() {
                             break;
                         message.error = $root.blockpair.Error.decode(reader, reader.size(), $undefined, _depth + 1, message.error);
                         message.body = "error";
+                        continue;
+                    }
+                case 15: {
+                        if (wireType !== 2)
+                            break;
+                        message.keepalive = $root.blockpair.Keepalive.decode(reader, reader.size(), $undefined, _depth + 1, message.keepalive);
+                        message.body = "keepalive";
                         continue;
                     }
                 }

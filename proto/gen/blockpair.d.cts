@@ -1154,6 +1154,64 @@ export namespace blockpair {
     }
 
     /**
+     * Properties of a Keepalive.
+     * @deprecated Use blockpair.Keepalive.$Properties instead.
+     */
+    interface IKeepalive extends blockpair.Keepalive.$Properties {
+    }
+
+    /** Represents a Keepalive. */
+    class Keepalive {
+
+        /**
+         * Constructs a new Keepalive.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: blockpair.Keepalive.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /**
+         * Encodes the specified Keepalive message. Does not implicitly {@link blockpair.Keepalive.verify|verify} messages.
+         * @param message Keepalive message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: blockpair.Keepalive.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Keepalive message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {blockpair.Keepalive & blockpair.Keepalive.$Shape} Keepalive
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): blockpair.Keepalive & blockpair.Keepalive.$Shape;
+
+        /**
+         * Gets the type url for Keepalive
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Keepalive {
+
+        /** Properties of a Keepalive. */
+        interface $Properties {
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Keepalive. */
+        type $Shape = blockpair.Keepalive.$Properties;
+    }
+
+    /**
      * Properties of an Error.
      * @deprecated Use blockpair.Error.$Properties instead.
      */
@@ -1290,8 +1348,11 @@ export namespace blockpair {
         /** Frame error. */
         error?: (blockpair.Error.$Properties|null);
 
+        /** Frame keepalive. */
+        keepalive?: (blockpair.Keepalive.$Properties|null);
+
         /** Frame body. */
-        body?: ("hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error");
+        body?: ("hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|"keepalive");
 
         /**
          * Encodes the specified Frame message. Does not implicitly {@link blockpair.Frame.verify|verify} messages.
@@ -1366,8 +1427,11 @@ export namespace blockpair {
             /** Frame error */
             error?: (blockpair.Error.$Properties|null);
 
+            /** Frame keepalive */
+            keepalive?: (blockpair.Keepalive.$Properties|null);
+
             /** Frame body */
-            body?: ("hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error");
+            body?: ("hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|"keepalive");
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1389,9 +1453,10 @@ export namespace blockpair {
           finish?: blockpair.Finish.$Shape|null;
           finished?: blockpair.Finished.$Shape|null;
           error?: blockpair.Error.$Shape|null;
+          keepalive?: blockpair.Keepalive.$Shape|null;
           $unknowns?: Uint8Array[];
         } & (
-          ({ body?: undefined; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "hello"; hello: blockpair.Hello.$Shape; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "open"; hello?: null; open: blockpair.Open.$Shape; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "opened"; hello?: null; open?: null; opened: blockpair.Opened.$Shape; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "start"; hello?: null; open?: null; opened?: null; start: blockpair.Start.$Shape; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "manifest"; hello?: null; open?: null; opened?: null; start?: null; manifest: blockpair.Manifest.$Shape; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "refine"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine: blockpair.Refine.$Shape; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "refineHashes"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes: blockpair.RefineHashes.$Shape; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "data"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data: blockpair.Data.$Shape; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "zero"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero: blockpair.Zero.$Shape; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "segmentEnd"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd: blockpair.SegmentEnd.$Shape; checkpoint?: null; finish?: null; finished?: null; error?: null }|{ body?: "checkpoint"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint: blockpair.Checkpoint.$Shape; finish?: null; finished?: null; error?: null }|{ body?: "finish"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish: blockpair.Finish.$Shape; finished?: null; error?: null }|{ body?: "finished"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished: blockpair.Finished.$Shape; error?: null }|{ body?: "error"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error: blockpair.Error.$Shape })
+          ({ body?: undefined; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "hello"; hello: blockpair.Hello.$Shape; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "open"; hello?: null; open: blockpair.Open.$Shape; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "opened"; hello?: null; open?: null; opened: blockpair.Opened.$Shape; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "start"; hello?: null; open?: null; opened?: null; start: blockpair.Start.$Shape; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "manifest"; hello?: null; open?: null; opened?: null; start?: null; manifest: blockpair.Manifest.$Shape; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "refine"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine: blockpair.Refine.$Shape; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "refineHashes"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes: blockpair.RefineHashes.$Shape; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "data"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data: blockpair.Data.$Shape; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "zero"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero: blockpair.Zero.$Shape; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "segmentEnd"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd: blockpair.SegmentEnd.$Shape; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "checkpoint"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint: blockpair.Checkpoint.$Shape; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "finish"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish: blockpair.Finish.$Shape; finished?: null; error?: null; keepalive?: null }|{ body?: "finished"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished: blockpair.Finished.$Shape; error?: null; keepalive?: null }|{ body?: "error"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error: blockpair.Error.$Shape; keepalive?: null }|{ body?: "keepalive"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive: blockpair.Keepalive.$Shape })
         );
     }
 }

@@ -294,8 +294,7 @@ t.test('a bad --block-size is a usage error even when the agent is unreachable',
   // Port 1 on loopback: nothing listens there. Flags are the user's to fix
   // first; a connection error here sends them after the wrong problem.
   const r = await cli(['push', join(w.local, 'badbs.src'), 'agent://127.0.0.1:1/tmp/x.img', '--psk-file', w.keyFile, '--block-size', '3000'])
-  t.equal(r.code, EXIT.USAGE, 'flags are checked before connecting',
-    {todo: 'cli/sync.ts checks --block-size with parseSize only; validateBlockSize runs in session.ts initiate(), after the connection (or ssh bootstrap) is up'})
+  t.equal(r.code, EXIT.USAGE, 'flags are checked before connecting')
 })
 
 t.test('usage errors: exit 2', async t => {

@@ -67,6 +67,7 @@ const samples: {[K in FrameKind]: Message<K>} = {
   finish: {digest: randomBytes(16), stats: {bytesRead: 2 ** 41, bytesWritten: 5, bytesZeroed: 6, bytesSent: 2 ** 34, blocksChanged: 9}},
   finished: {digest: randomBytes(16), stats: {bytesRead: 1, bytesWritten: 2 ** 33, bytesZeroed: 3, bytesSent: 4, blocksChanged: 2 ** 32 + 5}},
   error: {code: 'E_NOT_ALLOWED', exit: 7, message: 'outside --allow'},
+  keepalive: {},
 }
 
 /** Compare a decoded message with what was sent, field by field (bytes as bytes). */
@@ -87,7 +88,7 @@ function sameMessage(t: Test, got: unknown, want: unknown, where: string): void 
 
 t.test('every frame kind round trips', async t => {
   const kinds = Object.keys(samples) as FrameKind[]
-  t.equal(kinds.length, 14, 'all 14 kinds of the oneof')
+  t.equal(kinds.length, 15, 'all 15 kinds of the oneof')
   for (const kind of kinds) {
     const s = sink()
     const msg = samples[kind]

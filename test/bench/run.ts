@@ -1,0 +1,474 @@
+// `npm run bench`: blockpair against rsync, ssh and the time it takes just to read
+// the files, all in one run, tools alternated run by run, medians and ratios.
+// Writes BENCHMARKS.md and prints the same tables on stdout (progress on stderr).
+//
+// Environment:
+//   BENCH_RUNS=N    runs per tool and case (default 5; 2 with BENCH_QUICK)
+//   BENCH_QUICK=1   small files, a smoke test that finishes in under a minute;
+//                   prints the report but writes no file unless BENCH_OUT is set
+//   BENCH_CASES=a,b only these cases (ids: see CASES in cases.ts)
+//   BENCH_KEEP=1    keep the data folder (.bench/) afterwards
+//   BENCH_DIR=DIR   data folder (default .bench/ in the project; must be a real disk, not tmpfs)
+//   BENCH_OUT=FILE  where to write the report (default BENCHMARKS.md; none with BENCH_QUICK)
+//   BENCH_BUILD=1   run `npm run build` first (default: measure the dist/ that is there)
+//
+// The data folder takes up to about 3x the dense image plus the sparse image's data
+// (~9 GiB at full size) and the page cache needs as much free memory; sizes are
+// halved, with a message, until both fit.
+
+import {spawnSync} from 'node:child_process'
+import {cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, symlinkSync, writeFileSync} from 'node:fs'
+import {open} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import type {Test} from 'tap'
+import {CASES, type CaseDef, type Env, FULL_SIZES, QUICK_SIZES, type WarmItem} from './cases.js'
+import {DataSet, type Sizes, copySparse, dataDefs, sparseLayout} from './data.js'
+import {Agent, failure, gnuTimeMissing, killAllSync, lastLines, must, run} from './proc.js'
+import {type CaseResult, type RunRecord, type ToolResult, measured, renderReport} from './report.js'
+import {MiB, fmtBytes} from './util.js'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const QUICK = process.env.BENCH_QUICK === '1'
+const RUNS = Math.max(1, Number.parseInt(process.env.BENCH_RUNS ?? '', 10) || (QUICK ? 2 : 5))
+const KEEP = process.env.BENCH_KEEP === '1'
+const BENCH_DIR = path.resolve(process.env.BENCH_DIR ?? path.join(ROOT, '.bench'))
+const DATA_DIR = path.join(BENCH_DIR, 'data')
+const APP_DIR = path.join(BENCH_DIR, 'app')
+const OUT = process.env.BENCH_OUT ? path.resolve(process.env.BENCH_OUT) : QUICK ? undefined : path.join(ROOT, 'BENCHMARKS.md')
+const RUN_TIMEOUT_MS = QUICK ? 120_000 : 900_000
+/** Below this, cmp after every run; above, after the first good run of each tool. */
+const VERIFY_EVERY_RUN_BELOW = 256 * MiB
+
+const started = Date.now()
+const teardowns: (() => unknown)[] = []
+let cleaned = false
+
+function log(msg: string): void {
+  const t = ((Date.now() - started) / 1000).toFixed(0).padStart(4)
+  process.stderr.write(`[bench ${t}s] ${msg}\n`)
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e))
+
+// ---- set-up checks -----------------------------------------------------------
+
+function toolVersion(argv: string[]): string | undefined {
+  const r = spawnSync(argv[0]!, argv.slice(1), {encoding: 'utf8'})
+  if (r.error || r.status !== 0) return undefined
+  return `${r.stdout}${r.stderr}`.trim().split('\n')[0]
+}
+
+function fsType(dir: string): string {
+  const r = spawnSync('df', ['-T', dir], {encoding: 'utf8'})
+  return r.stdout?.trim().split('\n')[1]?.split(/\s+/)[1] ?? 'unknown'
+}
+
+function memAvailable(): number {
+  const m = /^MemAvailable:\s*(\d+)\s*kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))
+  return m ? Number(m[1]) * 1024 : os.freemem()
+}
+
+function newestMtime(dir: string, test: (f: string) => boolean): {ms: number, file?: string} {
+  let best = {ms: 0, file: undefined as string | undefined}
+  if (!existsSync(dir)) return best
+  for (const e of readdirSync(dir, {withFileTypes: true, recursive: true})) {
+    if (!e.isFile()) continue
+    const f = path.join(e.parentPath, e.name)
+    if (!test(f)) continue
+    const ms = statSync(f).mtimeMs
+    if (ms > best.ms) best = {ms, file: f}
+  }
+  return best
+}
+
+/** Copy the built CLI aside so that a rebuild during the run does not change what is measured. */
+function snapshotApp(): {bin: string, notes: string[]} {
+  const notes: string[] = []
+  if (process.env.BENCH_BUILD === '1') {
+    log('npm run build')
+    const r = spawnSync('npm', ['run', 'build'], {cwd: ROOT, encoding: 'utf8'})
+    if (r.status !== 0) throw new Error(`npm run build failed: ${lastLines(`${r.stdout}${r.stderr}`, 5)}`)
+  }
+  if (!existsSync(path.join(ROOT, 'dist/cli/commands/push.js'))) {
+    throw new Error('dist/ is missing or incomplete: run `npm run build` first (or BENCH_BUILD=1)')
+  }
+  const src = ['agent', 'cli', 'proto']
+    .map(d => newestMtime(path.join(ROOT, d), f => f.endsWith('.ts') || f.endsWith('.proto') || f.endsWith('.cjs')))
+    .reduce((a, b) => (b.ms > a.ms ? b : a))
+  const dist = newestMtime(path.join(ROOT, 'dist'), () => true)
+  const git = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], {encoding: 'utf8'}).stdout?.trim()
+  const dirty = spawnSync('git', ['-C', ROOT, 'status', '--porcelain', '--', 'agent', 'cli', 'proto', 'bin'], {encoding: 'utf8'})
+    .stdout?.split('\n').filter(l => l.trim()).map(l => l.slice(3)) ?? []
+  notes.push(`Code: git ${git || 'unknown'}${dirty.length ? ` with uncommitted changes in ${dirty.join(', ')}` : ''}; ` +
+    `dist/ built ${new Date(dist.ms).toISOString()}`)
+  if (src.ms > dist.ms + 1000) {
+    const w = `dist/ is older than ${path.relative(ROOT, src.file ?? '')} (modified ${new Date(src.ms).toISOString()}): ` +
+      'these numbers are for the last build, not the current sources'
+    log(`WARNING: ${w}`)
+    notes.push(`**Warning: ${w}.**`)
+  }
+  rmSync(APP_DIR, {recursive: true, force: true})
+  mkdirSync(APP_DIR, {recursive: true})
+  for (const d of ['bin', 'dist']) cpSync(path.join(ROOT, d), path.join(APP_DIR, d), {recursive: true})
+  cpSync(path.join(ROOT, 'package.json'), path.join(APP_DIR, 'package.json'))
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(APP_DIR, 'node_modules'))
+  return {bin: path.join(APP_DIR, 'bin/run.js'), notes}
+}
+
+function scaled(s: Sizes, f: number): Sizes {
+  const dense = Math.max(MiB, Math.floor(s.dense / f / MiB) * MiB)
+  const sparseData = Math.max(s.extent, Math.floor(s.sparseData / f / s.extent) * s.extent)
+  const sparseApparent = Math.max(sparseData * 2, Math.floor(s.sparseApparent / f / s.extent) * s.extent)
+  return {dense, sparseApparent, sparseData, extent: s.extent}
+}
+
+function dataSetFor(sizes: Sizes, cases: readonly CaseDef[]): DataSet {
+  const ds = new DataSet(DATA_DIR, dataDefs(sizes), log)
+  for (const c of cases) for (const d of c.defs?.(sizes) ?? []) ds.add(d)
+  return ds
+}
+
+/** Disk (all data at once, plus a destination) and page cache (the largest case) these sizes need. */
+function needs(sizes: Sizes, cases: readonly CaseDef[]): {disk: number, mem: number} {
+  const ds = dataSetFor(sizes, cases)
+  let disk = 0
+  let mem = 0
+  for (const c of cases) {
+    const ids = c.data(sizes)
+    const sizesOf = ids.map(id => ds.def(id).disk)
+    const dst = Math.max(0, ...sizesOf)
+    disk = Math.max(disk, ds.diskFor(cases.flatMap(x => x.data(sizes))) + dst)
+    mem = Math.max(mem, sizesOf.reduce((a, b) => a + b, 0) + dst)
+  }
+  return {disk: disk + 256 * MiB, mem: mem + 512 * MiB}
+}
+
+function chooseSizes(cases: readonly CaseDef[]): {sizes: Sizes, note?: string} {
+  const base = QUICK ? QUICK_SIZES : FULL_SIZES
+  const free = statfsSync(BENCH_DIR).bavail * statfsSync(BENCH_DIR).bsize
+  const avail = memAvailable()
+  const full = needs(base, cases)
+  for (let f = 1; f <= 64; f *= 2) {
+    const sizes = scaled(base, f)
+    const n = needs(sizes, cases)
+    if (n.disk <= free * 0.9 && n.mem <= avail * 0.8) {
+      if (f === 1) return {sizes}
+      const note = `sizes divided by ${f}: the full sizes need ${fmtBytes(full.disk)} of disk (${fmtBytes(free)} free in ${BENCH_DIR}) ` +
+        `and ${fmtBytes(full.mem)} of page cache (${fmtBytes(avail)} available)`
+      log(`WARNING: ${note}`)
+      return {sizes, note}
+    }
+  }
+  throw new Error(`not enough disk (${fmtBytes(free)} free in ${BENCH_DIR}) or memory (${fmtBytes(avail)} available) ` +
+    `even at 1/64 of the full sizes (which need ${fmtBytes(full.disk)} and ${fmtBytes(full.mem)})`)
+}
+
+// ---- per-run steps ------------------------------------------------------------
+
+/** Read files into the page cache: whole files with cat, sparse ones only where their data is. */
+async function warm(items: readonly WarmItem[]): Promise<void> {
+  for (const w of items) {
+    if (!existsSync(w.path)) continue
+    if (!w.ranges) {
+      await must(['cat', w.path], {discardStdout: true, timeoutMs: RUN_TIMEOUT_MS})
+      continue
+    }
+    const fh = await open(w.path, 'r')
+    const buf = Buffer.allocUnsafe(4 * MiB)
+    try {
+      for (const r of w.ranges) {
+        for (let off = 0; off < r.length; off += buf.length) {
+          await fh.read(buf, 0, Math.min(buf.length, r.length - off), r.offset + off)
+        }
+      }
+    } finally {
+      await fh.close()
+    }
+  }
+}
+
+function removeDst(dst: string): void {
+  rmSync(dst, {force: true})
+  // rsync without --inplace writes a temp file next to the destination.
+  const dir = path.dirname(dst)
+  const prefix = `.${path.basename(dst)}.`
+  for (const f of readdirSync(dir)) if (f.startsWith(prefix)) rmSync(path.join(dir, f), {force: true})
+}
+
+/** Why dst differs from src, or undefined when identical. */
+async function differs(src: string, dst: string): Promise<string | undefined> {
+  if (!existsSync(dst)) return 'the destination does not exist'
+  const r = await run(['cmp', src, dst], {timeoutMs: RUN_TIMEOUT_MS})
+  if (r.code === 0) return undefined
+  return lastLines(`${r.stdout}\n${r.stderr}`, 1) || failure(r, RUN_TIMEOUT_MS) || 'cmp failed'
+}
+
+function parseSummary(stdout: string): Record<string, unknown> | undefined {
+  const line = stdout.trim().split('\n').reverse().find(l => l.startsWith('{'))
+  if (!line) return undefined
+  try {
+    return JSON.parse(line) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+}
+
+// ---- ssh ----------------------------------------------------------------------
+
+async function ensureSsh(env: Env): Promise<void> {
+  if (env.ssh) return
+  try {
+    const helper = await import('../helpers/sshd.js')
+    const reason = helper.sshdSkipReason()
+    if (reason) {
+      env.ssh = {unavailable: reason}
+      return
+    }
+    // The helper registers its clean-up on a tap test; give it ours.
+    const t = {teardown: (fn: () => unknown) => teardowns.push(fn)} as unknown as Test
+    const sshd = await helper.startSshd(t)
+    const argv = [...sshd.sshCommand.split(/\s+/), sshd.target]
+    const probe = await run([...argv, 'true'], {timeoutMs: 30_000})
+    const why = failure(probe, 30_000)
+    env.ssh = why ? {unavailable: `ssh to the throwaway sshd failed: ${why}`} : {argv}
+    if (!why) log(`sshd on 127.0.0.1:${sshd.port} for the ssh stream`)
+  } catch (e) {
+    env.ssh = {unavailable: `could not start sshd: ${message(e)}`}
+  }
+  if ('unavailable' in env.ssh) log(`ssh stream not available: ${env.ssh.unavailable}`)
+}
+
+// ---- one case -------------------------------------------------------------------
+
+async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseResult> {
+  const s = env.sizes
+  const dst = path.join(DATA_DIR, `dst-${def.id}.img`)
+  const rssFile = path.join(BENCH_DIR, 'rss.txt')
+  const base = {def, title: def.title(s), about: def.about(env), tools: [] as ToolResult[], rounds: RUNS, agentNotes: [] as string[]}
+  log(`case ${def.id}: ${base.title}`)
+  try {
+    for (const id of def.data(s)) await env.data.need(id)
+    if (def.startFrom) await env.data.need(def.startFrom)
+  } catch (e) {
+    return {...base, error: `could not make the data: ${message(e)}`, targets: []}
+  }
+  if (def.ssh) await ensureSsh(env)
+  const tools: ToolResult[] = def.tools(env, dst).map(d => ({def: d, runs: []}))
+  base.tools = tools
+  const verifyEveryRun = Math.max(s.dense, def.id.startsWith('sparse') ? s.sparseApparent : 0) <= VERIFY_EVERY_RUN_BELOW
+
+  let agent: Agent | undefined
+  let agentError: string | undefined
+  let agentKiB: number | undefined
+  const keepPeak = () => {
+    const k = agent?.hwmKiB()
+    if (k !== undefined) agentKiB = Math.max(agentKiB ?? 0, k)
+  }
+  const startAgent = async () => {
+    try {
+      agent = await Agent.start(env.bin, env.psk, DATA_DIR)
+      agentError = undefined
+    } catch (e) {
+      agentError = `agent failed to start: ${message(e)}`
+      base.agentNotes.push(agentError)
+      log(agentError)
+    }
+  }
+  if (tools.some(t => t.def.agent && !t.def.unavailable)) await startAgent()
+
+  removeDst(dst)
+  let dstDirty = true
+  try {
+    for (let round = 0; round < RUNS; round++) {
+      const order = tools.map((_, i) => tools[(i + round) % tools.length]!)
+      for (const t of order) {
+        if (t.def.unavailable || t.skipped) continue
+        const rec: RunRecord = {round}
+        t.runs.push(rec)
+        try {
+          // The destination's starting state, then everything flushed and the files in the page cache.
+          if (def.startFrom) {
+            if (dstDirty || !existsSync(dst)) await copySparse(env.data.path(def.startFrom), dst)
+          } else {
+            removeDst(dst)
+          }
+          dstDirty = false
+          await must(['sync'])
+          await warm(def.warm(env, dst))
+          if (t.def.agent) {
+            if (agent && !agent.alive) {
+              base.agentNotes.push(`round ${round + 1}: ${agent.deathNote}; started a new one`)
+              await startAgent()
+            }
+            if (!agent?.alive) throw new Error(agentError ?? 'the agent is not running')
+          }
+          const r = await run(t.def.argv({port: agent?.port}), {
+            rssFile: haveTime ? rssFile : undefined,
+            stdinFile: t.def.stdinFile,
+            timeoutMs: RUN_TIMEOUT_MS,
+          })
+          if (t.def.writesDst) dstDirty = true
+          rec.rssKiB = r.rssKiB
+          rec.rchar = r.rchar
+          const why = failure(r, RUN_TIMEOUT_MS)
+          if (r.timedOut) t.skipped = `timed out in round ${round + 1}, later runs skipped`
+          if (t.def.agent) {
+            const sum = parseSummary(r.stdout)
+            if (sum && sum.ok === true && !why) rec.summary = sum
+            else if (sum && sum.ok === false) rec.error = `exit ${r.code}: ${String(sum.code)}: ${String(sum.message)}`
+            else rec.error = why ?? `no JSON summary on stdout: ${lastLines(r.stdout + r.stderr, 2)}`
+            if (!agent?.alive && agent) base.agentNotes.push(`round ${round + 1}: ${agent.deathNote}`)
+          } else if (why) {
+            rec.error = why
+          }
+          if (rec.error === undefined) {
+            if (t.def.writesDst && existsSync(dst)) rec.allocated = statSync(dst).blocks * 512
+            if (t.def.verify && (verifyEveryRun || !t.runs.some(x => x.verified))) {
+              const diff = await differs(t.def.verify, dst)
+              if (diff) rec.error = `the destination differs from the source after the run (${diff})`
+              else rec.verified = true
+            }
+            if (rec.error === undefined) rec.ms = r.ms
+          }
+        } catch (e) {
+          rec.error = message(e)
+          dstDirty = true
+        }
+        log(`  ${def.id} round ${round + 1}/${RUNS} ${t.def.name}: ${rec.ms !== undefined ? `${(rec.ms / 1000).toFixed(2)} s` : `FAILED ${rec.error}`}`)
+      }
+    }
+  } finally {
+    keepPeak()
+    await agent?.stop()
+    removeDst(dst)
+  }
+  const result = {...base, agentKiB}
+  return {...result, targets: def.targets?.(measured(result), env) ?? []}
+}
+
+// ---- main ------------------------------------------------------------------------
+
+async function cleanup(): Promise<void> {
+  if (cleaned) return
+  cleaned = true
+  killAllSync()
+  for (const f of teardowns.splice(0)) {
+    try {
+      await f()
+    } catch {}
+  }
+  if (!KEEP) {
+    rmSync(DATA_DIR, {recursive: true, force: true})
+    rmSync(APP_DIR, {recursive: true, force: true})
+    rmSync(path.join(BENCH_DIR, 'rss.txt'), {force: true})
+    try {
+      if (readdirSync(BENCH_DIR).length === 0) rmSync(BENCH_DIR, {recursive: true})
+    } catch {}
+  } else {
+    log(`kept ${BENCH_DIR} (BENCH_KEEP=1)`)
+  }
+}
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(sig, () => {
+    log(`${sig}: stopping, cleaning up`)
+    void cleanup().finally(() => process.exit(130))
+  })
+}
+process.on('exit', () => {
+  killAllSync()
+  if (!cleaned && !KEEP) rmSync(DATA_DIR, {recursive: true, force: true})
+})
+
+async function main(): Promise<void> {
+  const wanted = process.env.BENCH_CASES?.split(',').map(x => x.trim()).filter(Boolean)
+  const cases = wanted ? CASES.filter(c => wanted.includes(c.id)) : CASES
+  if (wanted) {
+    const unknown = wanted.filter(w => !CASES.some(c => c.id === w))
+    if (unknown.length) throw new Error(`BENCH_CASES: unknown case ${unknown.join(', ')} (cases: ${CASES.map(c => c.id).join(', ')})`)
+  }
+
+  mkdirSync(BENCH_DIR, {recursive: true})
+  rmSync(DATA_DIR, {recursive: true, force: true})
+  mkdirSync(DATA_DIR, {recursive: true})
+  const fstype = fsType(DATA_DIR)
+  const tmpType = fsType(os.tmpdir())
+  log(`data in ${DATA_DIR} (${fstype}; ${os.tmpdir()} is ${tmpType})`)
+  const setupNotes: string[] = []
+  if (fstype === 'tmpfs' || fstype === 'overlay') {
+    setupNotes.push(`**Warning: the data folder is on ${fstype}, not a disk filesystem: sparse files and fdatasync behave differently.**`)
+  }
+
+  const load = (l: number[]) => l.map(x => x.toFixed(1)).join(' ')
+  const loadStart = os.loadavg()
+  if (loadStart[0]! > os.availableParallelism() / 2) {
+    log(`WARNING: load average ${load(loadStart)} on ${os.availableParallelism()} CPUs: other work is running, expect noisy times`)
+  }
+  const {sizes, note: scaleNote} = chooseSizes(cases)
+  const {bin, notes: buildNotes} = snapshotApp()
+
+  const timeMissing = gnuTimeMissing()
+  if (timeMissing) {
+    log(`WARNING: ${timeMissing}: no peak RSS figures`)
+    setupNotes.push(`**No peak RSS of the tools: ${timeMissing}.**`)
+  }
+  const rsyncVersion = toolVersion(['rsync', '--version'])
+  const rsyncMissing = rsyncVersion ? undefined : 'rsync is not installed (apt-get install -y rsync)'
+  if (rsyncMissing) log(`WARNING: ${rsyncMissing}`)
+
+  const psk = path.join(DATA_DIR, 'bench.psk')
+  await must([process.execPath, bin, 'keygen', '--out', psk, '--quiet'])
+
+  const env: Env = {sizes, data: dataSetFor(sizes, cases), bin, psk, layout: sparseLayout(sizes), rsyncMissing}
+  const results: CaseResult[] = []
+  for (const [i, c] of cases.entries()) {
+    try {
+      results.push(await runCase(c, env, !timeMissing))
+    } catch (e) {
+      results.push({def: c, title: c.title(sizes), about: c.about(env), tools: [], rounds: RUNS, agentNotes: [], error: message(e), targets: []})
+    }
+    // Free the disk (and page cache) of data no later case needs.
+    env.data.release(env.data.closure(cases.slice(i + 1).flatMap(x => [...x.data(sizes), ...(x.startFrom ? [x.startFrom] : [])])))
+  }
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+  const sshVersion = spawnSync('ssh', ['-V'], {encoding: 'utf8'}).stderr?.trim()
+  const envVars = Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${v}`)
+  const report = renderReport({
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    command: [...envVars, 'npm run bench'].join(' '),
+    machine: [
+      `Machine: ${os.availableParallelism()} CPUs (nproc), ${cpu}; ${fmtBytes(os.totalmem())} memory; Linux ${os.release()}; Node ${process.version}`,
+      `Load average (1, 5, 15 min) at the start: ${load(loadStart)}; at the end: ${load(os.loadavg())} ` +
+        `(other work on the machine makes absolute times noisier; the paired ratios less so)`,
+      `Filesystem of the data: ${fstype}; tools: ${rsyncVersion ?? 'rsync missing'}; ${sshVersion || 'ssh missing'}; ${toolVersion(['cp', '--version']) ?? 'cp'}`,
+    ],
+    build: buildNotes,
+    sizes: `dense ${fmtBytes(sizes.dense)}; sparse ${fmtBytes(sizes.sparseApparent)} apparent with ${fmtBytes(sizes.sparseData)} of data in ${fmtBytes(sizes.extent)} extents`,
+    scaleNote,
+    dataDir: `${path.relative(ROOT, DATA_DIR) || DATA_DIR} (${fstype}), removed at the end unless BENCH_KEEP=1`,
+    setupNotes,
+    quick: QUICK,
+    runs: RUNS,
+    totalSec: (Date.now() - started) / 1000,
+  }, results)
+  process.stdout.write(report)
+  if (OUT) {
+    writeFileSync(OUT, report)
+    log(`wrote ${OUT}`)
+  } else {
+    log('quick run: no file written (set BENCH_OUT=FILE to write one)')
+  }
+}
+
+try {
+  await main()
+} catch (e) {
+  log(`FAILED: ${message(e)}`)
+  process.exitCode = 1
+} finally {
+  await cleanup()
+}
+log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`)
