@@ -8,7 +8,7 @@
 //   PREFIX/etc/psk                          the agent's key file (0600)
 //   PREFIX/.blockpair-install               stamp: version and content hash of the copied files;
 //                                           also what makes --uninstall trust PREFIX as ours
-//   UNIT_DIR/blockpair-agent.service        from the template systemd/blockpair-agent.service
+//   UNIT_DIR/blockpair-agent.service        from the template agent/blockpair-agent.service
 // and here, a copy of the key (default ~/.config/blockpair/HOST.psk) for push and pull.
 //
 // Steps, each skipped when the host already has what it would write, so that
@@ -95,7 +95,7 @@ export function appRoot(): string {
 }
 
 export function unitTemplatePath(root = appRoot()): string {
-  return path.join(root, 'systemd', UNIT_NAME)
+  return path.join(root, 'agent', UNIT_NAME)
 }
 
 /** `$XDG_CONFIG_HOME/blockpair/HOST.psk` (default ~/.config). */

@@ -3,15 +3,14 @@
 // finishes (silent or one byte at a time), a resumed session without the
 // key, too many connections. Each is refused once, with a reason and code.
 import t, {type Test} from 'tap'
-import {execFileSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import net from 'node:net'
-import {join} from 'node:path'
 import tls from 'node:tls'
 import {EXIT} from '../../agent/errors.js'
 import {KeyRing} from '../../agent/keys.js'
 import {connect, listen, type Endpoint, type Refusal} from '../../agent/transport.js'
+import {selfSignedCert} from '../helpers/hostile.js'
 
 const CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256'
 const hv1 = {identity: 'hv1', key: randomBytes(32)}
@@ -113,11 +112,10 @@ t.test('every hostile client is refused once, with a reason', async t => {
 })
 
 t.test('a client with a certificate instead of a key is refused', {skip: existsSync('/usr/bin/openssl') ? false : 'openssl is missing'}, async t => {
-  const dir = t.testdir()
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=x', '-days', '1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], {stdio: 'ignore'})
+  const cert = selfSignedCert(t.testdir())
+  if (!cert) throw new Error('certs/make-cert.sh failed')
   const s = await server(t)
-  const code = await tlsClient(s.address, {cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem'))})
+  const code = await tlsClient(s.address, cert)
   t.not(code, 'connected')
   await until(() => s.refusals.length > 0)
   t.match(s.refusals, [{code: 'E_AUTH', reason: /no pre-shared key/}])

@@ -76,7 +76,6 @@ async function replay(rng: Rng, bytes: Buffer, withHello: boolean): Promise<'clo
 }
 
 t.test(`a live agent survives ${seconds} s of fuzzed sessions (seed ${seed})`, async t => {
-  const rng = new Rng(seed)
   t.ok(recordings.length >= 3, `${recordings.length} real sessions recorded`)
   const deadline = Date.now() + seconds * 1000
   let maxRss = agent.rssKiB()

@@ -9,7 +9,7 @@
 //   raw.socket.write(encodeFrame('open', {...}))
 //   agent.alive(), agent.rssKiB(), agent.stderr()
 
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {createHash, randomBytes} from 'node:crypto'
 import {readdirSync, readFileSync, lstatSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
@@ -201,4 +201,14 @@ export function fingerprint(dir: string): Record<string, string> {
   }
   walk(dir)
   return out
+}
+
+/** A throwaway self-signed certificate (certs/make-cert.sh), or null without openssl. */
+export function selfSignedCert(dir: string): {cert: Buffer; key: Buffer} | null {
+  try {
+    execFileSync('bash', [path.join(REPO_ROOT, 'certs', 'make-cert.sh'), dir], {stdio: 'ignore'})
+  } catch {
+    return null
+  }
+  return {cert: readFileSync(path.join(dir, 'cert.pem')), key: readFileSync(path.join(dir, 'key.pem'))}
 }

@@ -7,7 +7,7 @@
 import t, {type Test} from 'tap'
 import {execFileSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {chmodSync, copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, symlinkSync, writeSync} from 'node:fs'
+import {chmodSync, copyFileSync, existsSync, openSync, closeSync, readFileSync, readdirSync, symlinkSync, writeSync} from 'node:fs'
 import net from 'node:net'
 import {join} from 'node:path'
 import tls from 'node:tls'
@@ -16,11 +16,10 @@ import {KeyRing} from '../../agent/keys.js'
 import type {Summary} from '../../agent/session.js'
 import {encodeDataHeader, encodeFrame, Role} from '../../proto/codec.js'
 import {cli} from '../helpers/cli.js'
-import {fingerprint, rawSession, spawnAgent, until, writeKeys, type AgentProcess} from '../helpers/hostile.js'
+import {fingerprint, rawSession, selfSignedCert, spawnAgent, until, writeKeys, type AgentProcess} from '../helpers/hostile.js'
 
 const MiB = 1 << 20
 const RSS_LIMIT_KIB = 300 * 1024
-const CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256'
 
 const root = t.testdir({allowed: {}, outside: {'secret.img': 'secret data', 'victim.img': Buffer.alloc(64 * 1024, 0x5a)}, local: {}})
 const allowed = join(root, 'allowed')
@@ -156,12 +155,10 @@ t.test('hostile connections are refused with a reason, and a push works after ea
       })
     }), /did not finish in time/],
   ]
-  if (existsSync('/usr/bin/openssl')) {
-    const dir = t.testdir()
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=x', '-days', '1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], {stdio: 'ignore'})
+  const cert = existsSync('/usr/bin/openssl') ? selfSignedCert(t.testdir()) : null
+  if (cert) {
     cases.push(['a client with a certificate instead of a key', async () => {
-      t.not(await tlsClient({cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem'))}), 'connected')
+      t.not(await tlsClient(cert), 'connected')
     }, /no pre-shared key/])
   } else {
     t.comment('openssl is missing: no certificate client')
