@@ -134,6 +134,8 @@ export interface Agent {
   log(): Array<Record<string, unknown>>
   /** Resolves with the first log entry `match` accepts; rejects after `ms`. */
   waitForLog(match: (entry: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>
+  /** Send a signal (SIGKILL for the fault tests); stop() still waits for the exit. */
+  kill(signal: NodeJS.Signals): void
   stop(): Promise<void>
 }
 
@@ -142,9 +144,9 @@ export interface Agent {
  * as a child process, wait for its `listening HOST:PORT` line, and kill it
  * in t.teardown.
  */
-export async function startAgent(t: Test, opts: {allow: string[]; keyFile: string; extra?: string[]}): Promise<Agent> {
+export async function startAgent(t: Test, opts: {allow: string[]; keyFile: string; extra?: string[]; port?: number}): Promise<Agent> {
   ensureBuilt()
-  const args = ['agent', '--listen', '127.0.0.1:0', '--psk-file', opts.keyFile, ...opts.allow.flatMap(a => ['--allow', a]), ...(opts.extra ?? [])]
+  const args = ['agent', '--listen', `127.0.0.1:${opts.port ?? 0}`, '--psk-file', opts.keyFile, ...opts.allow.flatMap(a => ['--allow', a]), ...(opts.extra ?? [])]
   const child = spawn(process.execPath, [BIN, ...args], {cwd: REPO_ROOT, env: defaultEnv(), stdio: ['ignore', 'pipe', 'pipe']})
   let stdout = ''
   let stderr = ''
@@ -194,6 +196,15 @@ export async function startAgent(t: Test, opts: {allow: string[]; keyFile: strin
         await new Promise(resolve => setTimeout(resolve, 50))
       }
     },
+    kill: signal => child.kill(signal),
     stop,
   }
+}
+
+/** A fresh key file made by `blockpair keygen` in `dir`. */
+export async function keygen(dir: string, name = 'psk'): Promise<string> {
+  const file = path.join(dir, name)
+  const r = await cli(['keygen', '--out', file])
+  if (r.code !== 0) throw new Error(`keygen failed: ${r.stderr}`)
+  return file
 }

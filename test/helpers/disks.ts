@@ -4,11 +4,11 @@
 // agents are in test/helpers/cli.ts (a minimal cli()/keygen() stays here for
 // the tests written against it).
 
-import {execFileSync, spawn} from 'node:child_process'
+import {execFileSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readSync, rmdirSync, statSync, writeSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 import type {Test} from 'tap'
 import {syncWithAgent} from '../../agent/client.js'
 import {DEFAULT_BLOCK} from '../../agent/engine.js'
@@ -20,49 +20,6 @@ import type {Summary, SyncOptions} from '../../agent/session.js'
 export const KiB = 1024
 export const MiB = 1024 * KiB
 export const GiB = 1024 * MiB
-
-export const ROOT = resolve(import.meta.dirname, '../..')
-const BIN = join(ROOT, 'bin/run.js')
-
-export interface CliResult {
-  code: number
-  stdout: string
-  stderr: string
-  /** The --json object printed on stdout, when there is one. */
-  json: Record<string, unknown> & {ok?: boolean; code?: string}
-}
-
-/**
- * Run `blockpair ARGS...` (the built CLI) to completion. (test/helpers/cli.ts
- * has a fuller version; this one stays for the tests that use it.)
- */
-export function cli(args: string[], opts: {input?: string} = {}): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [BIN, ...args], {stdio: ['pipe', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d: Buffer) => { stdout += String(d) })
-    p.stderr.on('data', (d: Buffer) => { stderr += String(d) })
-    p.on('error', fail)
-    p.stdin.end(opts.input ?? '')
-    p.on('close', code => {
-      let json = {}
-      const last = stdout.trim().split('\n').at(-1) ?? ''
-      try {
-        json = JSON.parse(last) as object
-      } catch {}
-      done({code: code ?? -1, stdout, stderr, json})
-    })
-  })
-}
-
-/** A fresh key file in `dir`. */
-export async function keygen(dir: string): Promise<string> {
-  const psk = join(dir, 'psk')
-  const r = await cli(['keygen', '--out', psk])
-  if (r.code !== 0) throw new Error(`keygen failed: ${r.stderr}`)
-  return psk
-}
 
 /** Allocated bytes (st_blocks * 512). */
 export function allocated(path: string): number {

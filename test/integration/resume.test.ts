@@ -13,31 +13,14 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import {cli, keygen, MiB, ROOT} from '../helpers/disks.js'
+import {cli, keygen, REPO_ROOT, startAgent, type Agent} from '../helpers/cli.js'
+import {MiB} from '../helpers/disks.js'
 import type {JobRecord} from '../../agent/jobs.js'
 
-const BIN = path.join(ROOT, 'bin/run.js')
+const BIN = path.join(REPO_ROOT, 'bin/run.js')
 
-interface Agent {
-  proc: ChildProcess
-  port: number
-}
-
-async function agent(t: Test, psk: string, allow: string, port = 0): Promise<Agent> {
-  const proc = spawn(process.execPath, [BIN, 'agent', '--listen', `127.0.0.1:${port}`, '--psk-file', psk, '--allow', allow], {stdio: ['ignore', 'pipe', 'pipe']})
-  t.teardown(() => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL')
-  })
-  const got = await new Promise<number>((resolve, reject) => {
-    let out = ''
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += String(d)
-      const m = /listening \S+:(\d+)\n/.exec(out)
-      if (m) resolve(Number(m[1]))
-    })
-    proc.on('exit', code => reject(new Error(`agent exited ${code}`)))
-  })
-  return {proc, port: got}
+function agent(t: Test, keyFile: string, allow: string, port?: number): Promise<Agent> {
+  return startAgent(t, {allow: [allow], keyFile, port})
 }
 
 function startPush(args: string[]): {proc: ChildProcess; done: Promise<{code: number | null; stdout: string; stderr: string}>} {
@@ -89,7 +72,7 @@ for (const point of [1, 2]) {
     const url = `agent://127.0.0.1:${a.port}${dst}`
     const push = startPush([src, url, '--psk-file', psk, '--bwlimit', '10M', '--state-dir', state, '--json'])
     const before = await checkpointPast(state, (point - 1) * 8 * MiB)
-    a.proc.kill('SIGKILL')
+    a.kill('SIGKILL')
     const r = await push.done
     t.equal(r.code, 6, 'the push says it was interrupted')
     t.match(r.stderr, `blockpair resume ${before.id}`, 'and prints the resume command')
@@ -98,7 +81,7 @@ for (const point of [1, 2]) {
     await agent(t, psk, path.join(dir, 'dst'), a.port)
     const res = await cli(['resume', '--state-dir', state, '--json'])
     t.equal(res.code, 0, res.stderr)
-    const from = res.json.resumedFrom as number
+    const from = res.json().resumedFrom as number
     t.ok(from > 0 && from < SIZE, `resumed from ${from}`)
     t.ok(from >= before.checkpoint, 'from the recorded checkpoint or later')
     t.ok(same(src, dst), 'identical after the resume')
@@ -119,7 +102,7 @@ t.test('SIGKILL of the pushing side, then resume', async t => {
   t.equal(job?.state, 'interrupted', 'a running job whose process died is listed as interrupted')
   const res = await cli(['resume', job?.id ?? '', '--state-dir', state, '--json'])
   t.equal(res.code, 0, res.stderr)
-  t.ok((res.json.resumedFrom as number) > 0)
+  t.ok((res.json().resumedFrom as number) > 0)
   t.ok(same(src, dst))
 })
 
@@ -146,7 +129,7 @@ t.test('a dropped connection, then resume through the same address', async t => 
   t.equal(r.code, 6, r.stderr)
   const res = await cli(['resume', '--state-dir', state, '--json'])
   t.equal(res.code, 0, res.stderr)
-  t.ok((res.json.resumedFrom as number) > 0)
+  t.ok((res.json().resumedFrom as number) > 0)
   t.ok(same(src, dst))
 })
 
@@ -165,8 +148,8 @@ t.test('a source changed between the kill and the resume is synced from the star
   fs.closeSync(fd)
   const res = await cli(['resume', '--state-dir', state, '--json'])
   t.equal(res.code, 0, res.stderr)
-  t.equal(res.json.resumedFrom, 0, 'started over')
-  t.match(res.json.resumeDiscarded, /source changed/)
+  t.equal(res.json().resumedFrom, 0, 'started over')
+  t.match(res.json().resumeDiscarded, /source changed/)
   t.ok(same(src, dst), 'nothing skipped')
 })
 
@@ -181,7 +164,7 @@ t.test('--trust-checkpoint resumes even though the source looks changed', async 
   fs.utimesSync(src, new Date(), new Date(Date.now() + 5000))
   const res = await cli(['resume', '--state-dir', state, '--trust-checkpoint', '--json'])
   t.equal(res.code, 0, res.stderr)
-  t.ok((res.json.resumedFrom as number) > 0)
+  t.ok((res.json().resumedFrom as number) > 0)
   t.ok(same(src, dst))
 })
 
@@ -191,8 +174,8 @@ t.test('resume refuses a finished job and an unknown one', async t => {
   const a = await agent(t, psk, path.join(dir, 'dst'))
   const r = await cli(['push', src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--state-dir', state, '--json'])
   t.equal(r.code, 0, r.stderr)
-  t.match(r.json.job, /^\d{8}-\d{6}-[0-9a-f]{4}$/)
-  const again = await cli(['resume', r.json.job as string, '--state-dir', state])
+  t.match(r.json().job, /^\d{8}-\d{6}-[0-9a-f]{4}$/)
+  const again = await cli(['resume', r.json().job as string, '--state-dir', state])
   t.equal(again.code, 2)
   t.match(again.stderr, 'E_JOB_DONE')
   const none = await cli(['resume', '--state-dir', state])
@@ -210,10 +193,10 @@ t.test('verify: exit 0 on identical ends, 1 after one byte of the destination fl
   const url = `agent://127.0.0.1:${a.port}${dst}`
   const p = await cli(['push', src, url, '--psk-file', psk, '--verify', '--state-dir', path.join(dir, 'state'), '--json'])
   t.equal(p.code, 0, p.stderr)
-  t.equal(p.json.verified, true, '--verify re-read the destination')
+  t.equal(p.json().verified, true, '--verify re-read the destination')
   const ok = await cli(['verify', src, url, '--psk-file', psk, '--json'])
   t.equal(ok.code, 0, ok.stderr)
-  t.equal(ok.json.identical, true)
+  t.equal(ok.json().identical, true)
   const at = 12 * MiB + 777
   const fd = fs.openSync(dst, 'r+')
   fs.writeSync(fd, Buffer.from([fs.readFileSync(src)[at]! ^ 1]), 0, 1, at)
@@ -221,7 +204,7 @@ t.test('verify: exit 0 on identical ends, 1 after one byte of the destination fl
   const before = fs.readFileSync(dst)
   const bad = await cli(['verify', src, url, '--psk-file', psk, '--json'])
   t.equal(bad.code, 1)
-  t.same(bad.json.differences, [{offset: at - (at % 4096), length: 4096}], 'the differing 4 KiB range')
+  t.same(bad.json().differences, [{offset: at - (at % 4096), length: 4096}], 'the differing 4 KiB range')
   t.ok(fs.readFileSync(dst).equals(before), 'verify wrote nothing')
   const local = await cli(['verify', src, dst, '--json'])
   t.equal(local.code, 1, 'both ends local works too')
@@ -264,7 +247,7 @@ t.test('a destination out of space fails with exit 5, and resumes once space is 
   const dst = path.join(mnt, 'disk.img')
   const r = await cli(['push', src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--state-dir', state, '--json'])
   t.equal(r.code, 5, r.stderr)
-  t.equal(r.json.code, 'E_NO_SPACE')
+  t.equal(r.json().code, 'E_NO_SPACE')
   t.match(r.stderr, 'blockpair resume')
   execFileSync('mount', ['-o', 'remount,size=64m', mnt])
   const res = await cli(['resume', '--state-dir', state, '--json'])
