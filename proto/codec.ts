@@ -37,10 +37,12 @@ export const MAX_FRAME = 1 << 20
 /** Largest raw payload after a data frame. */
 export const MAX_PAYLOAD = 16 << 20
 
-const KINDS: ReadonlySet<string> = new Set<FrameKind>([
+/** Every frame kind this version speaks. */
+export const FRAME_KINDS: readonly FrameKind[] = [
   'hello', 'open', 'opened', 'start', 'manifest', 'refine', 'refineHashes', 'data', 'zero',
   'segmentEnd', 'checkpoint', 'finish', 'finished', 'error', 'keepalive',
-])
+]
+const KINDS: ReadonlySet<string> = new Set(FRAME_KINDS)
 
 /** Encode one frame with its length prefix. */
 export function encodeFrame<K extends FrameKind>(kind: K, msg: Message<K>): Buffer {

@@ -23,8 +23,8 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
     listen: Flags.string({char: 'l', description: 'HOST:PORT to listen on.', default: '127.0.0.1:7373'}),
     'psk-file': Flags.string({description: 'Key file (from "blockpair keygen"); every identity in it is accepted.', exactlyOne: ['psk-file', 'psk-stdin']}),
     'psk-stdin': Flags.boolean({description: 'Read the key from stdin; exit when stdin closes.', exactlyOne: ['psk-file', 'psk-stdin']}),
-    allow: Flags.string({char: 'a', multiple: true, default: [], description: 'A folder whose regular files may be read, written and created. Repeat for more.'}),
-    'allow-device': Flags.string({multiple: true, default: [], description: 'A block device that may be read and written, by exact path. Repeat for more.'}),
+    allow: Flags.string({char: 'a', multiple: true, description: 'A folder whose regular files may be read, written and created. Repeat for more.'}),
+    'allow-device': Flags.string({multiple: true, description: 'A block device that may be read and written, by exact path. Repeat for more.'}),
     'idle-timeout': Flags.string({description: 'Drop a session that sends and receives nothing for this long (30s, 5m, 1500ms).', default: '120s'}),
     'handshake-timeout': Flags.string({description: 'Drop a connection whose TLS handshake takes longer than this.', default: '5s'}),
     identity: Flags.string({description: 'With --psk-stdin: the identity the key is known by.', default: 'blockpair'}),
@@ -42,7 +42,7 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
       if (flags.json) process.stderr.write(JSON.stringify({time: new Date().toISOString(), ...e}) + '\n')
       else if (!flags.quiet) process.stderr.write(`${new Date().toISOString()} ${Object.entries(e).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}\n`)
     }
-    const agent = await startAgent({host, port, keys, allow: flags.allow, allowDevices: flags['allow-device'], once: flags.once, sessions: flags.sessions,
+    const agent = await startAgent({host, port, keys, allow: flags.allow ?? [], allowDevices: flags['allow-device'] ?? [], once: flags.once, sessions: flags.sessions,
       maxSessions: flags['max-sessions'], idleMs: parseDuration(flags['idle-timeout'], '--idle-timeout'),
       handshakeMs: parseDuration(flags['handshake-timeout'], '--handshake-timeout'), log})
     const shown = agent.address.host.includes(':') ? `[${agent.address.host}]` : agent.address.host

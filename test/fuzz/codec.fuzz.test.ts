@@ -12,15 +12,14 @@ import {createHash} from 'node:crypto'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import {join} from 'node:path'
-import {encodeFrame, FrameDecoder, MAX_FRAME, MAX_PAYLOAD, type Frame, type FrameKind} from '../../proto/codec.js'
+import {encodeFrame, FRAME_KINDS, FrameDecoder, MAX_FRAME, MAX_PAYLOAD, type Frame, type FrameKind} from '../../proto/codec.js'
 import {fuzzSeconds, fuzzSeed, mutate, randomFrame, recordSessions, Rng, type Recording} from '../helpers/fuzz.js'
 
 const seconds = fuzzSeconds(4)
 const seed = fuzzSeed()
 if (seconds > 60) t.setTimeout((seconds + 120) * 1000)
 
-const KINDS = new Set<FrameKind>(['hello', 'open', 'opened', 'start', 'manifest', 'refine', 'refineHashes', 'data', 'zero',
-  'segmentEnd', 'checkpoint', 'finish', 'finished', 'error'])
+const KINDS = new Set<FrameKind>(FRAME_KINDS)
 
 interface Outcome {
   frames: string[]

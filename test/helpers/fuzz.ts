@@ -11,7 +11,7 @@ import type {Duplex} from 'node:stream'
 import {Channel} from '../../agent/channel.js'
 import {initiate, respond} from '../../agent/session.js'
 import {TargetLocks} from '../../agent/policy.js'
-import {encodeDataHeader, encodeFrame, FrameDecoder, MAX_FRAME, Role, type Frame, type FrameKind, type Message} from '../../proto/codec.js'
+import {encodeDataHeader, encodeFrame, FRAME_KINDS, FrameDecoder, MAX_FRAME, Role, type Frame, type FrameKind, type Message} from '../../proto/codec.js'
 import {duplexPair} from './pair.js'
 
 /** Seconds a fuzzer runs: BLOCKPAIR_FUZZ_SECONDS, or `ci` by default. */
@@ -108,7 +108,7 @@ export function decodeUnit(unit: Buffer): Frame | null {
 
 /** A frame of a random kind with edge-value fields (a Data frame carries its payload). */
 export function randomFrame(rng: Rng): Buffer {
-  const kind = rng.pick<FrameKind>(['hello', 'open', 'opened', 'start', 'manifest', 'refine', 'refineHashes', 'data', 'zero', 'segmentEnd', 'checkpoint', 'finish', 'finished', 'error'])
+  const kind = rng.pick<FrameKind>([...FRAME_KINDS])
   const n = (): number => edge(rng)
   const bytes = (): Buffer => rng.bytes(rng.pick([0, 8, 16, 32, 64 * 16, rng.int(4096)]))
   switch (kind) {
@@ -128,6 +128,7 @@ export function randomFrame(rng: Rng): Buffer {
     case 'finish': return encodeFrame('finish', {digest: bytes(), stats: {bytesRead: n()}})
     case 'finished': return encodeFrame('finished', {digest: bytes()})
     case 'error': return encodeFrame('error', {code: 'E_FUZZ', exit: n(), message: 'fuzz'})
+    case 'keepalive': return encodeFrame('keepalive', {})
     default: return encodeFrame('segmentEnd', {segment: n()})
   }
 }
