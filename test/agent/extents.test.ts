@@ -1,25 +1,12 @@
 import t, {type Test} from 'tap'
 import {randomBytes, randomInt} from 'node:crypto'
-import {closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, statfsSync, writeSync} from 'node:fs'
-import {join} from 'node:path'
+import {fsyncSync, ftruncateSync, readFileSync} from 'node:fs'
 import {dataExtents, type Extent} from '../../agent/extents.js'
+import {freshFile as fresh, GiB, KiB, MiB, putFd as put} from '../helpers/disks.js'
 import {nativeAvailable} from '../../agent/native.js'
 
-const KiB = 1024
-const MiB = 1024 * KiB
-const GiB = 1024 * MiB
 const skip = nativeAvailable ? false : 'no native layer on this platform'
 
-function fresh(t: Test, name = 'f'): {fd: number; path: string; bsize: number} {
-  const path = join(t.testdir(), name)
-  const fd = openSync(path, 'w+')
-  t.teardown(() => closeSync(fd))
-  return {fd, path, bsize: statfsSync(path).bsize}
-}
-
-function put(fd: number, offset: number, data: Buffer): void {
-  writeSync(fd, data, 0, data.length, offset)
-}
 
 const floor = (n: number, b: number) => Math.floor(n / b) * b
 const ceil = (n: number, b: number) => Math.ceil(n / b) * b

@@ -1,6 +1,6 @@
-import t, {type Test} from 'tap'
+import t from 'tap'
 import {execFileSync} from 'node:child_process'
-import {closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statfsSync, writeSync} from 'node:fs'
+import {closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync} from 'node:fs'
 import {join} from 'node:path'
 import {
   blkDiscard,
@@ -14,27 +14,13 @@ import {
   seekHole,
 } from '../../agent/native.js'
 import {dataExtents} from '../../agent/extents.js'
+import {freshFile as fresh, GiB, KiB, MiB, putFd as put} from '../helpers/disks.js'
 
-const KiB = 1024
-const MiB = 1024 * KiB
-const GiB = 1024 * MiB
 
 t.equal(nativeAvailable, process.platform === 'linux', 'native layer loads exactly on Linux')
 if (!nativeAvailable) t.throws(() => seekData(0, 0), {code: 'ENOSYS'}, 'calls degrade to ENOSYS')
 const skip = nativeAvailable ? false : 'no native layer on this platform'
 
-// Open a fresh file in the test's own directory (under .tap/fixtures, which is
-// on the same filesystem as the project) and close it at teardown.
-function fresh(t: Test, name = 'f'): {fd: number; path: string; bsize: number} {
-  const path = join(t.testdir(), name)
-  const fd = openSync(path, 'w+')
-  t.teardown(() => closeSync(fd))
-  return {fd, path, bsize: statfsSync(path).bsize}
-}
-
-function put(fd: number, offset: number, data: Buffer): void {
-  writeSync(fd, data, 0, data.length, offset)
-}
 
 function read(fd: number, offset: number, length: number): Buffer {
   const b = Buffer.alloc(length)

@@ -124,6 +124,7 @@ export async function cli(args: string[], opts: CliOptions = {}): Promise<CliRes
 }
 
 export interface Agent {
+  pid: number
   host: string
   port: number
   /** agent://HOST:PORT/PATH for an absolute path. */
@@ -136,6 +137,7 @@ export interface Agent {
   waitForLog(match: (entry: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>
   /** Send a signal (SIGKILL for the fault tests); stop() still waits for the exit. */
   kill(signal: NodeJS.Signals): void
+  alive(): boolean
   stop(): Promise<void>
 }
 
@@ -183,7 +185,9 @@ export async function startAgent(t: Test, opts: {allow: string[]; keyFile: strin
     }
   })
   return {
+    pid: child.pid as number,
     host, port,
+    alive: () => child.exitCode === null && child.signalCode === null,
     url: p => `agent://${host.includes(':') ? `[${host}]` : host}:${port}${p}`,
     stderr: () => stderr,
     log,

@@ -6,7 +6,7 @@
 
 import {execFileSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readSync, rmdirSync, statSync, writeSync} from 'node:fs'
+import {closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readSync, rmdirSync, statSync, writeSync, statfsSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Test} from 'tap'
@@ -37,6 +37,19 @@ export function put(path: string, offset: number, data: Buffer): void {
 }
 
 /** A sparse file of `size` bytes with random data at each of `pieces` ([offset, length]). */
+/** A new empty file in the test's own folder (on the project's filesystem), open read-write; closed at teardown. */
+export function freshFile(t: Test, name = 'f'): {fd: number; path: string; bsize: number} {
+  const path = join(t.testdir(), name)
+  const fd = openSync(path, 'w+')
+  t.teardown(() => closeSync(fd))
+  return {fd, path, bsize: statfsSync(path).bsize}
+}
+
+/** Write `data` at `offset` of an open file. */
+export function putFd(fd: number, offset: number, data: Buffer): void {
+  writeSync(fd, data, 0, data.length, offset)
+}
+
 export function sparseFile(path: string, size: number, pieces: Array<[number, number]>): void {
   const fd = openSync(path, 'w')
   try {

@@ -9,7 +9,7 @@
 //   raw.socket.write(encodeFrame('open', {...}))
 //   agent.alive(), agent.rssKiB(), agent.stderr()
 
-import {execFileSync, spawn} from 'node:child_process'
+import {execFileSync} from 'node:child_process'
 import {createHash, randomBytes} from 'node:crypto'
 import {readdirSync, readFileSync, lstatSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
@@ -19,9 +19,7 @@ import {formatKey, type Key} from '../../agent/keys.js'
 import {PROTOCOL_VERSION} from '../../agent/session.js'
 import {connect} from '../../agent/transport.js'
 import {encodeFrame, FrameDecoder, type Frame} from '../../proto/codec.js'
-import {ensureBuilt, REPO_ROOT} from './cli.js'
-
-const BIN = path.join(REPO_ROOT, 'bin/run.js')
+import {REPO_ROOT, startAgent, type Agent} from './cli.js'
 
 export interface KeyFile {
   path: string
@@ -36,18 +34,9 @@ export function writeKeys(dir: string, identities: string[] = ['blockpair'], nam
   return {path: file, keys}
 }
 
-export interface AgentProcess {
-  pid: number
-  host: string
-  port: number
-  url(absPath: string): string
-  stderr(): string
-  /** The agent's log lines (it runs with --json), parsed. */
-  log(): Array<Record<string, unknown>>
-  alive(): boolean
+export interface AgentProcess extends Agent {
   /** Resident memory from /proc/PID/status, in KiB (0 if gone). */
   rssKiB(): number
-  stop(): Promise<void>
 }
 
 export interface SpawnOptions {
@@ -59,52 +48,17 @@ export interface SpawnOptions {
 
 /** `blockpair agent --json --listen 127.0.0.1:0 ...` as a child process; stopped in t.teardown. */
 export async function spawnAgent(t: Test, opts: SpawnOptions): Promise<AgentProcess> {
-  ensureBuilt()
-  const args = ['agent', '--json', '--listen', '127.0.0.1:0', '--psk-file', opts.keyFile,
-    ...(opts.allow ?? []).flatMap(a => ['--allow', a]), ...(opts.devices ?? []).flatMap(d => ['--allow-device', d]), ...(opts.extra ?? [])]
-  const child = spawn(process.execPath, [BIN, ...args], {cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe']})
-  let stdout = ''
-  let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d })
-  const exited = new Promise<void>(resolve => child.once('close', () => resolve()))
-  const alive = (): boolean => child.exitCode === null && child.signalCode === null
-  const stop = async (): Promise<void> => {
-    if (alive()) child.kill('SIGTERM')
-    const killer = setTimeout(() => child.kill('SIGKILL'), 3000)
-    await exited
-    clearTimeout(killer)
-  }
-  t.teardown(stop)
-  const [host, port] = await new Promise<[string, number]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the agent did not say 'listening' within 15 s; stderr:\n${stderr}`)), 15_000)
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d
-      const m = /^listening (\S+):(\d+)$/m.exec(stdout)
-      if (m) {
-        clearTimeout(timer)
-        resolve([m[1] as string, Number(m[2])])
-      }
-    })
-    child.once('close', code => {
-      clearTimeout(timer)
-      reject(new Error(`the agent exited with ${code} before listening; stderr:\n${stderr}`))
-    })
-  })
+  const extra = ['--json', ...(opts.devices ?? []).flatMap(d => ['--allow-device', d]), ...(opts.extra ?? [])]
+  const agent = await startAgent(t, {allow: opts.allow ?? [], keyFile: opts.keyFile, extra})
   return {
-    pid: child.pid as number,
-    host, port,
-    url: p => `agent://${host}:${port}${p}`,
-    stderr: () => stderr,
-    log: () => stderr.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, unknown>),
-    alive,
+    ...agent,
     rssKiB: () => {
       try {
-        return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0)
+        return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${agent.pid}/status`, 'utf8'))?.[1] ?? 0)
       } catch {
         return 0
       }
     },
-    stop,
   }
 }
 

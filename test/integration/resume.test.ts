@@ -57,63 +57,79 @@ function same(a: string, b: string): boolean {
 
 const SIZE = 24 * MiB
 
-function setup(t: Test): {dir: string; src: string; dst: string; state: string} {
+interface World {
+  dir: string
+  src: string
+  dst: string
+  state: string
+  psk: string
+  agent: Agent
+}
+
+/** A random source, a key, and an agent allowed to write its destination folder. */
+async function world(t: Test): Promise<World> {
   const dir = t.testdir({dst: {}})
   const src = path.join(dir, 'src.img')
   fs.writeFileSync(src, randomBytes(SIZE))
-  return {dir, src, dst: path.join(dir, 'dst', 'disk.img'), state: path.join(dir, 'state')}
+  const psk = await keygen(dir)
+  return {dir, src, dst: path.join(dir, 'dst', 'disk.img'), state: path.join(dir, 'state'), psk, agent: await agent(t, psk, path.join(dir, 'dst'))}
+}
+
+/** A push slow enough (10 MiB/s) for faults to land in its middle. */
+function pacedPush(w: World, port = w.agent.port): ReturnType<typeof startPush> {
+  return startPush([w.src, `agent://127.0.0.1:${port}${w.dst}`, '--psk-file', w.psk, '--bwlimit', '10M', '--state-dir', w.state, '--json'])
+}
+
+/** SIGKILL the pushing process once its job has a checkpoint past `offset`. */
+async function killPushAfter(w: World, offset: number): Promise<void> {
+  const push = pacedPush(w)
+  await checkpointPast(w.state, offset)
+  push.proc.kill('SIGKILL')
+  await push.done
+}
+
+async function resume(t: Test, w: World, ...args: string[]): Promise<Record<string, unknown>> {
+  const res = await cli(['resume', ...args, '--state-dir', w.state, '--json'])
+  t.equal(res.code, 0, res.stderr)
+  return res.json()
 }
 
 for (const point of [1, 2]) {
   t.test(`SIGKILL of the destination agent after checkpoint ${point}, then resume`, async t => {
-    const {dir, src, dst, state} = setup(t)
-    const psk = await keygen(dir)
-    const a = await agent(t, psk, path.join(dir, 'dst'))
-    const url = `agent://127.0.0.1:${a.port}${dst}`
-    const push = startPush([src, url, '--psk-file', psk, '--bwlimit', '10M', '--state-dir', state, '--json'])
-    const before = await checkpointPast(state, (point - 1) * 8 * MiB)
-    a.kill('SIGKILL')
+    const w = await world(t)
+    const push = pacedPush(w)
+    const before = await checkpointPast(w.state, (point - 1) * 8 * MiB)
+    w.agent.kill('SIGKILL')
     const r = await push.done
     t.equal(r.code, 6, 'the push says it was interrupted')
     t.match(r.stderr, `blockpair resume ${before.id}`, 'and prints the resume command')
-    t.equal(jobs(state)[0]?.state, 'interrupted')
+    t.equal(jobs(w.state)[0]?.state, 'interrupted')
 
-    await agent(t, psk, path.join(dir, 'dst'), a.port)
-    const res = await cli(['resume', '--state-dir', state, '--json'])
-    t.equal(res.code, 0, res.stderr)
-    const from = res.json().resumedFrom as number
+    await agent(t, w.psk, path.join(w.dir, 'dst'), w.agent.port)
+    const from = (await resume(t, w)).resumedFrom as number
     t.ok(from > 0 && from < SIZE, `resumed from ${from}`)
     t.ok(from >= before.checkpoint, 'from the recorded checkpoint or later')
-    t.ok(same(src, dst), 'identical after the resume')
-    t.equal(jobs(state)[0]?.state, 'done')
+    t.ok(same(w.src, w.dst), 'identical after the resume')
+    t.equal(jobs(w.state)[0]?.state, 'done')
   })
 }
 
 t.test('SIGKILL of the pushing side, then resume', async t => {
-  const {dir, src, dst, state} = setup(t)
-  const psk = await keygen(dir)
-  const a = await agent(t, psk, path.join(dir, 'dst'))
-  const push = startPush([src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--bwlimit', '10M', '--state-dir', state])
-  await checkpointPast(state, 0)
-  push.proc.kill('SIGKILL')
-  await push.done
-  const listed = await cli(['jobs', '--state-dir', state, '--json'])
+  const w = await world(t)
+  await killPushAfter(w, 0)
+  const listed = await cli(['jobs', '--state-dir', w.state, '--json'])
   const job = (JSON.parse(listed.stdout) as JobRecord[])[0]
   t.equal(job?.state, 'interrupted', 'a running job whose process died is listed as interrupted')
-  const res = await cli(['resume', job?.id ?? '', '--state-dir', state, '--json'])
-  t.equal(res.code, 0, res.stderr)
-  t.ok((res.json().resumedFrom as number) > 0)
-  t.ok(same(src, dst))
+  t.ok(((await resume(t, w, job?.id ?? '')).resumedFrom as number) > 0)
+  t.ok(same(w.src, w.dst))
 })
 
 t.test('a dropped connection, then resume through the same address', async t => {
-  const {dir, src, dst, state} = setup(t)
-  const psk = await keygen(dir)
-  const a = await agent(t, psk, path.join(dir, 'dst'))
+  const w = await world(t)
   // A TCP relay stands in for the cable: destroying its sockets cuts the connection.
   const sockets = new Set<net.Socket>()
   const relay = net.createServer(client => {
-    const up = net.connect(a.port, '127.0.0.1')
+    const up = net.connect(w.agent.port, '127.0.0.1')
     sockets.add(client).add(up)
     client.pipe(up).pipe(client)
     client.on('error', () => up.destroy())
@@ -121,57 +137,39 @@ t.test('a dropped connection, then resume through the same address', async t => 
   })
   await new Promise<void>(resolve => relay.listen(0, '127.0.0.1', resolve))
   t.teardown(() => relay.close())
-  const port = (relay.address() as net.AddressInfo).port
-  const push = startPush([src, `agent://127.0.0.1:${port}${dst}`, '--psk-file', psk, '--bwlimit', '10M', '--state-dir', state])
-  await checkpointPast(state, 0)
+  const push = pacedPush(w, (relay.address() as net.AddressInfo).port)
+  await checkpointPast(w.state, 0)
   for (const s of sockets) s.destroy()
   const r = await push.done
   t.equal(r.code, 6, r.stderr)
-  const res = await cli(['resume', '--state-dir', state, '--json'])
-  t.equal(res.code, 0, res.stderr)
-  t.ok((res.json().resumedFrom as number) > 0)
-  t.ok(same(src, dst))
+  t.ok(((await resume(t, w)).resumedFrom as number) > 0)
+  t.ok(same(w.src, w.dst))
 })
 
 t.test('a source changed between the kill and the resume is synced from the start', async t => {
-  const {dir, src, dst, state} = setup(t)
-  const psk = await keygen(dir)
-  const a = await agent(t, psk, path.join(dir, 'dst'))
-  const push = startPush([src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--bwlimit', '10M', '--state-dir', state])
-  await checkpointPast(state, 4 * MiB)
-  push.proc.kill('SIGKILL')
-  await push.done
+  const w = await world(t)
+  await killPushAfter(w, 4 * MiB)
   // Change a block below the checkpoint: skipping that range would leave it different.
-  const fd = fs.openSync(src, 'r+')
+  const fd = fs.openSync(w.src, 'r+')
   fs.writeSync(fd, randomBytes(4096), 0, 4096, 4096)
   fs.futimesSync(fd, new Date(), new Date(Date.now() + 5000))
   fs.closeSync(fd)
-  const res = await cli(['resume', '--state-dir', state, '--json'])
-  t.equal(res.code, 0, res.stderr)
-  t.equal(res.json().resumedFrom, 0, 'started over')
-  t.match(res.json().resumeDiscarded, /source changed/)
-  t.ok(same(src, dst), 'nothing skipped')
+  const res = await resume(t, w)
+  t.equal(res.resumedFrom, 0, 'started over')
+  t.match(res.resumeDiscarded, /source changed/)
+  t.ok(same(w.src, w.dst), 'nothing skipped')
 })
 
 t.test('--trust-checkpoint resumes even though the source looks changed', async t => {
-  const {dir, src, dst, state} = setup(t)
-  const psk = await keygen(dir)
-  const a = await agent(t, psk, path.join(dir, 'dst'))
-  const push = startPush([src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--bwlimit', '10M', '--state-dir', state])
-  await checkpointPast(state, 0)
-  push.proc.kill('SIGKILL')
-  await push.done
-  fs.utimesSync(src, new Date(), new Date(Date.now() + 5000))
-  const res = await cli(['resume', '--state-dir', state, '--trust-checkpoint', '--json'])
-  t.equal(res.code, 0, res.stderr)
-  t.ok((res.json().resumedFrom as number) > 0)
-  t.ok(same(src, dst))
+  const w = await world(t)
+  await killPushAfter(w, 0)
+  fs.utimesSync(w.src, new Date(), new Date(Date.now() + 5000))
+  t.ok(((await resume(t, w, '--trust-checkpoint')).resumedFrom as number) > 0)
+  t.ok(same(w.src, w.dst))
 })
 
 t.test('resume refuses a finished job and an unknown one', async t => {
-  const {dir, src, dst, state} = setup(t)
-  const psk = await keygen(dir)
-  const a = await agent(t, psk, path.join(dir, 'dst'))
+  const {src, dst, state, psk, agent: a} = await world(t)
   const r = await cli(['push', src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--state-dir', state, '--json'])
   t.equal(r.code, 0, r.stderr)
   t.match(r.json().job, /^\d{8}-\d{6}-[0-9a-f]{4}$/)
@@ -187,11 +185,9 @@ t.test('resume refuses a finished job and an unknown one', async t => {
 })
 
 t.test('verify: exit 0 on identical ends, 1 after one byte of the destination flips', async t => {
-  const {dir, src, dst} = setup(t)
-  const psk = await keygen(dir)
-  const a = await agent(t, psk, path.join(dir, 'dst'))
+  const {dir, src, dst, state, psk, agent: a} = await world(t)
   const url = `agent://127.0.0.1:${a.port}${dst}`
-  const p = await cli(['push', src, url, '--psk-file', psk, '--verify', '--state-dir', path.join(dir, 'state'), '--json'])
+  const p = await cli(['push', src, url, '--psk-file', psk, '--verify', '--state-dir', state, '--json'])
   t.equal(p.code, 0, p.stderr)
   t.equal(p.json().verified, true, '--verify re-read the destination')
   const ok = await cli(['verify', src, url, '--psk-file', psk, '--json'])
@@ -214,11 +210,9 @@ t.test('verify: exit 0 on identical ends, 1 after one byte of the destination fl
 })
 
 t.test('--bwlimit paces block data', async t => {
-  const {dir, src, dst} = setup(t)
-  const psk = await keygen(dir)
-  const a = await agent(t, psk, path.join(dir, 'dst'))
+  const {src, dst, state, psk, agent: a} = await world(t)
   const began = Date.now()
-  const r = await cli(['push', src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--bwlimit', '24M', '--state-dir', path.join(dir, 'state'), '--json'])
+  const r = await cli(['push', src, `agent://127.0.0.1:${a.port}${dst}`, '--psk-file', psk, '--bwlimit', '24M', '--state-dir', state, '--json'])
   t.equal(r.code, 0, r.stderr)
   // A lower bound only: a slow machine may take longer, never less.
   t.ok(Date.now() - began >= 800, `24 MiB at 24M/s took ${Date.now() - began} ms`)
@@ -227,7 +221,10 @@ t.test('--bwlimit paces block data', async t => {
 })
 
 t.test('a destination out of space fails with exit 5, and resumes once space is freed', {skip: process.getuid?.() === 0 ? false : 'needs root to mount a tmpfs', timeout: 60_000}, async t => {
-  const {dir, src, state} = setup(t)
+  const dir = t.testdir()
+  const src = path.join(dir, 'src.img')
+  fs.writeFileSync(src, randomBytes(SIZE))
+  const state = path.join(dir, 'state')
   // Outside the fixture folder: it is removed before later teardowns run.
   const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'blockpair-enospc-'))
   try {
