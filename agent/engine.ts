@@ -44,6 +44,7 @@ import type {Channel} from './channel.js'
 import type {Disk, Extent} from './disk.js'
 import type {Frame, Stats} from '../proto/codec.js'
 import {isZero} from './zero.js'
+import {WriteQueue} from './write-queue.js'
 import {fadvise} from './native.js'
 
 export const FINE = 4096
@@ -56,6 +57,7 @@ const READ_AHEAD = 3
 /** Largest run of adjacent changed pieces sent as one Data frame. */
 const MAX_RUN = 512 << 10
 const WRITE_HIGH = 16 << 20
+const WRITES_IN_FLIGHT = 4
 const CHECKPOINT_MS = 1000
 const KEEPALIVE_MS = 5000
 const CHECKPOINT_BYTES = 256 << 20
@@ -566,26 +568,21 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   finishP.catch(() => {})
   let slotWaiter: (() => void) | null = null
 
-  // Disk writes run one after another in arrival order; the channel pauses
-  // while too many bytes wait, so a fast peer cannot grow our memory.
-  let chain: Promise<void> = Promise.resolve()
+  // Disk operations go through a queue; the channel pauses while too many
+  // bytes wait in it, so a fast peer cannot grow our memory.
+  const writes = new WriteQueue(WRITES_IN_FLIGHT, err => ch.abort(err))
   let queuedBytes = 0
   let paused = false
-  let writeError: BlockpairError | null = null
   let flushing: Promise<void> | null = null
-  const enqueue = (bytes: number, op: () => Promise<void>): void => {
+  const enqueue = (bytes: number, op: () => Promise<void>, barrier = false): void => {
     queuedBytes += bytes
     if (queuedBytes > WRITE_HIGH && !paused) {
       paused = true
       ch.pause()
     }
-    chain = chain.then(async () => {
-      if (writeError) return
+    writes.push(async () => {
       try {
         await op()
-      } catch (err) {
-        writeError = err as BlockpairError
-        ch.abort(writeError)
       } finally {
         queuedBytes -= bytes
         if (paused && queuedBytes < WRITE_HIGH / 2) {
@@ -593,7 +590,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
           ch.resume()
         }
       }
-    })
+    }, barrier)
   }
 
   const payloads = new PayloadBuffers()
@@ -731,18 +728,16 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     const due = Date.now() - lastCheckpoint.at >= CHECKPOINT_MS || done - lastCheckpoint.offset >= CHECKPOINT_BYTES
     if (due && !plan.dryRun && done < plan.end && !flushing) {
       lastCheckpoint = {at: Date.now(), offset: done}
+      // A barrier: it starts once every write queued before it (all of them
+      // below `done`) has returned. fdatasync makes durable what was written
+      // before it was called, so it then runs beside the writes that follow
+      // instead of stalling them at disk speed.
       enqueue(0, async () => {
-        // Every write below `done` has returned by now. fdatasync makes
-        // durable what was written before it was called, so it runs beside
-        // the writes that follow instead of stalling them at disk speed.
         flushing = (disk as Disk).sync().then(() => {
           ch.send('checkpoint', {offset: done})
           hooks.onCheckpoint?.(done)
-        }, (err: BlockpairError) => {
-          writeError ??= err
-          ch.abort(err)
-        }).finally(() => { flushing = null })
-      })
+        }, (err: BlockpairError) => writes.fail(err)).finally(() => { flushing = null })
+      }, true)
     }
   }
 
@@ -784,9 +779,9 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   }
 
   const fin = await finishP
-  await chain
+  await writes.idle()
   await flushing
-  if (writeError) throw writeError
+  if (writes.error) throw writes.error
   if (!plan.dryRun) await (disk as Disk).sync()
   pool.close()
   const mine = digest.digest()
