@@ -1,7 +1,9 @@
 // The benchmark's input files, made from fixed seeds (the same bytes every run):
 // a dense random image, copies of it with a fraction of its 4 KiB blocks changed,
 // a sparse image (data in scattered 1 MiB extents), a changed copy of that, and
-// dense files as large as the sparse image's data (the "data floor").
+// dense files as large as the sparse image's data (the "data floor"); a smaller
+// dense image for the emulated-link full copy, and a bigger sparse image (same
+// amount of data, twice the apparent size) with its changed copy for peak memory.
 // Files are built when a case first needs them and deleted when no later case does.
 
 import {existsSync, rmSync, statSync} from 'node:fs'
@@ -17,6 +19,10 @@ export interface Sizes {
   sparseApparent: number
   sparseData: number
   extent: number
+  /** The dense image of the full copy over the emulated 1 Gbit/s link (about 8 s at link rate at full size). */
+  lanDense: number
+  /** The big sparse image of the peak-memory cases: this apparent size, `sparseData` of data in `extent`s. */
+  bigSparseApparent: number
 }
 
 export interface DataDef {
@@ -31,10 +37,15 @@ export interface DataDef {
 }
 
 /** Where the sparse image's data is: `sparseData / extent` distinct extent-aligned slots. */
-export function sparseLayout(s: Sizes): Extent[] {
-  const slots = s.sparseApparent / s.extent
-  const picked = sampleDistinct(new Rng('sparse-layout'), s.sparseData / s.extent, slots)
+export function sparseLayout(s: Sizes, apparent = s.sparseApparent, label = 'sparse-layout'): Extent[] {
+  const slots = apparent / s.extent
+  const picked = sampleDistinct(new Rng(label), s.sparseData / s.extent, slots)
   return picked.map(i => ({offset: i * s.extent, length: s.extent}))
+}
+
+/** Where the big sparse image's data is (same amount of data as the sparse image, spread over `bigSparseApparent`). */
+export function bigSparseLayout(s: Sizes): Extent[] {
+  return sparseLayout(s, s.bigSparseApparent, 'big-sparse-layout')
 }
 
 /** Offsets of `fraction` of the 4 KiB blocks inside `ranges` (at least one), picked with a fixed seed. */
@@ -89,6 +100,7 @@ export async function copySparse(from: string, to: string): Promise<void> {
 export function dataDefs(s: Sizes): DataDef[] {
   const whole: Extent[] = [{offset: 0, length: s.dense}]
   const layout = sparseLayout(s)
+  const bigLayout = bigSparseLayout(s)
   const defs: DataDef[] = [
     {
       id: 'dense-src',
@@ -111,6 +123,29 @@ export function dataDefs(s: Sizes): DataDef[] {
       build: async (f, d) => {
         await copySparse(d.path('sparse-src'), f)
         await overwriteBlocks(f, changedBlocks(layout, 0.01, 'sparse-1'), 'sparse-old')
+      },
+    },
+    {
+      id: 'lan-src',
+      disk: s.lanDense,
+      deps: [],
+      build: f => writeRandom(f, [{offset: 0, length: s.lanDense}], s.lanDense, 'lan-src'),
+    },
+    {
+      id: 'big-sparse-src',
+      disk: s.sparseData,
+      deps: [],
+      ranges: bigLayout,
+      build: f => writeRandom(f, bigLayout, s.bigSparseApparent, 'big-sparse-src'),
+    },
+    {
+      id: 'big-sparse-old',
+      disk: s.sparseData,
+      deps: ['big-sparse-src'],
+      ranges: bigLayout,
+      build: async (f, d) => {
+        await copySparse(d.path('big-sparse-src'), f)
+        await overwriteBlocks(f, changedBlocks(bigLayout, 0.01, 'big-sparse-1'), 'big-sparse-old')
       },
     },
     // Dense files as large as the sparse image's data: reading them is the data floor.

@@ -139,6 +139,15 @@ export async function must(argv: readonly string[], o: RunOptions = {}): Promise
   return r
 }
 
+/** Start a long-lived helper (its own process group, killed with the others at exit); stdout ignored, stderr piped. */
+export function spawnTracked(argv: readonly string[]): ChildProcess {
+  const child = spawn(argv[0]!, argv.slice(1), {detached: true, stdio: ['ignore', 'ignore', 'pipe']})
+  live.add(child)
+  child.once('exit', () => live.delete(child))
+  child.once('error', () => live.delete(child))
+  return child
+}
+
 /** Peak RSS (VmHWM) of a live process, KiB. */
 export function vmHwmKiB(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined
@@ -150,14 +159,22 @@ export function vmHwmKiB(pid: number | undefined): number | undefined {
   }
 }
 
-/** A blockpair agent on 127.0.0.1 with a free port, started from the benchmark's snapshot of the CLI. */
+/** Where an agent runs: the address it listens on, and a command prefix (e.g. `ip netns exec NS`) that must exec, not fork. */
+export interface AgentWhere {
+  host: string
+  wrap?: readonly string[]
+}
+
+/** A blockpair agent (on 127.0.0.1 unless told otherwise) with a free port, started from the benchmark's snapshot of the CLI. */
 export class Agent {
   private stderrTail = ''
 
   private constructor(readonly child: ChildProcess, readonly port: number) {}
 
-  static async start(bin: string, pskFile: string, allow: string, timeoutMs = 30_000): Promise<Agent> {
-    const child = spawn(process.execPath, [bin, 'agent', '--listen', '127.0.0.1:0', '--psk-file', pskFile, '--allow', allow], {
+  static async start(bin: string, pskFile: string, allow: string, where: AgentWhere = {host: '127.0.0.1'}, timeoutMs = 30_000): Promise<Agent> {
+    // The wrapper execs node (ip netns exec does), so the child's pid is the agent's and VmHWM is its own.
+    const argv = [...(where.wrap ?? []), process.execPath, bin, 'agent', '--listen', `${where.host}:0`, '--psk-file', pskFile, '--allow', allow]
+    const child = spawn(argv[0]!, argv.slice(1), {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     })

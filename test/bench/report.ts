@@ -32,11 +32,16 @@ export interface CaseResult {
   about: string[]
   tools: ToolResult[]
   rounds: number
+  /** Peak RSS of the `blockpair push` tool's agent, KiB. */
   agentKiB?: number
-  /** Agent trouble (failed start, restarts). */
+  /** Peak RSS of each agent of the case, by AgentSpec key, KiB. */
+  agentKiBs?: Record<string, number>
+  /** Agent trouble (failed start, restarts) and set-up notes. */
   agentNotes: string[]
   /** The case could not run at all. */
   error?: string
+  /** The case cannot run on this machine (e.g. no root for network namespaces). */
+  unavailable?: string
   targets: Target[]
 }
 
@@ -82,6 +87,7 @@ export function measured(c: Omit<CaseResult, 'targets'>): Measured {
     allocated: name => median((tool(name)?.runs ?? []).filter(ok).map(r => r.allocated).filter((v): v is number => v !== undefined)),
     rssKiB: name => maxOf((tool(name)?.runs ?? []).filter(ok).map(r => r.rssKiB)),
     agentKiB: c.agentKiB,
+    ms: name => medianMs(tool(name)),
   }
 }
 
@@ -135,7 +141,7 @@ export function caseTable(c: CaseResult): string[] {
       read = `${fmtBytes(rc)} (read() total)`
     }
     const alloc = t.def.writesDst ? fmtBytes(median(good.map(r => r.allocated).filter((v): v is number => v !== undefined))) : '–'
-    const peak = t.def.agent ? `push ${kib(rss)}; agent ${kib(c.agentKiB)}` : kib(rss)
+    const peak = t.def.agent ? `push ${kib(rss)}; agent ${kib(c.agentKiBs?.[t.def.agent.key] ?? c.agentKiB)}` : kib(rss)
     const vsFloor = t === floor ? '1×' : fmtRatio(pairedRatio(t, floor))
     const vsBp = t === bp ? '1×' : fmtRatio(pairedRatio(t, bp))
     lines.push(`| ${esc(name)} | ${fmtSec(medianMs(t))} | ${vsFloor} | ${vsBp} | ${good.length}/${c.rounds} | ${read} | ${sent} | ${written} | ${alloc} | ${peak} |`)
@@ -148,8 +154,14 @@ export function caseTable(c: CaseResult): string[] {
     .filter(t => t.runs.length)
     .map(t => `${t.def.name}: ${t.runs.map(r => (ok(r) ? (r.ms / 1000).toFixed(2) : 'x')).join(', ')}`)
   if (runs.length) out.push(`Each run's time in seconds, in round order (x: failed): ${runs.join('; ')}.`, '')
-  const verified = c.tools.filter(t => t.runs.some(r => r.verified)).map(t => t.def.name)
-  if (verified.length) out.push(`Destination checked identical to the source with cmp after: ${verified.join(', ')} (first run; every run for small files).`, '')
+  const verified = c.tools.filter(t => t.runs.some(r => r.verified))
+  const byCmp = verified.filter(t => !t.def.verifySparse).map(t => t.def.name)
+  const byExtents = verified.filter(t => t.def.verifySparse).map(t => t.def.name)
+  if (byCmp.length) out.push(`Destination checked identical to the source with cmp after: ${byCmp.join(', ')} (first run; every run for small files).`, '')
+  if (byExtents.length) {
+    out.push(`Destination checked identical to the source by comparing the data extents of both files (SEEK_DATA/SEEK_HOLE; holes read as zeros) after: ` +
+      `${byExtents.join(', ')} (first run; every run for small files).`, '')
+  }
   for (const n of [...c.agentNotes, ...notes]) out.push(`- Note: ${esc(n)}`)
   if (c.agentNotes.length || notes.length) out.push('')
   return out
@@ -182,6 +194,10 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
     'Absolute times on this machine swing by up to ±50% between runs; the ratios are the result.', '')
   out.push('| case | blockpair × floor | time of the others ÷ blockpair |', '|---|--:|---|')
   for (const c of cases) {
+    if (c.unavailable) {
+      out.push(`| ${esc(c.title)} | not available: ${esc(c.unavailable)} | |`)
+      continue
+    }
     if (c.error) {
       out.push(`| ${esc(c.title)} | failed: ${esc(c.error)} | |`)
       continue
@@ -210,6 +226,10 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
   out.push('')
   for (const c of cases) {
     out.push(`## ${c.title}`, '', `Case \`${c.def.id}\`. ${c.about.join(' ')}`, '')
+    if (c.unavailable) {
+      out.push(`**Not available: ${esc(c.unavailable)}**`, '')
+      continue
+    }
     if (c.error) {
       out.push(`**Failed: ${esc(c.error)}**`, '')
       continue
@@ -232,6 +252,14 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
     '- **sent**: blockpair\'s block payload and all TLS application bytes both ways. **dst allocated**: st_blocks × 512 after the run.',
     '- **peak RSS**: max resident set from GNU time (`%M`, the largest process of the command); for blockpair the `push` process ' +
       '(which runs the local agent in-process) and the listening agent\'s VmHWM at the end of the case (over all its sessions).',
+    '- **Emulated 1 Gbit/s LAN** (cases `lan-*`): two network namespaces joined by a veth pair, `tc … tbf rate 1gbit` on both ends, MTU 1500; ' +
+      'blockpair\'s agent in one namespace, the push in the other. Link shares are bytes ÷ time ÷ 10^9 bit/s, time being the whole command ' +
+      '(start-up included). A TCP stream carries at most 1448 B of file per 1514 B frame here, i.e. 95.6% of the link; the floor, ' +
+      '`plain TCP stream over the link`, shows what one connection really gets. "Link busy" adds TLS records and TCP/IP/Ethernet ' +
+      'headers to `bytesOnWire`. For the incremental, blockpair over the link ÷ blockpair on loopback near 1× means the run is bound by ' +
+      'reading and hashing, not by the link; well above 1×, by the link. The cases need root and show "not available" otherwise.',
+    '- **Peak memory** (cases `sparse16-*`): the same data as the sparse cases spread over twice the apparent size; if memory ' +
+      'grows with the image size rather than with the data or the window, the peaks here are higher than in `sparse-*`.',
   )
   out.push('')
   return out.join('\n')

@@ -12,9 +12,12 @@
 //   BENCH_OUT=FILE  where to write the report (default BENCHMARKS.md; none with BENCH_QUICK)
 //   BENCH_BUILD=1   run `npm run build` first (default: measure the dist/ that is there)
 //
-// The data folder takes up to about 3x the dense image plus the sparse image's data
-// (~9 GiB at full size) and the page cache needs as much free memory; sizes are
-// halved, with a message, until both fit.
+// The data folder takes up to about 3x the dense image plus the sparse images' data
+// and the link case's image (~12 GiB at full size) and the page cache needs as much
+// free memory as the largest case; sizes are halved, with a message, until both fit.
+//
+// The link cases (lan-*) build two network namespaces joined by a veth pair with a
+// 1 Gbit/s tbf (test/bench/netns.ts); they need root and show "not available" otherwise.
 
 import {spawnSync} from 'node:child_process'
 import {cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, symlinkSync, writeFileSync} from 'node:fs'
@@ -23,8 +26,10 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {Test} from 'tap'
-import {CASES, type CaseDef, type Env, FULL_SIZES, QUICK_SIZES, type WarmItem} from './cases.js'
-import {DataSet, type Sizes, copySparse, dataDefs, sparseLayout} from './data.js'
+import {type AgentSpec, BLOCKPAIR, CASES, type CaseDef, type Env, FULL_SIZES, LOOPBACK_AGENT, QUICK_SIZES, type WarmItem} from './cases.js'
+import {sparseDiffers} from './compare.js'
+import {DataSet, type Sizes, bigSparseLayout, copySparse, dataDefs, sparseLayout} from './data.js'
+import {NS_B, type NsSshd, lanDown, lanUnavailable, lanUp, startNsSshd} from './netns.js'
 import {Agent, failure, gnuTimeMissing, killAllSync, lastLines, must, run} from './proc.js'
 import {type CaseResult, type RunRecord, type ToolResult, measured, renderReport} from './report.js'
 import {MiB, fmtBytes} from './util.js'
@@ -44,6 +49,8 @@ const VERIFY_EVERY_RUN_BELOW = 256 * MiB
 const started = Date.now()
 const teardowns: (() => unknown)[] = []
 let cleaned = false
+/** The emulated link's namespaces may exist (deleted at the end of its case, or at exit). */
+let lanActive = false
 
 function log(msg: string): void {
   const t = ((Date.now() - started) / 1000).toFixed(0).padStart(4)
@@ -121,7 +128,9 @@ function scaled(s: Sizes, f: number): Sizes {
   const dense = Math.max(MiB, Math.floor(s.dense / f / MiB) * MiB)
   const sparseData = Math.max(s.extent, Math.floor(s.sparseData / f / s.extent) * s.extent)
   const sparseApparent = Math.max(sparseData * 2, Math.floor(s.sparseApparent / f / s.extent) * s.extent)
-  return {dense, sparseApparent, sparseData, extent: s.extent}
+  const lanDense = Math.max(MiB, Math.floor(s.lanDense / f / MiB) * MiB)
+  const bigSparseApparent = Math.max(sparseData * 2, Math.floor(s.bigSparseApparent / f / s.extent) * s.extent)
+  return {dense, sparseApparent, sparseData, extent: s.extent, lanDense, bigSparseApparent}
 }
 
 function dataSetFor(sizes: Sizes, cases: readonly CaseDef[]): DataSet {
@@ -197,9 +206,13 @@ function removeDst(dst: string): void {
   for (const f of readdirSync(dir)) if (f.startsWith(prefix)) rmSync(path.join(dir, f), {force: true})
 }
 
-/** Why dst differs from src, or undefined when identical. */
-async function differs(src: string, dst: string): Promise<string | undefined> {
+/** Why dst differs from src, or undefined when identical. `sparse`: compare the data extents only (cmp where they cannot be listed). */
+async function differs(src: string, dst: string, sparse = false): Promise<string | undefined> {
   if (!existsSync(dst)) return 'the destination does not exist'
+  if (sparse) {
+    const why = await sparseDiffers(src, dst)
+    if (why !== null) return why
+  }
   const r = await run(['cmp', src, dst], {timeoutMs: RUN_TIMEOUT_MS})
   if (r.code === 0) return undefined
   return lastLines(`${r.stdout}\n${r.stderr}`, 1) || failure(r, RUN_TIMEOUT_MS) || 'cmp failed'
@@ -248,6 +261,11 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
   const rssFile = path.join(BENCH_DIR, 'rss.txt')
   const base = {def, title: def.title(s), about: def.about(env), tools: [] as ToolResult[], rounds: RUNS, agentNotes: [] as string[]}
   log(`case ${def.id}: ${base.title}`)
+  const lanMissing = def.lan ? lanUnavailable() : undefined
+  if (lanMissing) {
+    log(`case ${def.id} not available: ${lanMissing}`)
+    return {...base, unavailable: lanMissing, targets: []}
+  }
   try {
     for (const id of def.data(s)) await env.data.need(id)
     if (def.startFrom) await env.data.need(def.startFrom)
@@ -255,38 +273,80 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
     return {...base, error: `could not make the data: ${message(e)}`, targets: []}
   }
   if (def.ssh) await ensureSsh(env)
-  const tools: ToolResult[] = def.tools(env, dst).map(d => ({def: d, runs: []}))
-  base.tools = tools
-  const verifyEveryRun = Math.max(s.dense, def.id.startsWith('sparse') ? s.sparseApparent : 0) <= VERIFY_EVERY_RUN_BELOW
 
-  let agent: Agent | undefined
-  let agentError: string | undefined
-  let agentKiB: number | undefined
-  const keepPeak = () => {
-    const k = agent?.hwmKiB()
-    if (k !== undefined) agentKiB = Math.max(agentKiB ?? 0, k)
+  // The emulated link: set up for the case, torn down after it (and at exit, and by the next lanUp if this process dies).
+  let lanSshd: NsSshd | undefined
+  const lanTeardown = async () => {
+    await lanSshd?.stop()
+    lanSshd = undefined
+    env.lan = undefined
+    if (lanActive) lanDown()
+    lanActive = false
   }
-  const startAgent = async () => {
+  if (def.lan) {
     try {
-      agent = await Agent.start(env.bin, env.psk, DATA_DIR)
-      agentError = undefined
+      lanActive = true
+      const lan = lanUp()
+      let ssh: NsSshd | {unavailable: string} = {unavailable: 'not needed by this case'}
+      if (def.lan.ssh) {
+        try {
+          ssh = lanSshd = await startNsSshd(path.join(BENCH_DIR, 'lan-sshd'))
+        } catch (e) {
+          ssh = {unavailable: `sshd in ${NS_B}: ${message(e)}`}
+          log(`ssh over the link not available: ${ssh.unavailable}`)
+        }
+      }
+      env.lan = {...lan, ssh}
+      base.agentNotes.push(...lan.notes)
+      log(`emulated link up: ${lan.notes.join('; ')}`)
     } catch (e) {
-      agentError = `agent failed to start: ${message(e)}`
-      base.agentNotes.push(agentError)
-      log(agentError)
+      await lanTeardown()
+      const why = `could not set up the emulated link: ${message(e)}`
+      log(`case ${def.id} not available: ${why}`)
+      return {...base, unavailable: why, targets: []}
     }
   }
-  if (tools.some(t => t.def.agent && !t.def.unavailable)) await startAgent()
 
-  removeDst(dst)
-  let dstDirty = true
+  const agents = new Map<string, {spec: AgentSpec, agent?: Agent, error?: string, peakKiB?: number}>()
+  const keepPeaks = () => {
+    for (const a of agents.values()) {
+      const k = a.agent?.hwmKiB()
+      if (k !== undefined) a.peakKiB = Math.max(a.peakKiB ?? 0, k)
+    }
+  }
+  const startAgent = async (spec: AgentSpec) => {
+    const a = agents.get(spec.key) ?? {spec}
+    agents.set(spec.key, a)
+    try {
+      a.agent = await Agent.start(env.bin, env.psk, DATA_DIR, spec.where)
+      a.error = undefined
+    } catch (e) {
+      a.error = `agent${spec.key === LOOPBACK_AGENT.key ? '' : ` (${spec.key})`} failed to start: ${message(e)}`
+      base.agentNotes.push(a.error)
+      log(a.error)
+    }
+    return a
+  }
+
+  let tools: ToolResult[] = []
   try {
+    tools = def.tools(env, dst).map(d => ({def: d, runs: []}))
+    base.tools = tools
+    const verifyEveryRun = Math.max(s.dense, def.id.startsWith('sparse') ? s.sparseApparent : 0) <= VERIFY_EVERY_RUN_BELOW
+    for (const t of tools) {
+      const spec = t.def.agent
+      if (spec && !t.def.unavailable && !agents.has(spec.key)) await startAgent(spec)
+    }
+
+    removeDst(dst)
+    let dstDirty = true
     for (let round = 0; round < RUNS; round++) {
       const order = tools.map((_, i) => tools[(i + round) % tools.length]!)
       for (const t of order) {
         if (t.def.unavailable || t.skipped) continue
         const rec: RunRecord = {round}
         t.runs.push(rec)
+        let agent: Agent | undefined
         try {
           // The destination's starting state, then everything flushed and the files in the page cache.
           if (def.startFrom) {
@@ -298,11 +358,13 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
           await must(['sync'])
           await warm(def.warm(env, dst))
           if (t.def.agent) {
-            if (agent && !agent.alive) {
-              base.agentNotes.push(`round ${round + 1}: ${agent.deathNote}; started a new one`)
-              await startAgent()
+            let a = agents.get(t.def.agent.key) ?? await startAgent(t.def.agent)
+            if (a.agent && !a.agent.alive) {
+              base.agentNotes.push(`round ${round + 1}: ${a.agent.deathNote}; started a new one`)
+              a = await startAgent(t.def.agent)
             }
-            if (!agent?.alive) throw new Error(agentError ?? 'the agent is not running')
+            agent = a.agent
+            if (!agent?.alive) throw new Error(a.error ?? 'the agent is not running')
           }
           const r = await run(t.def.argv({port: agent?.port}), {
             rssFile: haveTime ? rssFile : undefined,
@@ -326,7 +388,7 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
           if (rec.error === undefined) {
             if (t.def.writesDst && existsSync(dst)) rec.allocated = statSync(dst).blocks * 512
             if (t.def.verify && (verifyEveryRun || !t.runs.some(x => x.verified))) {
-              const diff = await differs(t.def.verify, dst)
+              const diff = await differs(t.def.verify, dst, t.def.verifySparse)
               if (diff) rec.error = `the destination differs from the source after the run (${diff})`
               else rec.verified = true
             }
@@ -336,15 +398,21 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
           rec.error = message(e)
           dstDirty = true
         }
+        // An agent that died keeps its peak only if read before; read it after every run.
+        keepPeaks()
         log(`  ${def.id} round ${round + 1}/${RUNS} ${t.def.name}: ${rec.ms !== undefined ? `${(rec.ms / 1000).toFixed(2)} s` : `FAILED ${rec.error}`}`)
       }
     }
   } finally {
-    keepPeak()
-    await agent?.stop()
+    keepPeaks()
+    for (const a of agents.values()) await a.agent?.stop()
+    await lanTeardown()
     removeDst(dst)
   }
-  const result = {...base, agentKiB}
+  const agentKiBs: Record<string, number> = {}
+  for (const [k, a] of agents) if (a.peakKiB !== undefined) agentKiBs[k] = a.peakKiB
+  const mainAgent = tools.find(t => t.def.name === BLOCKPAIR)?.def.agent?.key ?? LOOPBACK_AGENT.key
+  const result = {...base, agentKiB: agentKiBs[mainAgent], agentKiBs}
   return {...result, targets: def.targets?.(measured(result), env) ?? []}
 }
 
@@ -354,6 +422,10 @@ async function cleanup(): Promise<void> {
   if (cleaned) return
   cleaned = true
   killAllSync()
+  if (lanActive) {
+    lanDown()
+    lanActive = false
+  }
   for (const f of teardowns.splice(0)) {
     try {
       await f()
@@ -363,6 +435,7 @@ async function cleanup(): Promise<void> {
     rmSync(DATA_DIR, {recursive: true, force: true})
     rmSync(APP_DIR, {recursive: true, force: true})
     rmSync(path.join(BENCH_DIR, 'rss.txt'), {force: true})
+    rmSync(path.join(BENCH_DIR, 'lan-sshd'), {recursive: true, force: true})
     try {
       if (readdirSync(BENCH_DIR).length === 0) rmSync(BENCH_DIR, {recursive: true})
     } catch {}
@@ -379,6 +452,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 process.on('exit', () => {
   killAllSync()
+  if (lanActive) lanDown()
   if (!cleaned && !KEEP) rmSync(DATA_DIR, {recursive: true, force: true})
 })
 
@@ -421,7 +495,7 @@ async function main(): Promise<void> {
   const psk = path.join(DATA_DIR, 'bench.psk')
   await must([process.execPath, bin, 'keygen', '--out', psk, '--quiet'])
 
-  const env: Env = {sizes, data: dataSetFor(sizes, cases), bin, psk, layout: sparseLayout(sizes), rsyncMissing}
+  const env: Env = {sizes, data: dataSetFor(sizes, cases), bin, psk, layout: sparseLayout(sizes), bigLayout: bigSparseLayout(sizes), rsyncMissing}
   const results: CaseResult[] = []
   for (const [i, c] of cases.entries()) {
     try {
@@ -446,7 +520,8 @@ async function main(): Promise<void> {
       `Filesystem of the data: ${fstype}; tools: ${rsyncVersion ?? 'rsync missing'}; ${sshVersion || 'ssh missing'}; ${toolVersion(['cp', '--version']) ?? 'cp'}`,
     ],
     build: buildNotes,
-    sizes: `dense ${fmtBytes(sizes.dense)}; sparse ${fmtBytes(sizes.sparseApparent)} apparent with ${fmtBytes(sizes.sparseData)} of data in ${fmtBytes(sizes.extent)} extents`,
+    sizes: `dense ${fmtBytes(sizes.dense)}; sparse ${fmtBytes(sizes.sparseApparent)} apparent with ${fmtBytes(sizes.sparseData)} of data in ${fmtBytes(sizes.extent)} extents; ` +
+      `link full copy ${fmtBytes(sizes.lanDense)} dense; big sparse ${fmtBytes(sizes.bigSparseApparent)} apparent with the same data`,
     scaleNote,
     dataDir: `${path.relative(ROOT, DATA_DIR) || DATA_DIR} (${fstype}), removed at the end unless BENCH_KEEP=1`,
     setupNotes,
