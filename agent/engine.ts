@@ -56,7 +56,7 @@ const WINDOW = 5
 const READ_AHEAD = 3
 /** Largest run of adjacent changed pieces sent as one Data frame. */
 const MAX_RUN = 512 << 10
-const WRITE_HIGH = 16 << 20
+const WRITE_HIGH = 8 << 20
 const WRITES_IN_FLIGHT = 4
 const CHECKPOINT_MS = 1000
 const KEEPALIVE_MS = 5000
@@ -657,7 +657,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
       payload.copy(patchable(x), from)
       touch(x, from, to)
     }
-    enqueue(payload.length, () => (disk as Disk).write(payload, offset).finally(() => payloads.recycle(payload)))
+    enqueue(payloads.cost(payload), () => (disk as Disk).write(payload, offset).finally(() => payloads.recycle(payload)))
   }
 
   const onZero = (offset: number, length: number): void => {
@@ -848,13 +848,22 @@ class PayloadBuffers {
   private readonly ours = new WeakSet<ArrayBufferLike>()
 
   take(n: number): Buffer {
-    if (n > MAX_RUN) return Buffer.allocUnsafe(n)
+    // Small payloads (scattered 4 KiB changes) get buffers of their own size:
+    // a recycled 512 KiB buffer each would hold far more memory than the write
+    // queue accounts for.
+    if (n > MAX_RUN || n < MAX_RUN / 8) return Buffer.allocUnsafe(n)
     let b = this.free.pop()
     if (!b) {
       b = Buffer.allocUnsafeSlow(MAX_RUN)
       this.ours.add(b.buffer)
     }
     return b.subarray(0, n)
+  }
+
+  /** What holding `payload` until its write is done keeps in memory. */
+  cost(payload: Buffer): number {
+    // A view into a received chunk keeps the whole chunk alive.
+    return this.ours.has(payload.buffer) ? payload.length : Math.max(payload.length, payload.buffer.byteLength)
   }
 
   recycle(payload: Buffer): void {

@@ -183,6 +183,8 @@ export interface ReportMeta {
   quick: boolean
   runs: number
   totalSec: number
+  /** Hand-written analysis appended to the report (test/bench/ANALYSIS.md). */
+  analysis?: string
 }
 
 export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
@@ -262,5 +264,8 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
       'grows with the image size rather than with the data or the window, the peaks here are higher than in `sparse-*`.',
   )
   out.push('')
+  // The analysis (where the time goes, what would close the gaps) is written
+  // by hand beside the harness and kept with every run.
+  if (meta.analysis) out.push(meta.analysis.trim(), '')
   return out.join('\n')
 }

@@ -528,6 +528,7 @@ async function main(): Promise<void> {
     quick: QUICK,
     runs: RUNS,
     totalSec: (Date.now() - started) / 1000,
+    analysis: existsSync(path.join(ROOT, 'test/bench/ANALYSIS.md')) ? readFileSync(path.join(ROOT, 'test/bench/ANALYSIS.md'), 'utf8') : undefined,
   }, results)
   process.stdout.write(report)
   if (OUT) {
