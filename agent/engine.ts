@@ -46,6 +46,7 @@ import type {Frame, Stats} from '../proto/codec.js'
 import {isZero} from './zero.js'
 import {WriteQueue} from './write-queue.js'
 import {fadvise} from './native.js'
+import {alignedBuffer} from './blockhash.js'
 
 export const FINE = 4096
 export const MIN_BLOCK = FINE
@@ -157,27 +158,47 @@ interface Segment {
   extents: Extent[]
 }
 
-/** Reads segments ahead of use into pooled buffers, in order. */
+/** A segment read and hashed: its coarse block hashes. */
+interface Hashed {
+  seg: Segment
+  hashes: Buffer
+}
+
+/**
+ * Reads segments ahead of use into pooled buffers, in order, and hashes each
+ * one as soon as it is in: reading and hashing of the next READ_AHEAD
+ * segments run on the thread pool while the event loop deals with this one.
+ */
 class Reader {
-  private readonly pending = new Map<number, Promise<Segment>>()
+  private readonly pending = new Map<number, Promise<Hashed>>()
   private nextToStart = 0
 
   constructor(private readonly disk: Disk, private readonly layout: Layout, private readonly pool: BufferPool,
-    private readonly skip: (k: number) => boolean) {}
+    private readonly h: BlockHasher, private readonly skip: (k: number) => boolean) {}
 
-  async get(k: number): Promise<Segment> {
+  async get(k: number): Promise<Hashed> {
     while (this.nextToStart <= Math.min(k + READ_AHEAD, this.layout.segments - 1)) {
       const j = this.nextToStart++
       const p = this.read(j)
       p.catch(() => {})
       this.pending.set(j, p)
     }
-    const p = this.pending.get(k) as Promise<Segment>
+    const p = this.pending.get(k) as Promise<Hashed>
     this.pending.delete(k)
     return p
   }
 
-  private async read(k: number): Promise<Segment> {
+  private async read(k: number): Promise<Hashed> {
+    const seg = await this.readSegment(k)
+    try {
+      return {seg, hashes: await hashSegment(this.h, seg, this.layout.plan.blockSize)}
+    } catch (err) {
+      seg.lease?.unref()
+      throw err
+    }
+  }
+
+  private async readSegment(k: number): Promise<Segment> {
     const offset = this.layout.segStart(k)
     const length = this.layout.segLength(k)
     if (this.skip(k)) return {k, offset, length, lease: null, extents: []}
@@ -194,10 +215,21 @@ class Reader {
   }
 }
 
-/** Coarse hashes of a segment; blocks that lie wholly in a hole get the zero hash unread. */
-function hashSegment(h: BlockHasher, seg: Segment, blockSize: number): Buffer {
+/**
+ * Coarse hashes of a segment: each run of blocks that holds data in one call
+ * on the thread pool; blocks that lie wholly in a hole get the zero hash unread.
+ */
+async function hashSegment(h: BlockHasher, seg: Segment, blockSize: number): Promise<Buffer> {
   const n = Math.ceil(seg.length / blockSize)
   const out = Buffer.allocUnsafe(n * HASH_BYTES)
+  const runs: Promise<void>[] = []
+  let runFrom = -1
+  const endRun = (i: number): void => {
+    if (runFrom < 0) return
+    const buf = (seg.lease as Lease).buf
+    runs.push(h.hashBlocksAsync(buf.subarray(runFrom * blockSize, Math.min(i * blockSize, seg.length)), blockSize, out, runFrom * HASH_BYTES))
+    runFrom = -1
+  }
   let e = 0
   for (let i = 0; i < n; i++) {
     const from = i * blockSize
@@ -206,11 +238,22 @@ function hashSegment(h: BlockHasher, seg: Segment, blockSize: number): Buffer {
     while (e < seg.extents.length && endOf(seg.extents[e] as Extent) <= abs) e++
     const ext = seg.extents[e]
     if (!seg.lease || !ext || ext.offset >= abs + len) {
+      endRun(i)
       h.zeroHash(len).copy(out, i * HASH_BYTES)
-    } else {
-      h.hashInto(seg.lease.buf.subarray(from, from + len), out, i * HASH_BYTES)
+    } else if (runFrom < 0) {
+      runFrom = i
     }
   }
+  endRun(n)
+  await Promise.all(runs)
+  return out
+}
+
+/** Coarse hashes of `length` bytes of zeros. */
+function zeroHashes(h: BlockHasher, length: number, blockSize: number): Buffer {
+  const n = Math.ceil(length / blockSize)
+  const out = Buffer.allocUnsafe(n * HASH_BYTES)
+  for (let i = 0; i < n; i++) h.zeroHash(Math.min(blockSize, length - i * blockSize)).copy(out, i * HASH_BYTES)
   return out
 }
 
@@ -358,7 +401,7 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
   const digest = h.digest()
   const pool = new BufferPool(layout.segSize, READ_AHEAD + WINDOW + 2)
   ch.onFail(() => pool.close())
-  const reader = new Reader(disk, layout, pool, () => false)
+  const reader = new Reader(disk, layout, pool, h, () => false)
   const manifests = new Mailbox<Buffer>()
   const outstanding: Outstanding[] = []
   const stats = emptyStats()
@@ -424,18 +467,17 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
     let expected = 0
     for (const i of list) expected += layout.blocksIn(Math.min(plan.blockSize, seg.length - i * plan.blockSize), FINE)
     if (hashes.length !== expected * HASH_BYTES) throw protocol(`refine hashes for segment ${k} have ${hashes.length} bytes, expected ${expected * HASH_BYTES}`)
-    const mine = Buffer.allocUnsafe(HASH_BYTES)
+    const mine = Buffer.allocUnsafe(layout.blocksIn(plan.blockSize, FINE) * HASH_BYTES)
     let at = 0
     for (const i of list) {
       const bFrom = i * plan.blockSize
       const bTo = Math.min(bFrom + plan.blockSize, seg.length)
-      for (let p = bFrom; p < bTo; p += FINE) {
-        const piece = buf.subarray(p, Math.min(p + FINE, bTo))
-        h.hashInto(piece, mine, 0)
-        if (!hashEquals(mine, 0, hashes, at)) {
+      h.hashBlocks(buf.subarray(bFrom, bTo), FINE, mine, 0)
+      for (let p = bFrom, j = 0; p < bTo; p += FINE, j += HASH_BYTES, at += HASH_BYTES) {
+        if (!hashEquals(mine, j, hashes, at)) {
+          const piece = buf.subarray(p, Math.min(p + FINE, bTo))
           run.add(isZero(piece) ? 'zero' : 'data', seg, p, p + piece.length)
         }
-        at += HASH_BYTES
       }
     }
     run.flush()
@@ -478,8 +520,7 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
 
   for (let k = 0; k < layout.segments; k++) {
     if (ch.failure) throw ch.failure
-    const seg = await reader.get(k)
-    const mine = hashSegment(h, seg, plan.blockSize)
+    const {seg, hashes: mine} = await reader.get(k)
     digest.update(mine)
     const theirs = layout.knownZero(k) ? null : await manifests.take(k)
     const n = mine.length / HASH_BYTES
@@ -557,7 +598,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   const pool = new BufferPool(layout.segSize, READ_AHEAD + WINDOW + 2)
   ch.onFail(() => pool.close())
   // Without a file (a dry run to a missing destination) everything is known zero.
-  const reader = new Reader(disk as Disk, layout, pool, k => !disk || layout.knownZero(k))
+  const reader = new Reader(disk as Disk, layout, pool, h, k => !disk || layout.knownZero(k))
   const held = new Map<number, Held>()
   const stats = emptyStats()
   let nextEnd = 0
@@ -647,11 +688,9 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     if (from % bs === 0 && (to % bs === 0 || to === x.seg.length)) {
       // Whole blocks: hash them straight from the payload, so a new
       // destination needs no zeroed copy of each segment for its digest.
-      if (x.hashes.length === 0) x.hashes = hashSegment(h, {...x.seg, lease: null}, bs)
-      for (let b = from; b < to; b += bs) {
-        h.hashInto(payload.subarray(b - from, Math.min(b + bs, to) - from), x.hashes, (b / bs) * HASH_BYTES)
-        x.touched.delete(b / bs)
-      }
+      if (x.hashes.length === 0) x.hashes = zeroHashes(h, x.seg.length, bs)
+      h.hashBlocks(payload, bs, x.hashes, (from / bs) * HASH_BYTES)
+      for (let b = from; b < to; b += bs) x.touched.delete(b / bs)
       if (x.seg.lease) payload.copy(x.seg.lease.buf, from)
     } else {
       payload.copy(patchable(x), from)
@@ -689,12 +728,9 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     for (const i of list) {
       const bFrom = i * plan.blockSize
       const bTo = Math.min(bFrom + plan.blockSize, x.seg.length)
-      for (let p = bFrom; p < bTo; p += FINE) {
-        const len = Math.min(FINE, bTo - p)
-        if (x.seg.lease) h.hashInto(x.seg.lease.buf.subarray(p, p + len), out, at)
-        else h.zeroHash(len).copy(out, at)
-        at += HASH_BYTES
-      }
+      if (x.seg.lease) h.hashBlocks(x.seg.lease.buf.subarray(bFrom, bTo), FINE, out, at)
+      else zeroHashes(h, bTo - bFrom, FINE).copy(out, at)
+      at += layout.blocksIn(bTo - bFrom, FINE) * HASH_BYTES
     }
     ch.send('refineHashes', {segment: k, hashes: out})
   }
@@ -705,7 +741,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     if (!x && !layout.knownZero(k)) throw protocol(`segment ${k} ended before its manifest`)
     const seg = x?.seg ?? {k, offset: layout.segStart(k), length: layout.segLength(k), lease: null, extents: []}
     let hashes = x && x.hashes.length > 0 ? x.hashes : null
-    if (!hashes) hashes = hashSegment(h, {...seg, lease: null}, plan.blockSize)
+    if (!hashes) hashes = zeroHashes(h, seg.length, plan.blockSize)
     if (x && x.seg.lease && x.touched.size > 0) {
       for (const i of x.touched) {
         const from = i * plan.blockSize
@@ -764,8 +800,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   // Reading and hashing run ahead of the window; only sending waits for it,
   // so the disk stays busy while the source catches up.
   for (let k = 0; disk && k < layout.segments && !layout.knownZero(k); k++) {
-    const seg = await reader.get(k)
-    const hashes = hashSegment(h, seg, plan.blockSize)
+    const {seg, hashes} = await reader.get(k)
     while (held.size >= WINDOW && !ch.failure) {
       await new Promise<void>(resolve => { slotWaiter = resolve })
     }
@@ -818,10 +853,10 @@ function verifyFailed(): BlockpairError {
  * the device, not from what we just wrote into memory.
  */
 async function rereadDigest(disk: Disk, layout: Layout, h: BlockHasher, ch: Channel): Promise<Buffer> {
-  const {start, end, blockSize} = layout.plan
+  const {start, end} = layout.plan
   fadvise(disk.fd, start, end - start, 'dontneed')
   const pool = new BufferPool(layout.segSize, READ_AHEAD + 1)
-  const reader = new Reader(disk, layout, pool, () => false)
+  const reader = new Reader(disk, layout, pool, h, () => false)
   const digest = h.digest()
   let quietSince = Date.now()
   for (let k = 0; k < layout.segments; k++) {
@@ -830,8 +865,8 @@ async function rereadDigest(disk: Disk, layout: Layout, h: BlockHasher, ch: Chan
       ch.send('keepalive', {})
       quietSince = Date.now()
     }
-    const seg = await reader.get(k)
-    digest.update(hashSegment(h, seg, blockSize))
+    const {seg, hashes} = await reader.get(k)
+    digest.update(hashes)
     seg.lease?.unref()
   }
   pool.close()
@@ -854,7 +889,8 @@ class PayloadBuffers {
     if (n > MAX_RUN || n < MAX_RUN / 8) return Buffer.allocUnsafe(n)
     let b = this.free.pop()
     if (!b) {
-      b = Buffer.allocUnsafeSlow(MAX_RUN)
+      // Aligned: the kernel copies out of it into the page cache faster.
+      b = alignedBuffer(MAX_RUN)
       this.ours.add(b.buffer)
     }
     return b.subarray(0, n)
@@ -868,7 +904,7 @@ class PayloadBuffers {
 
   recycle(payload: Buffer): void {
     if (this.ours.has(payload.buffer) && this.free.length < WRITE_HIGH / MAX_RUN) {
-      this.free.push(Buffer.from(payload.buffer, 0, MAX_RUN))
+      this.free.push(Buffer.from(payload.buffer, payload.byteOffset, MAX_RUN))
     }
   }
 }

@@ -3,6 +3,8 @@
 // references it has completed, because block data is written to the socket
 // without a copy.
 
+import {alignedBuffer} from './blockhash.js'
+
 // Buffers of finished sessions, kept for the next ones: an agent serving
 // syncs back to back then reuses the same memory instead of leaving each
 // session's buffers to the garbage collector (which frees them late).
@@ -32,7 +34,7 @@ export class BufferPool {
     if (b) return b
     if (this.created < this.max) {
       this.created++
-      return spare(this.size) ?? Buffer.allocUnsafe(this.size)
+      return spare(this.size) ?? alignedBuffer(this.size)
     }
     return new Promise(resolve => this.waiters.push(resolve))
   }
@@ -42,7 +44,7 @@ export class BufferPool {
    * protocol already bounds (the destination's known-zero segments).
    */
   takeNow(): Buffer {
-    return this.free.pop() ?? spare(this.size) ?? Buffer.allocUnsafe(this.size)
+    return this.free.pop() ?? spare(this.size) ?? alignedBuffer(this.size)
   }
 
   release(b: Buffer): void {

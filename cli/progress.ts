@@ -1,7 +1,12 @@
 // A progress bar on stderr, only when stderr is a terminal.
 
-import cliProgress from 'cli-progress'
+import {createRequire} from 'node:module'
+import type cliProgress from 'cli-progress'
 import {formatBytes} from '../agent/units.js'
+
+// Loaded on first use: scripts and agents (no terminal) never pay for its
+// dozen modules at start-up.
+const load = (): typeof cliProgress => createRequire(import.meta.url)('cli-progress') as typeof cliProgress
 
 export class Progress {
   private bar: cliProgress.SingleBar | null = null
@@ -10,6 +15,7 @@ export class Progress {
 
   start(total: number): void {
     if (!this.enabled || this.bar) return
+    const cliProgress = load()
     this.bar = new cliProgress.SingleBar({
       stream: process.stderr,
       format: `${this.label} [{bar}] {percentage}% {done}/{all} {rate}/s ETA {eta_formatted}`,

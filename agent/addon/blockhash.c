@@ -1,0 +1,190 @@
+// Seeded XXH3-128 over a run of blocks in one call.
+//
+// xxhash-addon hashes one buffer per call, and each call costs about 1.3 us
+// of JS <-> C++ crossing: at 4 KiB per block that is most of the time. This
+// addon takes a whole buffer and a block size and writes one 16-byte hash per
+// block (the last block may be short), in the byte order xxhash-addon's
+// digest() uses (XXH128_canonical_t, big-endian), so the two are
+// interchangeable. The seed is 8 bytes, big-endian, as xxhash-addon reads it.
+//
+//   hashBlocks(data, blockSize, seed, out, outAt)        on the calling thread
+//   hashBlocksAsync(data, blockSize, seed, out, outAt)   on libuv's pool; a Promise
+//   alignOffset(buf, align)   bytes from buf's start to the next multiple of align
+//
+// alignOffset exists because Node places large buffers 16 bytes past a page
+// boundary (malloc's header), and the kernel copies file pages into such a
+// buffer at half the speed it copies into a cache-line aligned one (measured
+// here: pread of 2 GiB from the page cache, 0.28 s vs 0.14 s of system time).
+//
+// The async form keeps references to both buffers until it settles, so they
+// cannot be collected while a pool thread reads and writes them; the caller
+// must not reuse them before the Promise settles.
+
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "xxhash.h"
+
+#define HASH_BYTES 16
+
+typedef struct {
+  const uint8_t* data;
+  size_t length;
+  size_t block;
+  XXH64_hash_t seed;
+  uint8_t* out;
+} Job;
+
+static void hash_all(const Job* j) {
+  size_t i = 0;
+  for (size_t at = 0; at < j->length; at += j->block, i++) {
+    size_t len = j->length - at < j->block ? j->length - at : j->block;
+    XXH128_hash_t h = XXH3_128bits_withSeed(j->data + at, len, j->seed);
+    XXH128_canonicalFromHash((XXH128_canonical_t*)(j->out + i * HASH_BYTES), h);
+  }
+}
+
+static napi_value fail(napi_env env, const char* msg) {
+  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+  return NULL;
+}
+
+// Reads and checks (data, blockSize, seed, out, outAt) into j. Everything is
+// checked here, before any pointer is touched: a wrong argument throws a
+// TypeError or RangeError instead of reading or writing out of bounds.
+static int parse(napi_env env, napi_callback_info info, Job* j, napi_value argv[5]) {
+  size_t argc = 5;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 5) {
+    fail(env, "hashBlocks(data, blockSize, seed, out, outAt) takes 5 arguments");
+    return 0;
+  }
+  static const struct { int arg; const char* msg; } buffers[] = {
+    {0, "data must be a Buffer"}, {2, "seed must be a Buffer"}, {3, "out must be a Buffer"},
+  };
+  for (size_t k = 0; k < sizeof buffers / sizeof *buffers; k++) {
+    bool is = false;
+    if (napi_is_buffer(env, argv[buffers[k].arg], &is) != napi_ok || !is) {
+      fail(env, buffers[k].msg);
+      return 0;
+    }
+  }
+  void* p;
+  size_t n;
+  napi_get_buffer_info(env, argv[0], &p, &n);
+  j->data = p;
+  j->length = n;
+  double block, outAt;
+  if (napi_get_value_double(env, argv[1], &block) != napi_ok || napi_get_value_double(env, argv[4], &outAt) != napi_ok) {
+    fail(env, "blockSize and outAt must be numbers");
+    return 0;
+  }
+  if (!(block >= 1 && block <= (double)(1 << 30) && block == (double)(size_t)block)) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "blockSize must be an integer from 1 to 2^30");
+    return 0;
+  }
+  j->block = (size_t)block;
+  napi_get_buffer_info(env, argv[2], &p, &n);
+  if (n != 8) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "seed must be 8 bytes");
+    return 0;
+  }
+  j->seed = XXH64_hashFromCanonical((const XXH64_canonical_t*)p);
+  napi_get_buffer_info(env, argv[3], &p, &n);
+  size_t blocks = (j->length + j->block - 1) / j->block;
+  if (!(outAt >= 0 && outAt == (double)(size_t)outAt) || (size_t)outAt > n || blocks > (n - (size_t)outAt) / HASH_BYTES) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "out is too small for the hashes at outAt");
+    return 0;
+  }
+  j->out = (uint8_t*)p + (size_t)outAt;
+  return 1;
+}
+
+static napi_value HashBlocks(napi_env env, napi_callback_info info) {
+  Job j;
+  napi_value argv[5];
+  if (!parse(env, info, &j, argv)) return NULL;
+  hash_all(&j);
+  return NULL;
+}
+
+typedef struct {
+  Job job;
+  napi_ref data;
+  napi_ref out;
+  napi_deferred deferred;
+  napi_async_work work;
+} Async;
+
+static void execute(napi_env env, void* arg) {
+  (void)env;
+  hash_all(&((Async*)arg)->job);
+}
+
+static void complete(napi_env env, napi_status status, void* arg) {
+  Async* a = arg;
+  napi_value undefined;
+  napi_get_undefined(env, &undefined);
+  if (status == napi_ok) {
+    napi_resolve_deferred(env, a->deferred, undefined);
+  } else {
+    napi_value msg, err;
+    napi_create_string_utf8(env, "hashing was cancelled", NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, NULL, msg, &err);
+    napi_reject_deferred(env, a->deferred, err);
+  }
+  napi_delete_reference(env, a->data);
+  napi_delete_reference(env, a->out);
+  napi_delete_async_work(env, a->work);
+  free(a);
+}
+
+static napi_value HashBlocksAsync(napi_env env, napi_callback_info info) {
+  Job j;
+  napi_value argv[5];
+  if (!parse(env, info, &j, argv)) return NULL;
+  Async* a = malloc(sizeof *a);
+  if (!a) {
+    napi_throw_error(env, "ENOMEM", "out of memory");
+    return NULL;
+  }
+  a->job = j;
+  napi_value promise, name;
+  napi_create_reference(env, argv[0], 1, &a->data);
+  napi_create_reference(env, argv[3], 1, &a->out);
+  napi_create_promise(env, &a->deferred, &promise);
+  napi_create_string_utf8(env, "blockpair.hashBlocks", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, execute, complete, a, &a->work);
+  napi_queue_async_work(env, a->work);
+  return promise;
+}
+
+static napi_value AlignOffset(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  bool is = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2 ||
+      napi_is_buffer(env, argv[0], &is) != napi_ok || !is) {
+    return fail(env, "alignOffset(buf, align) takes a Buffer and a power of two");
+  }
+  uint32_t align;
+  if (napi_get_value_uint32(env, argv[1], &align) != napi_ok || align == 0 || (align & (align - 1)) != 0) {
+    return fail(env, "align must be a power of two");
+  }
+  void* p;
+  size_t n;
+  napi_get_buffer_info(env, argv[0], &p, &n);
+  napi_value result;
+  napi_create_uint32(env, (uint32_t)((align - ((uintptr_t)p & (align - 1))) & (align - 1)), &result);
+  return result;
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor props[] = {
+    {"hashBlocks", NULL, HashBlocks, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"hashBlocksAsync", NULL, HashBlocksAsync, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"alignOffset", NULL, AlignOffset, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof *props, props);
+  return exports;
+}
