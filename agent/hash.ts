@@ -13,18 +13,21 @@
 // compiler at install, or BLOCKPAIR_NO_ADDON=1) the same results come from
 // xxhash-addon one block at a time.
 
-import xxhash from 'xxhash-addon'
+import {createRequire} from 'node:module'
+import type xxhashT from 'xxhash-addon'
 import {blockhash} from './blockhash.js'
 
 export const HASH_BYTES = 16
 
 const addon = blockhash
+// require: an ESM import of a CommonJS package costs a scan of its source at start-up.
+const xxhash = createRequire(import.meta.url)('xxhash-addon') as typeof xxhashT
 
 /** Whether runs of blocks are hashed natively (false: one xxhash-addon call per block). */
 export const batchHashing = addon !== null
 
 export class BlockHasher {
-  private readonly h: xxhash.XXHash128
+  private readonly h: xxhashT.XXHash128
   private readonly zeroHashes = new Map<number, Buffer>()
 
   constructor(readonly seed: Buffer) {
@@ -77,7 +80,7 @@ export class BlockHasher {
   }
 
   /** A new running digest (over block hashes), seeded like the blocks. */
-  digest(): xxhash.XXHash128 {
+  digest(): xxhashT.XXHash128 {
     return new xxhash.XXHash128(this.seed)
   }
 }
