@@ -118,8 +118,15 @@ function snapshotApp(): {bin: string, notes: string[]} {
   }
   rmSync(APP_DIR, {recursive: true, force: true})
   mkdirSync(APP_DIR, {recursive: true})
-  for (const d of ['bin', 'dist']) cpSync(path.join(ROOT, d), path.join(APP_DIR, d), {recursive: true})
-  cpSync(path.join(ROOT, 'package.json'), path.join(APP_DIR, 'package.json'))
+  // What an install carries (package.json "files", as `blockpair install` copies them):
+  // the hashing addon and the oclif manifest included, or the run measures a slower CLI.
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {files: string[]}
+  for (const f of ['package.json', 'oclif.manifest.json', ...pkg.files]) {
+    if (existsSync(path.join(ROOT, f))) cpSync(path.join(ROOT, f), path.join(APP_DIR, f), {recursive: true})
+  }
+  const addon = existsSync(path.join(APP_DIR, 'agent/addon/build/Release/blockhash.node'))
+  if (!addon) log('WARNING: agent/addon is not built: hashing falls back to xxhash-addon')
+  notes.push(`Native hashing addon (agent/addon): ${addon ? 'built and used' : '**not built: xxhash-addon fallback, slower**'}`)
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(APP_DIR, 'node_modules'))
   return {bin: path.join(APP_DIR, 'bin/run.js'), notes}
 }
