@@ -37,11 +37,10 @@ export class BlockHasher {
 
   /** Hash one block into out[at, at+16). */
   hashInto(block: Buffer, out: Buffer, at: number): void {
-    if (block?.length !== 0) return this.hashBlocks(block, block?.length, out, at)
-    checkArgs(block, 1, out, at)
-    this.h.reset()
-    this.h.update(block)
-    this.h.digest().copy(out, at)
+    if (!Buffer.isBuffer(block)) throw new TypeError('block to hash must be a Buffer')
+    // Every block blockpair hashes has bytes; an empty one would get no hash at all.
+    if (block.length === 0) throw new RangeError('cannot hash an empty block')
+    this.hashBlocks(block, block.length, out, at)
   }
 
   /**

@@ -79,6 +79,7 @@ t.test('bad arguments throw, never read or write out of bounds', async t => {
   for (const at of [-16, 1.5, 17, 32, NaN]) t.throws(() => h.hashBlocks(data, 4096, out, at), RangeError, `outAt ${at}`)
   t.throws(() => h.hashBlocks(data, 1024, out, 0), RangeError, 'eight hashes do not fit in 32 bytes')
   await t.rejects(h.hashBlocksAsync(data, 4096, out, 17), RangeError)
+  t.throws(() => h.hashInto(Buffer.alloc(0), out, 0), RangeError, 'an empty block has no hash to give')
   if (blockhash) {
     // The addon checks again on its own: nothing reaches C unchecked.
     t.throws(() => blockhash!.hashBlocks(data, 4096, seed, Buffer.alloc(31), 0), RangeError)
