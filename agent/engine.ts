@@ -22,7 +22,9 @@
 //
 // Nothing waits on a round trip per block: the source keeps up to WINDOW
 // segments waiting for refine answers while it reads ahead, and the
-// destination reads ahead up to WINDOW segments not yet ended. Everything past
+// destination reads ahead up to WINDOW segments not yet ended. Segments that
+// are all hole pin no buffer and do not count against WINDOW, only against
+// MAX_OPEN, so the holes of a sparse image are not paced by round trips. Everything past
 // `destZeroFrom` is known to be zero at the destination (a new file, or the
 // part a grown file gained): the destination neither reads it nor sends a
 // manifest for it, and the source refines against zeros locally. Within a
@@ -53,7 +55,14 @@ export const MIN_BLOCK = FINE
 export const MAX_BLOCK = 4 << 20
 export const DEFAULT_BLOCK = 64 << 10
 const SEGMENT = 4 << 20
+/** Segments in flight that hold data (a buffer each), per peer. */
 const WINDOW = 5
+/**
+ * Segments in flight in all, all-hole ones included: those pin no buffer,
+ * only a manifest of at most 16 KiB, so many can be in flight and a sparse
+ * image is not paced by round trips over its holes.
+ */
+const MAX_OPEN = 64
 const READ_AHEAD = 3
 /** Largest run of adjacent changed pieces sent as one Data frame. */
 const MAX_RUN = 512 << 10
@@ -412,6 +421,9 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
   let blocks = 0
   let nextManifest = 0
   let windowWaiter: (() => void) | null = null
+  /** Outstanding segments that hold a buffer. */
+  let leased = 0
+  const windowFull = (): boolean => leased >= WINDOW || outstanding.length >= MAX_OPEN
   let finished: {resolve: (m: Frame & {kind: 'finished'}) => void; reject: (e: Error) => void} | null = null
   const finishedP = new Promise<Frame & {kind: 'finished'}>((resolve, reject) => { finished = {resolve, reject} })
   finishedP.catch(() => {})
@@ -451,11 +463,12 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
   const flushEnds = (): void => {
     while (outstanding.length > 0 && (outstanding[0] as Outstanding).refine === null) {
       const o = outstanding.shift() as Outstanding
+      if (o.seg.lease) leased--
       ch.send('segmentEnd', {segment: o.seg.k})
       o.seg.lease?.unref()
       hooks.onProgress?.(o.seg.offset + o.seg.length - plan.start)
     }
-    if (outstanding.length < WINDOW && windowWaiter) {
+    if (!windowFull() && windowWaiter) {
       const w = windowWaiter
       windowWaiter = null
       w()
@@ -496,7 +509,7 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
           const k = f.msg.segment ?? -1
           if (k !== nextManifest || k >= layout.segments || layout.knownZero(k)) throw protocol(`unexpected manifest for segment ${k}`)
           nextManifest++
-          if (manifests.size > WINDOW + READ_AHEAD + 2) throw protocol('the destination sent manifests too far ahead')
+          if (manifests.size > MAX_OPEN + READ_AHEAD + 2) throw protocol('the destination sent manifests too far ahead')
           const hashes = unpackManifest(h, layout, k, Buffer.from(f.msg.hashes ?? []), Buffer.from(f.msg.zeros ?? []))
           if (!hashes) throw protocol(`manifest for segment ${k} does not match its ${layout.blocksIn(layout.segLength(k))} blocks`)
           manifests.put(k, hashes)
@@ -558,11 +571,12 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
     }
     run.flush()
     outstanding.push({seg, refine: refine.length > 0 ? refine : null})
+    if (seg.lease) leased++
     if (refine.length > 0) ch.send('refine', {segment: k, blocks: refine})
     flushEnds()
     await ch.drain()
     await limiter?.pace()
-    while (outstanding.length >= WINDOW && !ch.failure) {
+    while (windowFull() && !ch.failure) {
       await new Promise<void>(resolve => { windowWaiter = resolve })
     }
   }
@@ -650,6 +664,13 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
 
   if (!plan.dryRun) await (disk as Disk).resize(plan.size)
 
+  /** Held segments that pin a buffer (all-hole ones do not, until patched). */
+  const leasedHeld = (): number => {
+    let n = 0
+    for (const x of held.values()) if (x.seg.lease) n++
+    return n
+  }
+
   /** The open segment that holds [offset, offset+length), checked against the plan. */
   const target = (offset: number, length: number): Held => {
     if (!(length > 0) || offset < plan.start || offset + length > plan.end) {
@@ -662,9 +683,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     if (!x) {
       // Only the part known to be zero has no manifest to wait for.
       if (!layout.knownZero(k)) throw protocol(`write to segment ${k} before its manifest`)
-      // An honest source has at most WINDOW segments in flight, beside the
-      // WINDOW we sent manifests for; each open one pins a segment buffer.
-      if (held.size >= WINDOW * 2 + 2) throw protocol('too many segments open at once')
+      if (held.size >= MAX_OPEN + WINDOW + 2) throw protocol('too many segments open at once')
       x = {seg: {k, offset: layout.segStart(k), length: layout.segLength(k), lease: null, extents: []},
         hashes: Buffer.alloc(0), touched: new Set()}
       held.set(k, x)
@@ -675,6 +694,9 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   /** Give a held segment a buffer to patch, so its final hashes can be computed. */
   const patchable = (x: Held): Buffer => {
     if (!x.seg.lease) {
+      // An honest source sends data from at most WINDOW segments at once,
+      // beside the WINDOW we read; each patched one pins a segment buffer.
+      if (leasedHeld() >= WINDOW * 2 + 2) throw protocol('too many segments open at once')
       x.seg.lease = new Lease(pool, pool.takeNow().fill(0))
     }
     return x.seg.lease.buf
@@ -807,7 +829,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   // so the disk stays busy while the source catches up.
   for (let k = 0; disk && k < layout.segments && !layout.knownZero(k); k++) {
     const {seg, hashes} = await reader.get(k)
-    while (held.size >= WINDOW && !ch.failure) {
+    while ((leasedHeld() >= WINDOW || held.size >= MAX_OPEN) && !ch.failure) {
       await new Promise<void>(resolve => { slotWaiter = resolve })
     }
     if (ch.failure) {
