@@ -3,6 +3,7 @@ import {UsageError} from '../../agent/errors.js'
 import {parseKeys, readKeyFile, type KeyRing} from '../../agent/keys.js'
 import {startAgent, type LogEntry} from '../../agent/server.js'
 import {BaseCommand} from '../base.js'
+import {batchHashing} from '../../agent/hash.js'
 
 export default class Agent extends BaseCommand {
   static summary = 'Run an agent that serves syncs over TLS with a pre-shared key.'
@@ -45,6 +46,10 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
     const agent = await startAgent({host, port, keys, allow: flags.allow ?? [], allowDevices: flags['allow-device'] ?? [], once: flags.once, sessions: flags.sessions,
       maxSessions: flags['max-sessions'], idleMs: parseDuration(flags['idle-timeout'], '--idle-timeout'),
       handshakeMs: parseDuration(flags['handshake-timeout'], '--handshake-timeout'), log})
+    if (!batchHashing && !flags.quiet) {
+      process.stderr.write('warning: blockpair\'s hashing addon (agent/addon) is not built or is disabled; hashing falls back to ' +
+        'xxhash-addon, about half as fast. Build it with `npm run build:addon` (needs gcc and make).\n')
+    }
     const shown = agent.address.host.includes(':') ? `[${agent.address.host}]` : agent.address.host
     process.stdout.write(`listening ${shown}:${agent.address.port}\n`)
     const stop = (): void => void agent.close()

@@ -146,10 +146,10 @@ export interface Agent {
  * as a child process, wait for its `listening HOST:PORT` line, and kill it
  * in t.teardown.
  */
-export async function startAgent(t: Test, opts: {allow: string[]; keyFile: string; extra?: string[]; port?: number}): Promise<Agent> {
+export async function startAgent(t: Test, opts: {allow: string[]; keyFile: string; extra?: string[]; port?: number; env?: NodeJS.ProcessEnv}): Promise<Agent> {
   ensureBuilt()
   const args = ['agent', '--listen', `127.0.0.1:${opts.port ?? 0}`, '--psk-file', opts.keyFile, ...opts.allow.flatMap(a => ['--allow', a]), ...(opts.extra ?? [])]
-  const child = spawn(process.execPath, [BIN, ...args], {cwd: REPO_ROOT, env: defaultEnv(), stdio: ['ignore', 'pipe', 'pipe']})
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: REPO_ROOT, env: {...defaultEnv(), ...opts.env}, stdio: ['ignore', 'pipe', 'pipe']})
   let stdout = ''
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d })

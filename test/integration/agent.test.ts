@@ -401,3 +401,23 @@ t.test('blockpair demo exits 0 and says identical', async t => {
   t.equal(r.code, 0, r.stderr)
   t.match(r.stdout, /identical/)
 })
+
+t.test('an agent without the hashing addon says so at start, and its syncs are still exact', async t => {
+  t.notMatch(w.agent.stderr(), /hashing addon/, 'the normal agent has the addon and says nothing of it')
+  const dir = t.testdir({remote: {}})
+  const slow = await startAgent(t, {allow: [join(dir, 'remote')], keyFile: w.keyFile, env: {BLOCKPAIR_NO_ADDON: '1'}})
+  // stderr and stdout are separate pipes: the warning may arrive just after "listening".
+  for (const until = Date.now() + 5000; !/hashing addon/.test(slow.stderr()) && Date.now() < until;) await new Promise(resolve => setTimeout(resolve, 20))
+  t.match(slow.stderr(), /warning: .*hashing addon.*npm run build:addon/, 'the fallback is announced with what to do')
+  const src = join(w.local, 'fallback-src.img')
+  const data = sampleData(3 * MiB + 5 * FINE)
+  writeFileSync(src, data)
+  const dst = join(dir, 'remote', 'dst.img')
+  const old = Buffer.from(data)
+  old.fill(9, 2 * MiB + 16 * FINE, 2 * MiB + 18 * FINE) // two 4 KiB pieces of data
+  writeFileSync(dst, old)
+  const r = await cli(['push', src, slow.url(dst), '--psk-file', w.keyFile, '--json'])
+  const s = checkSummary(t, r)
+  t.equal(s.bytesSent, 2 * FINE, 'the addon-less destination and the addon source agree on every hash')
+  t.ok(readFileSync(dst).equals(data), 'identical')
+})
