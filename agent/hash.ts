@@ -19,12 +19,11 @@ import {blockhash} from './blockhash.js'
 
 export const HASH_BYTES = 16
 
-const addon = blockhash
 // require: an ESM import of a CommonJS package costs a scan of its source at start-up.
 const xxhash = createRequire(import.meta.url)('xxhash-addon') as typeof xxhashT
 
 /** Whether runs of blocks are hashed natively (false: one xxhash-addon call per block). */
-export const batchHashing = addon !== null
+export const batchHashing = blockhash !== null
 
 export class BlockHasher {
   private readonly h: xxhashT.XXHash128
@@ -49,7 +48,7 @@ export class BlockHasher {
    */
   hashBlocks(data: Buffer, blockSize: number, out: Buffer, at: number): void {
     checkArgs(data, blockSize, out, at)
-    if (addon) return addon.hashBlocks(data, blockSize, this.seed, out, at)
+    if (blockhash) return blockhash.hashBlocks(data, blockSize, this.seed, out, at)
     for (let from = 0; from < data.length; from += blockSize, at += HASH_BYTES) {
       this.h.reset()
       this.h.update(data.subarray(from, from + blockSize))
@@ -63,7 +62,7 @@ export class BlockHasher {
    */
   async hashBlocksAsync(data: Buffer, blockSize: number, out: Buffer, at: number): Promise<void> {
     checkArgs(data, blockSize, out, at)
-    if (addon) return addon.hashBlocksAsync(data, blockSize, this.seed, out, at)
+    if (blockhash) return blockhash.hashBlocksAsync(data, blockSize, this.seed, out, at)
     this.hashBlocks(data, blockSize, out, at)
   }
 

@@ -96,6 +96,28 @@ export async function copySparse(from: string, to: string): Promise<void> {
   await must(['cp', '--sparse=always', '--reflink=auto', from, to])
 }
 
+/**
+ * A sparse image (`PREFIX-src`: random data in `layout`, holes elsewhere) and
+ * its old copy (`PREFIX-old`: 1% of the data's 4 KiB blocks changed).
+ */
+function sparsePair(prefix: string, layout: Extent[], apparent: number, data: number): DataDef[] {
+  const src = `${prefix}-src`
+  const old = `${prefix}-old`
+  return [
+    {id: src, disk: data, deps: [], ranges: layout, build: f => writeRandom(f, layout, apparent, src)},
+    {
+      id: old,
+      disk: data,
+      deps: [src],
+      ranges: layout,
+      build: async (f, d) => {
+        await copySparse(d.path(src), f)
+        await overwriteBlocks(f, changedBlocks(layout, 0.01, `${prefix}-1`), old)
+      },
+    },
+  ]
+}
+
 /** Every data file the cases can ask for, for these sizes. */
 export function dataDefs(s: Sizes): DataDef[] {
   const whole: Extent[] = [{offset: 0, length: s.dense}]
@@ -108,46 +130,14 @@ export function dataDefs(s: Sizes): DataDef[] {
       deps: [],
       build: f => writeRandom(f, whole, s.dense, 'dense-src'),
     },
-    {
-      id: 'sparse-src',
-      disk: s.sparseData,
-      deps: [],
-      ranges: layout,
-      build: f => writeRandom(f, layout, s.sparseApparent, 'sparse-src'),
-    },
-    {
-      id: 'sparse-old',
-      disk: s.sparseData,
-      deps: ['sparse-src'],
-      ranges: layout,
-      build: async (f, d) => {
-        await copySparse(d.path('sparse-src'), f)
-        await overwriteBlocks(f, changedBlocks(layout, 0.01, 'sparse-1'), 'sparse-old')
-      },
-    },
+    ...sparsePair('sparse', layout, s.sparseApparent, s.sparseData),
     {
       id: 'lan-src',
       disk: s.lanDense,
       deps: [],
       build: f => writeRandom(f, [{offset: 0, length: s.lanDense}], s.lanDense, 'lan-src'),
     },
-    {
-      id: 'big-sparse-src',
-      disk: s.sparseData,
-      deps: [],
-      ranges: bigLayout,
-      build: f => writeRandom(f, bigLayout, s.bigSparseApparent, 'big-sparse-src'),
-    },
-    {
-      id: 'big-sparse-old',
-      disk: s.sparseData,
-      deps: ['big-sparse-src'],
-      ranges: bigLayout,
-      build: async (f, d) => {
-        await copySparse(d.path('big-sparse-src'), f)
-        await overwriteBlocks(f, changedBlocks(bigLayout, 0.01, 'big-sparse-1'), 'big-sparse-old')
-      },
-    },
+    ...sparsePair('big-sparse', bigLayout, s.bigSparseApparent, s.sparseData),
     // Dense files as large as the sparse image's data: reading them is the data floor.
     ...['data-a', 'data-b'].map(id => ({
       id,
