@@ -171,7 +171,12 @@ interface Segment {
 interface Hashed {
   seg: Segment
   hashes: Buffer
-  /** holes[i] is 1 when coarse block i lies wholly in a hole: zero without looking. */
+  /**
+   * holes[i] is 1 when coarse block i lies wholly in a hole: it reads as zero,
+   * and its bytes in the buffer are stale (never filled), so nothing may look
+   * at them. The destination clears the mark when it zero-fills the block to
+   * patch it.
+   */
   holes: Uint8Array
 }
 
@@ -217,7 +222,7 @@ class Reader {
     if (extents.length === 0) return {k, offset, length, lease: null, extents}
     const lease = new Lease(this.pool, await this.pool.acquire())
     try {
-      await this.disk.readRange(lease.buf, offset, length, extents)
+      await this.disk.readRange(lease.buf, offset, length, extents, this.layout.plan.blockSize)
     } catch (err) {
       lease.unref()
       throw err
@@ -232,6 +237,8 @@ class Reader {
  */
 async function hashSegment(h: BlockHasher, seg: Segment, blockSize: number): Promise<{hashes: Buffer; holes: Uint8Array}> {
   const n = Math.ceil(seg.length / blockSize)
+  // Most segments of a sparse image: no per-block work.
+  if (!seg.lease) return {hashes: zeroHashes(h, seg.length, blockSize), holes: new Uint8Array(n).fill(1)}
   const out = Buffer.allocUnsafe(n * HASH_BYTES)
   const holes = new Uint8Array(n)
   const runs: Promise<void>[] = []
@@ -262,18 +269,20 @@ async function hashSegment(h: BlockHasher, seg: Segment, blockSize: number): Pro
   return {hashes: out, holes}
 }
 
-/** Coarse hashes of `length` bytes of zeros. */
+/** Hashes of `length` bytes of zeros in blocks of `blockSize`: a fresh copy, which the caller may patch. */
 function zeroHashes(h: BlockHasher, length: number, blockSize: number): Buffer {
-  const n = Math.ceil(length / blockSize)
-  const out = Buffer.allocUnsafe(n * HASH_BYTES)
-  for (let i = 0; i < n; i++) h.zeroHash(Math.min(blockSize, length - i * blockSize)).copy(out, i * HASH_BYTES)
-  return out
+  return Buffer.from(h.zeroHashes(length, blockSize))
 }
 
 /** A segment's coarse hashes for the wire: all-zero blocks become bits. */
-function packManifest(h: BlockHasher, layout: Layout, k: number, hashes: Buffer): {hashes: Buffer; zeros: Buffer} {
+function packManifest(h: BlockHasher, layout: Layout, k: number, hashes: Buffer, allHole: boolean): {hashes: Buffer; zeros: Buffer} {
   const n = hashes.length / HASH_BYTES
   const zeros = Buffer.alloc(Math.ceil(n / 8))
+  if (allHole) {
+    zeros.fill(0xff)
+    if (n % 8) zeros[zeros.length - 1] = (1 << (n % 8)) - 1
+    return {hashes: Buffer.alloc(0), zeros}
+  }
   const kept = Buffer.allocUnsafe(hashes.length)
   let at = 0
   let any = false
@@ -289,10 +298,17 @@ function packManifest(h: BlockHasher, layout: Layout, k: number, hashes: Buffer)
   return {hashes: kept.subarray(0, at), zeros: any ? zeros : Buffer.alloc(0)}
 }
 
-/** The full coarse hash list of a manifest, or null when its sizes do not fit segment k. */
-function unpackManifest(h: BlockHasher, layout: Layout, k: number, hashes: Buffer, zeros: Buffer): Buffer | null {
+/** The destination's side of a segment: its coarse hashes, or null when it is all zero. */
+type Theirs = Buffer | null
+
+/**
+ * The full coarse hash list of a manifest (null: every block is zero), or
+ * undefined when its sizes do not fit segment k.
+ */
+function unpackManifest(h: BlockHasher, layout: Layout, k: number, hashes: Buffer, zeros: Buffer): Theirs | undefined {
   const n = layout.blocksIn(layout.segLength(k))
-  if (zeros.length !== 0 && zeros.length !== Math.ceil(n / 8)) return null
+  if (zeros.length !== 0 && zeros.length !== Math.ceil(n / 8)) return undefined
+  if (hashes.length === 0 && zeros.length > 0 && allBits(zeros, n)) return null
   const out = Buffer.allocUnsafe(n * HASH_BYTES)
   let at = 0
   for (let i = 0; i < n; i++) {
@@ -300,12 +316,18 @@ function unpackManifest(h: BlockHasher, layout: Layout, k: number, hashes: Buffe
     if (zero) {
       h.zeroHash(blockLength(layout, k, i)).copy(out, i * HASH_BYTES)
     } else {
-      if (at + HASH_BYTES > hashes.length) return null
+      if (at + HASH_BYTES > hashes.length) return undefined
       hashes.copy(out, i * HASH_BYTES, at, at + HASH_BYTES)
       at += HASH_BYTES
     }
   }
-  return at === hashes.length ? out : null
+  return at === hashes.length ? out : undefined
+}
+
+/** Are bits 0..n-1 of the bitmap all set? */
+function allBits(bits: Buffer, n: number): boolean {
+  for (let i = 0; i < n >> 3; i++) if (bits[i] !== 0xff) return false
+  return n % 8 === 0 || ((bits[n >> 3] as number) & ((1 << (n % 8)) - 1)) === (1 << (n % 8)) - 1
 }
 
 function blockLength(layout: Layout, k: number, i: number): number {
@@ -415,7 +437,7 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
   const pool = new BufferPool(layout.segSize, READ_AHEAD + WINDOW + 2)
   ch.onFail(() => pool.close())
   const reader = new Reader(disk, layout, pool, h, () => false)
-  const manifests = new Mailbox<Buffer>()
+  const manifests = new Mailbox<Theirs>()
   const outstanding: Outstanding[] = []
   const stats = emptyStats()
   let blocks = 0
@@ -511,7 +533,7 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
           nextManifest++
           if (manifests.size > MAX_OPEN + READ_AHEAD + 2) throw protocol('the destination sent manifests too far ahead')
           const hashes = unpackManifest(h, layout, k, Buffer.from(f.msg.hashes ?? []), Buffer.from(f.msg.zeros ?? []))
-          if (!hashes) throw protocol(`manifest for segment ${k} does not match its ${layout.blocksIn(layout.segLength(k))} blocks`)
+          if (hashes === undefined) throw protocol(`manifest for segment ${k} does not match its ${layout.blocksIn(layout.segLength(k))} blocks`)
           manifests.put(k, hashes)
           return
         }
@@ -543,7 +565,9 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
     const n = mine.length / HASH_BYTES
     blocks += n
     const refine: number[] = []
-    for (let i = 0; i < n; i++) {
+    // Hole against zeros (most of a sparse image): nothing to compare.
+    const bothZero = !seg.lease && theirs === null
+    for (let i = 0; i < n && !bothZero; i++) {
       const at = i * HASH_BYTES
       const from = i * plan.blockSize
       const to = Math.min(from + plan.blockSize, seg.length)
@@ -605,6 +629,8 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
 interface Held {
   seg: Segment
   hashes: Buffer
+  /** Blocks whose bytes in the buffer are stale (see Hashed.holes); empty when the segment had no buffer. */
+  holes: Uint8Array
   /** Coarse blocks written in this segment: rehashed at its end. */
   touched: Set<number>
   /** A Refine was answered: the source asks once per segment, so a second is a flood. */
@@ -685,7 +711,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
       if (!layout.knownZero(k)) throw protocol(`write to segment ${k} before its manifest`)
       if (held.size >= MAX_OPEN + WINDOW + 2) throw protocol('too many segments open at once')
       x = {seg: {k, offset: layout.segStart(k), length: layout.segLength(k), lease: null, extents: []},
-        hashes: Buffer.alloc(0), touched: new Set()}
+        hashes: Buffer.alloc(0), holes: new Uint8Array(0), touched: new Set()}
       held.set(k, x)
     }
     return x
@@ -698,8 +724,22 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
       // beside the WINDOW we read; each patched one pins a segment buffer.
       if (leasedHeld() >= WINDOW * 2 + 2) throw protocol('too many segments open at once')
       x.seg.lease = new Lease(pool, pool.takeNow().fill(0))
+      x.holes = new Uint8Array(0)
     }
     return x.seg.lease.buf
+  }
+
+  /** Zero-fill the never-filled hole blocks of x's buffer within [from, to), before bytes go there. */
+  const unhole = (x: Held, from: number, to: number): void => {
+    const buf = x.seg.lease?.buf
+    if (!buf) return
+    const bs = plan.blockSize
+    for (let i = Math.floor(from / bs); i * bs < to && i < x.holes.length; i++) {
+      if (x.holes[i] === 1) {
+        buf.fill(0, i * bs, Math.min((i + 1) * bs, x.seg.length))
+        x.holes[i] = 0
+      }
+    }
   }
 
   const touch = (x: Held, from: number, to: number): void => {
@@ -719,9 +759,12 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
       if (x.hashes.length === 0) x.hashes = zeroHashes(h, x.seg.length, bs)
       h.hashBlocks(payload, bs, x.hashes, (from / bs) * HASH_BYTES)
       for (let b = from; b < to; b += bs) x.touched.delete(b / bs)
+      unhole(x, from, to)
       if (x.seg.lease) payload.copy(x.seg.lease.buf, from)
     } else {
-      payload.copy(patchable(x), from)
+      const buf = patchable(x)
+      unhole(x, from, to)
+      payload.copy(buf, from)
       touch(x, from, to)
     }
     enqueue(payloads.cost(payload), () => (disk as Disk).write(payload, offset).finally(() => payloads.recycle(payload)))
@@ -732,6 +775,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     const from = offset - x.seg.offset
     stats.bytesZeroed += length
     if (plan.dryRun) return
+    unhole(x, from, from + length)
     if (x.seg.lease) x.seg.lease.buf.fill(0, from, from + length)
     touch(x, from, from + length)
     // Counted as a small write: a flood of Zero frames must fill the queue too.
@@ -756,8 +800,8 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     for (const i of list) {
       const bFrom = i * plan.blockSize
       const bTo = Math.min(bFrom + plan.blockSize, x.seg.length)
-      if (x.seg.lease) h.hashBlocks(x.seg.lease.buf.subarray(bFrom, bTo), FINE, out, at)
-      else zeroHashes(h, bTo - bFrom, FINE).copy(out, at)
+      if (x.seg.lease && x.holes[i] !== 1) h.hashBlocks(x.seg.lease.buf.subarray(bFrom, bTo), FINE, out, at)
+      else h.zeroHashes(bTo - bFrom, FINE).copy(out, at)
       at += layout.blocksIn(bTo - bFrom, FINE) * HASH_BYTES
     }
     ch.send('refineHashes', {segment: k, hashes: out})
@@ -769,8 +813,10 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     if (!x && !layout.knownZero(k)) throw protocol(`segment ${k} ended before its manifest`)
     const seg = x?.seg ?? {k, offset: layout.segStart(k), length: layout.segLength(k), lease: null, extents: []}
     let hashes = x && x.hashes.length > 0 ? x.hashes : null
-    if (!hashes) hashes = zeroHashes(h, seg.length, plan.blockSize)
-    if (x && x.seg.lease && x.touched.size > 0) {
+    const rehash = x !== undefined && x.seg.lease !== null && x.touched.size > 0
+    // The shared zero hashes only when nothing is written into them.
+    if (!hashes) hashes = rehash ? zeroHashes(h, seg.length, plan.blockSize) : h.zeroHashes(seg.length, plan.blockSize)
+    if (x && x.seg.lease && rehash) {
       for (const i of x.touched) {
         const from = i * plan.blockSize
         const to = Math.min(from + plan.blockSize, seg.length)
@@ -828,7 +874,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   // Reading and hashing run ahead of the window; only sending waits for it,
   // so the disk stays busy while the source catches up.
   for (let k = 0; disk && k < layout.segments && !layout.knownZero(k); k++) {
-    const {seg, hashes} = await reader.get(k)
+    const {seg, hashes, holes} = await reader.get(k)
     while ((leasedHeld() >= WINDOW || held.size >= MAX_OPEN) && !ch.failure) {
       await new Promise<void>(resolve => { slotWaiter = resolve })
     }
@@ -836,8 +882,8 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
       seg.lease?.unref()
       break
     }
-    held.set(k, {seg, hashes, touched: new Set()})
-    ch.send('manifest', {segment: k, ...packManifest(h, layout, k, hashes)})
+    held.set(k, {seg, hashes, holes, touched: new Set()})
+    ch.send('manifest', {segment: k, ...packManifest(h, layout, k, hashes, !seg.lease)})
     await ch.drain()
   }
 

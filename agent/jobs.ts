@@ -2,8 +2,13 @@
 //
 // The initiating side keeps one JSON file per job in the state folder
 // ($XDG_STATE_HOME/blockpair, or ~/.local/state/blockpair, or --state-dir).
-// Every write is atomic: a temporary file, fsync, rename over the old one,
-// fsync of the folder, so a crash leaves either the old state or the new one.
+// Every write is atomic (a temporary file renamed over the old one), so a
+// crash leaves either the old state or the new one. Checkpoints are also
+// durable (fsync of the file and the folder), and written off the event loop,
+// one at a time, the latest winning: an fsync here takes ~10 ms, and the sync
+// must not stall on it. The other updates (start, end) are not fsynced: the
+// next checkpoint carries the whole record, and losing an end state to a
+// crash costs only a resume that finds nothing to do.
 //
 // A job records how it was started (the two ends and the flags needed to
 // reconnect), the identities of both ends when it started, and the last
@@ -53,6 +58,11 @@ export function newJobId(now = new Date()): string {
 }
 
 export class JobStore {
+  private saving: Promise<void> | null = null
+  private queued: JobRecord | null = null
+  private failure: Error | null = null
+  private tmpSeq = 0
+
   constructor(readonly dir: string) {}
 
   private file(id: string): string {
@@ -76,10 +86,60 @@ export class JobStore {
     return rec
   }
 
+  /** Change the record and write it now (not fsynced). Call settle() first if checkpoints may be in flight. */
   update(rec: JobRecord, patch: Partial<JobRecord>): JobRecord {
     Object.assign(rec, patch, {updatedAt: new Date().toISOString()})
     this.write(rec)
     return rec
+  }
+
+  /** Record a checkpoint durably, in the background; settle() reports a failure. */
+  checkpoint(rec: JobRecord, offset: number): void {
+    Object.assign(rec, {checkpoint: offset, updatedAt: new Date().toISOString()})
+    this.queued = rec
+    if (!this.saving) this.saving = this.drain()
+  }
+
+  /** Wait for background checkpoint writes; throws the first one that failed. */
+  async settle(): Promise<void> {
+    while (this.saving) await this.saving
+    if (this.failure) throw this.failure
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queued) {
+      const rec = this.queued
+      this.queued = null
+      try {
+        await this.writeDurable(JSON.stringify(rec, null, 2) + '\n', rec.id)
+      } catch (err) {
+        this.failure ??= new BlockpairError('E_JOB_STATE', 5, `cannot save the job state in ${this.dir}: ${(err as Error).message}; the sync goes on, but an interruption could not be resumed`)
+      }
+    }
+    this.saving = null
+  }
+
+  private async writeDurable(text: string, id: string): Promise<void> {
+    const file = this.file(id)
+    const tmp = this.tmpName(file)
+    const fh = await fs.promises.open(tmp, 'w', 0o600)
+    try {
+      await fh.writeFile(text)
+      await fh.datasync()
+    } finally {
+      await fh.close()
+    }
+    await fs.promises.rename(tmp, file)
+    const dir = await fs.promises.open(this.dir, 'r')
+    try {
+      await dir.sync()
+    } finally {
+      await dir.close()
+    }
+  }
+
+  private tmpName(file: string): string {
+    return `${file}.${process.pid}.${this.tmpSeq++}.tmp`
   }
 
   get(id: string): JobRecord {
@@ -127,21 +187,9 @@ export class JobStore {
   private write(rec: JobRecord): void {
     fs.mkdirSync(this.dir, {recursive: true, mode: 0o700})
     const file = this.file(rec.id)
-    const tmp = `${file}.${process.pid}.tmp`
-    const fd = fs.openSync(tmp, 'w', 0o600)
-    try {
-      fs.writeSync(fd, JSON.stringify(rec, null, 2) + '\n')
-      fs.fsyncSync(fd)
-    } finally {
-      fs.closeSync(fd)
-    }
+    const tmp = this.tmpName(file)
+    fs.writeFileSync(tmp, JSON.stringify(rec, null, 2) + '\n', {mode: 0o600})
     fs.renameSync(tmp, file)
-    const dirFd = fs.openSync(this.dir, 'r')
-    try {
-      fs.fsyncSync(dirFd)
-    } finally {
-      fs.closeSync(dirFd)
-    }
   }
 }
 
