@@ -9,6 +9,10 @@ export interface BlockhashAddon {
   hashBlocks(data: Buffer, blockSize: number, seed: Buffer, out: Buffer, outAt: number): void
   hashBlocksAsync(data: Buffer, blockSize: number, seed: Buffer, out: Buffer, outAt: number): Promise<void>
   alignOffset(buf: Buffer, align: number): number
+  /** Rejects with an Error carrying `errno`, `index` (the read that failed) and `eof`. */
+  readHashAsync(fd: number, buf: Buffer, reads: number[], blockSize: number, seed: Buffer, out: Buffer, runs: number[]): Promise<void>
+  /** Rejects with an Error carrying `errno` (positive) and `index` (the buffer that failed). */
+  writeBatchAsync(fd: number, buffers: Buffer[], positions: number[]): Promise<void>
 }
 
 function load(): BlockhashAddon | null {

@@ -6,15 +6,24 @@
 // device (BLKZEROOUT), never written as zero bytes unless nothing else works.
 
 import fs from 'node:fs'
+import os from 'node:os'
 import type {FileHandle} from 'node:fs/promises'
 import {open} from 'node:fs/promises'
 import {dataExtents} from './extents.js'
 import {IoError, PolicyError, ioError} from './errors.js'
 import * as native from './native.js'
+import {blockhash, type BlockhashAddon} from './blockhash.js'
 
 export interface Extent {
   offset: number
   length: number
+}
+
+/** Hash what readRange reads, in the same job: buf[from, to) of each run into `out` (see agent/addon). */
+export interface FusedHash {
+  seed: Buffer
+  out: Buffer
+  runs: Array<[number, number]>
 }
 
 export interface Identity {
@@ -143,7 +152,7 @@ export class Disk {
    * without looking. Filling them cost more CPU than reading a sparse
    * image's data.
    */
-  async readRange(buf: Buffer, offset: number, length: number, known?: Extent[], block?: number): Promise<Extent[]> {
+  async readRange(buf: Buffer, offset: number, length: number, known?: Extent[], block?: number, hash?: FusedHash): Promise<Extent[]> {
     const extents = known ?? this.extents(offset, offset + length)
     const gap = (from: number, to: number): void => {
       if (to <= from) return
@@ -160,11 +169,29 @@ export class Disk {
     let at = offset
     for (const e of extents) {
       gap(at - offset, e.offset - offset)
-      await this.readFully(buf, e.offset - offset, e.length, e.offset)
+      if (!hash) await this.readFully(buf, e.offset - offset, e.length, e.offset)
       at = e.offset + e.length
     }
     gap(at - offset, length)
+    if (hash && block) await this.readHashed(buf, extents, offset, block, hash)
     return extents
+  }
+
+  /** All the extents' reads, then the hashing of `hash.runs`, in one thread-pool job. */
+  private async readHashed(buf: Buffer, extents: Extent[], offset: number, block: number, hash: FusedHash): Promise<void> {
+    const reads = extents.flatMap(e => [e.offset - offset, e.length, e.offset])
+    try {
+      await (blockhash as BlockhashAddon).readHashAsync(this.fd, buf, reads, block, hash.seed, hash.out, hash.runs.flat())
+    } catch (err) {
+      const e = err as Error & {errno?: number; index?: number; eof?: boolean; code?: string}
+      const where = extents[e.index ?? 0]?.offset ?? offset
+      if (e.eof) {
+        throw new IoError('E_SHORT_READ', `${this.path} ended before ${where + (extents[e.index ?? 0]?.length ?? 0)}, within its size of ${this.size} bytes: did it shrink during the sync?`)
+      }
+      e.code = errnoName(e.errno ?? 0)
+      throw ioError(e, `read ${this.path} at offset ${where}`)
+    }
+    for (const e of extents) this.bytesRead += e.length
   }
 
   private async readFully(buf: Buffer, bufAt: number, length: number, position: number): Promise<void> {
@@ -195,6 +222,25 @@ export class Disk {
       }
       if (n === 0) throw new IoError('E_SHORT_WRITE', `write ${this.path} at offset ${offset + done} made no progress`)
       done += n
+    }
+  }
+
+  /**
+   * Write each buffer at its offset, all in one thread-pool job when the
+   * addon is there (see agent/addon/writebatch.c): scattered small writes
+   * cost far more to hand to the pool than to do.
+   */
+  async writeBatch(buffers: Buffer[], offsets: number[]): Promise<void> {
+    if (!blockhash) {
+      for (let i = 0; i < buffers.length; i++) await this.write(buffers[i] as Buffer, offsets[i] as number)
+      return
+    }
+    try {
+      await blockhash.writeBatchAsync(this.fd, buffers, offsets)
+    } catch (err) {
+      const e = err as Error & {errno?: number; index?: number; code?: string}
+      e.code = errnoName(e.errno ?? 0)
+      throw ioError(e, `write ${this.path} at offset ${offsets[e.index ?? 0]}`)
     }
   }
 
@@ -271,6 +317,12 @@ export class Disk {
   async close(): Promise<void> {
     await this.handle.close().catch(() => {})
   }
+}
+
+const errnoNames = new Map(Object.entries(os.constants.errno).map(([name, n]) => [n, name]))
+
+function errnoName(errno: number): string {
+  return errnoNames.get(errno) ?? 'EIO'
 }
 
 function isUnsupported(err: unknown): boolean {

@@ -46,7 +46,7 @@ import type {Channel} from './channel.js'
 import type {Disk, Extent} from './disk.js'
 import type {Frame, Stats} from '../proto/codec.js'
 import {isZero} from './zero.js'
-import {WriteQueue} from './write-queue.js'
+import {WriteBatcher, WriteQueue} from './write-queue.js'
 import {fadvise} from './native.js'
 import {alignedBuffer} from './blockhash.js'
 
@@ -68,6 +68,8 @@ const READ_AHEAD = 3
 const MAX_RUN = 512 << 10
 const WRITE_HIGH = 8 << 20
 const WRITES_IN_FLIGHT = 4
+/** Payloads smaller than this are written in batches (see WriteBatcher). */
+const BATCH_BELOW = 64 << 10
 const CHECKPOINT_MS = 1000
 const KEEPALIVE_MS = 5000
 const CHECKPOINT_BYTES = 256 << 20
@@ -205,48 +207,45 @@ class Reader {
   }
 
   private async read(k: number): Promise<Hashed> {
-    const seg = await this.readSegment(k)
-    try {
-      return {seg, ...await hashSegment(this.h, seg, this.layout.plan.blockSize)}
-    } catch (err) {
-      seg.lease?.unref()
-      throw err
-    }
-  }
-
-  private async readSegment(k: number): Promise<Segment> {
     const offset = this.layout.segStart(k)
     const length = this.layout.segLength(k)
-    if (this.skip(k)) return {k, offset, length, lease: null, extents: []}
-    const extents = this.disk.extents(offset, offset + length)
-    if (extents.length === 0) return {k, offset, length, lease: null, extents}
-    const lease = new Lease(this.pool, await this.pool.acquire())
+    const bs = this.layout.plan.blockSize
+    const extents = this.skip(k) ? [] : this.disk.extents(offset, offset + length)
+    const seg: Segment = {k, offset, length, lease: null, extents}
+    // Most segments of a sparse image: no buffer, no per-block work.
+    if (extents.length === 0) return {seg, hashes: zeroHashes(this.h, length, bs), holes: new Uint8Array(Math.ceil(length / bs)).fill(1)}
+    seg.lease = new Lease(this.pool, await this.pool.acquire())
     try {
-      await this.disk.readRange(lease.buf, offset, length, extents, this.layout.plan.blockSize)
+      const {hashes, holes, runs} = planHashes(this.h, seg, bs)
+      const buf = seg.lease.buf.subarray(0, length)
+      if (this.h.fused) {
+        // One thread-pool job for the reads and the hashing of the segment.
+        await this.disk.readRange(buf, offset, length, extents, bs, {seed: this.h.seed, out: hashes, runs})
+      } else {
+        await this.disk.readRange(buf, offset, length, extents, bs)
+        await Promise.all(runs.map(([from, to]) => this.h.hashBlocksAsync(buf.subarray(from, to), bs, hashes, (from / bs) * HASH_BYTES)))
+      }
+      return {seg, hashes, holes}
     } catch (err) {
-      lease.unref()
+      seg.lease.unref()
       throw err
     }
-    return {k, offset, length, lease, extents}
   }
 }
 
 /**
- * Coarse hashes of a segment: each run of blocks that holds data in one call
- * on the thread pool; blocks that lie wholly in a hole get the zero hash unread.
+ * What hashing a segment takes: the runs of blocks that hold data (each
+ * hashed in one call), and the hashes with those of the blocks that lie
+ * wholly in a hole already filled in (the zero hash, unread).
  */
-async function hashSegment(h: BlockHasher, seg: Segment, blockSize: number): Promise<{hashes: Buffer; holes: Uint8Array}> {
+function planHashes(h: BlockHasher, seg: Segment, blockSize: number): {hashes: Buffer; holes: Uint8Array; runs: Array<[number, number]>} {
   const n = Math.ceil(seg.length / blockSize)
-  // Most segments of a sparse image: no per-block work.
-  if (!seg.lease) return {hashes: zeroHashes(h, seg.length, blockSize), holes: new Uint8Array(n).fill(1)}
-  const out = Buffer.allocUnsafe(n * HASH_BYTES)
+  const hashes = Buffer.allocUnsafe(n * HASH_BYTES)
   const holes = new Uint8Array(n)
-  const runs: Promise<void>[] = []
+  const runs: Array<[number, number]> = []
   let runFrom = -1
   const endRun = (i: number): void => {
-    if (runFrom < 0) return
-    const buf = (seg.lease as Lease).buf
-    runs.push(h.hashBlocksAsync(buf.subarray(runFrom * blockSize, Math.min(i * blockSize, seg.length)), blockSize, out, runFrom * HASH_BYTES))
+    if (runFrom >= 0) runs.push([runFrom * blockSize, Math.min(i * blockSize, seg.length)])
     runFrom = -1
   }
   let e = 0
@@ -256,17 +255,16 @@ async function hashSegment(h: BlockHasher, seg: Segment, blockSize: number): Pro
     const abs = seg.offset + from
     while (e < seg.extents.length && endOf(seg.extents[e] as Extent) <= abs) e++
     const ext = seg.extents[e]
-    if (!seg.lease || !ext || ext.offset >= abs + len) {
+    if (!ext || ext.offset >= abs + len) {
       endRun(i)
-      h.zeroHash(len).copy(out, i * HASH_BYTES)
+      h.zeroHash(len).copy(hashes, i * HASH_BYTES)
       holes[i] = 1
     } else if (runFrom < 0) {
       runFrom = i
     }
   }
   endRun(n)
-  await Promise.all(runs)
-  return {hashes: out, holes}
+  return {hashes, holes, runs}
 }
 
 /** Hashes of `length` bytes of zeros in blocks of `blockSize`: a fresh copy, which the caller may patch. */
@@ -661,24 +659,41 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   let queuedBytes = 0
   let paused = false
   let flushing: Promise<void> | null = null
-  const enqueue = (bytes: number, op: () => Promise<void>, barrier = false): void => {
+  const charge = (bytes: number): void => {
     queuedBytes += bytes
     if (queuedBytes > WRITE_HIGH && !paused) {
       paused = true
       ch.pause()
     }
+  }
+  const release = (bytes: number): void => {
+    queuedBytes -= bytes
+    if (paused && queuedBytes < WRITE_HIGH / 2) {
+      paused = false
+      ch.resume()
+    }
+  }
+  const enqueue = (bytes: number, op: () => Promise<void>, barrier = false): void => {
+    charge(bytes)
     writes.push(async () => {
       try {
         await op()
       } finally {
-        queuedBytes -= bytes
-        if (paused && queuedBytes < WRITE_HIGH / 2) {
-          paused = false
-          ch.resume()
-        }
+        release(bytes)
       }
     }, barrier)
   }
+  interface Piece {payload: Buffer; offset: number; cost: number}
+  const small = new WriteBatcher<Piece>(writes, async batch => {
+    try {
+      await (disk as Disk).writeBatch(batch.map(p => p.payload), batch.map(p => p.offset))
+    } finally {
+      for (const p of batch) {
+        release(p.cost)
+        payloads.recycle(p.payload)
+      }
+    }
+  })
 
   const payloads = new PayloadBuffers()
   ch.payloadAllocator = n => payloads.take(n)
@@ -767,7 +782,13 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
       payload.copy(buf, from)
       touch(x, from, to)
     }
-    enqueue(payloads.cost(payload), () => (disk as Disk).write(payload, offset).finally(() => payloads.recycle(payload)))
+    const cost = payloads.cost(payload)
+    if (payload.length < BATCH_BELOW) {
+      charge(cost)
+      small.add({payload, offset, cost})
+    } else {
+      enqueue(cost, () => (disk as Disk).write(payload, offset).finally(() => payloads.recycle(payload)))
+    }
   }
 
   const onZero = (offset: number, length: number): void => {
@@ -838,6 +859,7 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
     const due = Date.now() - lastCheckpoint.at >= CHECKPOINT_MS || done - lastCheckpoint.offset >= CHECKPOINT_BYTES
     if (due && !plan.dryRun && done < plan.end && !flushing) {
       lastCheckpoint = {at: Date.now(), offset: done}
+      small.seal()
       // A barrier: it starts once every write queued before it (all of them
       // below `done`) has returned. fdatasync makes durable what was written
       // before it was called, so it then runs beside the writes that follow

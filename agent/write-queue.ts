@@ -59,3 +59,46 @@ export class WriteQueue {
     }
   }
 }
+
+/**
+ * Gathers small writes into batches on a WriteQueue, so that thousands of
+ * scattered 4 KiB pieces cost a few thread-pool jobs instead of one each
+ * (see agent/addon/writebatch.c). One batch runs at a time; what arrives
+ * meanwhile goes out together in the next, so batches grow with the load.
+ * seal() queues whatever waits now: call it before queueing a barrier, which
+ * must come after every write received before it.
+ */
+export class WriteBatcher<T> {
+  private items: T[] = []
+  /** A batch is queued and not started: new items join it. */
+  private queued = false
+  private running = 0
+
+  constructor(private readonly queue: WriteQueue, private readonly run: (items: T[]) => Promise<void>) {}
+
+  add(item: T): void {
+    this.items.push(item)
+    if (!this.queued && this.running === 0) this.queueBatch()
+  }
+
+  seal(): void {
+    if (this.items.length > 0 && !this.queued) this.queueBatch()
+  }
+
+  private queueBatch(): void {
+    this.queued = true
+    this.queue.push(async () => {
+      this.queued = false
+      const batch = this.items
+      this.items = []
+      this.running++
+      try {
+        if (batch.length > 0) await this.run(batch)
+      } finally {
+        this.running--
+        // Queued while this batch still counts as running, so the queue is never idle in between.
+        if (this.items.length > 0 && !this.queued && this.running === 0) this.queueBatch()
+      }
+    })
+  }
+}

@@ -5,6 +5,7 @@
 import t from 'tap'
 import {randomBytes} from 'node:crypto'
 import {execFileSync} from 'node:child_process'
+import {closeSync, openSync, writeFileSync} from 'node:fs'
 import xxhash from 'xxhash-addon'
 import {alignedBuffer, blockhash} from '../../agent/blockhash.js'
 import {BlockHasher, HASH_BYTES} from '../../agent/hash.js'
@@ -98,4 +99,33 @@ t.test('aligned buffers start on a page boundary and have the size asked for', {
     t.equal(blockhash!.alignOffset(b, 4096), 0, `${size} bytes: page aligned`)
   }
   t.equal(blockhash!.alignOffset(Buffer.alloc(64).subarray(1), 1), 0, 'everything is 1-aligned')
+})
+
+t.test('readHashAsync reads and hashes in one job, like a read then hashBlocks', {skip: !blockhash}, async t => {
+  const dir = t.testdir()
+  const file = `${dir}/f`
+  const data = randomBytes(300 * 1024)
+  writeFileSync(file, data)
+  const fd = openSync(file, 'r')
+  t.teardown(() => closeSync(fd))
+  const bs = 65536
+  const buf = Buffer.alloc(5 * bs, 0xee)
+  const out = Buffer.alloc(5 * HASH_BYTES)
+  // Two reads into a 320 KiB buffer, the part between them left as it was;
+  // two runs: blocks 0-1 and block 3-4 (the last one short).
+  buf.fill(0, 2 * bs, 3 * bs)
+  await blockhash!.readHashAsync(fd, buf, [0, 2 * bs, 0, 3 * bs, data.length - 3 * bs, 3 * bs], bs, seed, out, [0, 2 * bs, 3 * bs, data.length])
+  t.ok(buf.subarray(0, 2 * bs).equals(data.subarray(0, 2 * bs)), 'first read')
+  t.ok(buf.subarray(3 * bs, data.length).equals(data.subarray(3 * bs)), 'second read')
+  t.ok(out.subarray(0, 2 * HASH_BYTES).equals(reference(data.subarray(0, 2 * bs), bs)), 'hashes of the first run')
+  t.ok(out.subarray(3 * HASH_BYTES).equals(reference(data.subarray(3 * bs), bs)), 'hashes of the second run, at their block index')
+
+  const failure = (p: Promise<void>): Promise<unknown> => p.then(() => null, (err: unknown) => err)
+  t.match(await failure(blockhash!.readHashAsync(fd, buf, [0, 4096, data.length - 100], bs, seed, out, [])), {eof: true, index: 0}, 'the file ends before the read does')
+  t.match(await failure(blockhash!.readHashAsync(999_999, buf, [0, 4096, 0], bs, seed, out, [])), {errno: 9, index: 0, eof: false}, 'EBADF')
+  t.throws(() => blockhash!.readHashAsync(fd, buf, [0, 6 * bs, 0], bs, seed, out, []), RangeError, 'a read past the buffer')
+  t.throws(() => blockhash!.readHashAsync(fd, buf, [], bs, seed, out, [100, 200]), RangeError, 'a run that does not start on a block')
+  t.throws(() => blockhash!.readHashAsync(fd, buf, [], bs, seed, Buffer.alloc(16), [0, 2 * bs]), RangeError, 'hashes that do not fit out')
+  t.throws(() => blockhash!.readHashAsync(fd, buf, [0, 1], bs, seed, out, []), TypeError, 'reads not in triples')
+  t.throws(() => blockhash!.readHashAsync(fd, buf, [0, -1, 0], bs, seed, out, []), RangeError, 'a negative length')
 })

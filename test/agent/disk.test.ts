@@ -3,8 +3,11 @@
 
 import t from 'tap'
 import {randomBytes} from 'node:crypto'
-import {closeSync, constants, openSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {closeSync, constants, mkdtempSync, openSync, readFileSync, rmdirSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {blockhash} from '../../agent/blockhash.js'
 import {Disk} from '../../agent/disk.js'
 import {EXIT} from '../../agent/errors.js'
 import {nativeAvailable} from '../../agent/native.js'
@@ -38,6 +41,72 @@ t.test('readRange reads only the data extents and fills holes with zeros', {skip
   await disk.readRange(buf, 6 * MiB + 512 * KiB, 2 * MiB)
   t.equal(disk.bytesRead, before, 'a range that is all hole reads nothing')
   t.ok(buf.subarray(0, 2 * MiB).every(b => b === 0))
+})
+
+t.test('readRange with a block size fills only the hole parts of blocks that hold data', {skip}, async t => {
+  const dir = t.testdir()
+  const path = join(dir, 'f')
+  const B = 64 * KiB
+  // Data from 20 KiB into block 1 to 8 KiB into block 3; blocks 0, 4 and up are wholly hole.
+  sparseFile(path, 8 * B, [[B + 20 * KiB, 2 * B - 12 * KiB]])
+  const want = readFileSync(path)
+  const disk = await Disk.openRead(path)
+  t.teardown(() => disk.close())
+  const buf = Buffer.alloc(8 * B, 0xee)
+  await disk.readRange(buf, 0, 8 * B, undefined, B)
+  t.ok(buf.subarray(B, 4 * B).equals(want.subarray(B, 4 * B)), 'blocks that hold data read as on disk, their hole parts zeroed')
+  t.ok(buf.subarray(0, B).every(b => b === 0xee), 'a block wholly in a hole is left as it was')
+  t.ok(buf.subarray(4 * B).every(b => b === 0xee), 'and so are the ones after the data')
+})
+
+t.test('writeBatch writes every buffer at its offset, and names the offset that failed', async t => {
+  const dir = t.testdir()
+  const path = join(dir, 'f')
+  const disk = await Disk.openWrite(path)
+  t.teardown(() => disk.close())
+  await disk.resize(4 * MiB)
+  const pieces = [0, 3 * MiB + 4 * KiB, 64 * KiB, 4 * MiB - 100].map(at => ({at, data: randomBytes(at === 4 * MiB - 100 ? 100 : 4 * KiB)}))
+  await disk.writeBatch(pieces.map(p => p.data), pieces.map(p => p.at))
+  const got = readFileSync(path)
+  for (const p of pieces) t.ok(got.subarray(p.at, p.at + p.data.length).equals(p.data), `piece at ${p.at}`)
+
+  const ro = await Disk.openRead(path)
+  t.teardown(() => ro.close())
+  await t.rejects(ro.writeBatch([Buffer.alloc(4 * KiB)], [8 * KiB]), {code: 'E_IO', exit: EXIT.IO, message: /at offset 8192/})
+})
+
+t.test('writeBatch on a full filesystem fails with E_NO_SPACE', async t => {
+  const mnt = mkdtempSync(join(tmpdir(), 'blockpair-batch-'))
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt])
+  } catch (err) {
+    rmdirSync(mnt)
+    t.comment(`skipped: cannot mount a tmpfs: ${(err as Error).message}`)
+    return
+  }
+  t.teardown(() => {
+    execFileSync('umount', ['-l', mnt])
+    rmdirSync(mnt)
+  })
+  const disk = await Disk.openWrite(join(mnt, 'f'))
+  t.teardown(() => disk.close())
+  await disk.resize(8 * MiB)
+  const offsets = Array.from({length: 512}, (_, i) => i * 16 * KiB)
+  await t.rejects(disk.writeBatch(offsets.map(() => Buffer.alloc(4 * KiB, 1)), offsets), {code: 'E_NO_SPACE', exit: EXIT.IO})
+})
+
+t.test('a file that ends before the extents said (it shrank) is E_SHORT_READ, hashed in the read or not', async t => {
+  const dir = t.testdir()
+  const path = join(dir, 'f')
+  writeFileSync(path, randomBytes(100 * KiB))
+  const disk = await Disk.openRead(path)
+  t.teardown(() => disk.close())
+  const buf = Buffer.alloc(128 * KiB)
+  const extents = [{offset: 0, length: 128 * KiB}]
+  await t.rejects(disk.readRange(buf, 0, 128 * KiB, extents, 64 * KiB), {code: 'E_SHORT_READ', exit: EXIT.IO})
+  const fused = {seed: Buffer.alloc(8), out: Buffer.alloc(2 * 16), runs: [[0, 128 * KiB]] as Array<[number, number]>}
+  // Fused reading and hashing needs the addon (BlockHasher.fused).
+  if (blockhash) await t.rejects(disk.readRange(buf, 0, 128 * KiB, extents, 64 * KiB, fused), {code: 'E_SHORT_READ', exit: EXIT.IO, message: /did it shrink/})
 })
 
 t.test('a destination file is read only where it holds data', {skip}, async t => {

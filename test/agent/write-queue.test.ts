@@ -1,6 +1,6 @@
 import t from 'tap'
 import {IoError} from '../../agent/errors.js'
-import {WriteQueue} from '../../agent/write-queue.js'
+import {WriteBatcher, WriteQueue} from '../../agent/write-queue.js'
 
 const tick = (): Promise<void> => new Promise(resolve => setImmediate(resolve))
 
@@ -63,4 +63,40 @@ t.test('the first failure is reported once and stops what has not started', asyn
 t.test('idle resolves at once when nothing is queued', async t => {
   await new WriteQueue(1, () => {}).idle()
   t.pass()
+})
+
+t.test('small writes go out in batches, one batch at a time, and a barrier after seal() waits for them', async t => {
+  const batches: number[][] = []
+  let releaseFirst: () => void = () => {}
+  const firstDone = new Promise<void>(resolve => { releaseFirst = resolve })
+  const q = new WriteQueue(4, () => {})
+  const b = new WriteBatcher<number>(q, async items => {
+    batches.push(items)
+    if (batches.length === 1) await firstDone
+  })
+  b.add(1)
+  await tick()
+  t.same(batches, [[1]], 'the first write goes out at once')
+  b.add(2)
+  b.add(3)
+  await tick()
+  t.same(batches, [[1]], 'the next ones wait for the running batch')
+  releaseFirst()
+  await q.idle()
+  t.same(batches, [[1], [2, 3]], 'and then go out together')
+
+  const log: string[] = []
+  const q2 = new WriteQueue(4, () => {})
+  const hold = gate(log, 'batch')
+  const b2 = new WriteBatcher<string>(q2, async items => { log.push(`write ${items.join(',')}`); if (items[0] === 'a') await hold.op() })
+  b2.add('a')
+  await tick()
+  b2.add('b')
+  b2.seal()
+  q2.push(async () => { log.push('barrier') }, true)
+  await tick()
+  hold.release()
+  await q2.idle()
+  t.same(log, ['write a', 'start batch', 'write b', 'end batch', 'barrier'],
+    'seal() sends what waits beside the running batch, and the barrier runs after both')
 })
