@@ -29,7 +29,15 @@
 // part a grown file gained): the destination neither reads it nor sends a
 // manifest for it, and the source refines against zeros locally. Within a
 // manifest, all-zero blocks are one bit each instead of a hash (see
-// packManifest), so holes cost almost nothing on the wire either.
+// packManifest), and a run of up to HOLE_RUN all-hole segments travels as one
+// Manifest{count} and ends in one SegmentEnd{count}, so holes cost almost
+// nothing on the wire or on either event loop.
+//
+// Work goes to libuv's thread pool in as few jobs as possible, because
+// handing one over costs more here than a 1 MiB read: each segment is read
+// and hashed in one job (Disk.readRange with a FusedHash), and the small
+// writes of an incremental go out in batches (WriteBatcher, one pwrite loop
+// per job).
 //
 // At the end the source sends Finish{digest of its block hashes}; the
 // destination flushes (fdatasync), compares with the digest over the hashes
@@ -64,6 +72,12 @@ const WINDOW = 5
  */
 const MAX_OPEN = 64
 const READ_AHEAD = 3
+/**
+ * Most all-hole segments one Manifest (and one SegmentEnd) stands for: an
+ * 8 GiB sparse image is 2,048 segments, and a frame each way per segment was
+ * most of what the source's event loop did.
+ */
+const HOLE_RUN = 16
 /** Largest run of adjacent changed pieces sent as one Data frame. */
 const MAX_RUN = 512 << 10
 const WRITE_HIGH = 8 << 20
@@ -481,13 +495,18 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
 
   /** Send SegmentEnd for every finished segment at the head, in order. */
   const flushEnds = (): void => {
+    // Consecutive finished segments end in one frame.
+    let first = -1
+    let count = 0
     while (outstanding.length > 0 && (outstanding[0] as Outstanding).refine === null) {
       const o = outstanding.shift() as Outstanding
       if (o.seg.lease) leased--
-      ch.send('segmentEnd', {segment: o.seg.k})
+      if (count === 0) first = o.seg.k
+      count++
       o.seg.lease?.unref()
       hooks.onProgress?.(o.seg.offset + o.seg.length - plan.start)
     }
+    if (count > 0) ch.send('segmentEnd', count > 1 ? {segment: first, count} : {segment: first})
     if (!windowFull() && windowWaiter) {
       const w = windowWaiter
       windowWaiter = null
@@ -527,9 +546,18 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
       switch (f.kind) {
         case 'manifest': {
           const k = f.msg.segment ?? -1
-          if (k !== nextManifest || k >= layout.segments || layout.knownZero(k)) throw protocol(`unexpected manifest for segment ${k}`)
-          nextManifest++
-          if (manifests.size > MAX_OPEN + READ_AHEAD + 2) throw protocol('the destination sent manifests too far ahead')
+          const count = Math.max(1, f.msg.count ?? 0)
+          // knownZero holds from some segment to the end: checking the last one covers the run.
+          if (k !== nextManifest || count > HOLE_RUN || k + count > layout.segments || layout.knownZero(k + count - 1)) {
+            throw protocol(`unexpected manifest for segment ${k} (count ${count})`)
+          }
+          nextManifest += count
+          if (manifests.size + count > MAX_OPEN + READ_AHEAD + 2) throw protocol('the destination sent manifests too far ahead')
+          if (count > 1) {
+            if ((f.msg.hashes?.length ?? 0) > 0 || (f.msg.zeros?.length ?? 0) > 0) throw protocol(`the manifest for the hole run at segment ${k} carries hashes`)
+            for (let j = k; j < k + count; j++) manifests.put(j, null)
+            return
+          }
           const hashes = unpackManifest(h, layout, k, Buffer.from(f.msg.hashes ?? []), Buffer.from(f.msg.zeros ?? []))
           if (hashes === undefined) throw protocol(`manifest for segment ${k} does not match its ${layout.blocksIn(layout.segLength(k))} blocks`)
           manifests.put(k, hashes)
@@ -595,13 +623,15 @@ export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: Engi
     outstanding.push({seg, refine: refine.length > 0 ? refine : null})
     if (seg.lease) leased++
     if (refine.length > 0) ch.send('refine', {segment: k, blocks: refine})
-    flushEnds()
+    // Holes that match end together, in one frame per HOLE_RUN of them.
+    if (!bothZero || outstanding.length >= HOLE_RUN) flushEnds()
     await ch.drain()
     await limiter?.pace()
     while (windowFull() && !ch.failure) {
       await new Promise<void>(resolve => { windowWaiter = resolve })
     }
   }
+  flushEnds()
   while (outstanding.length > 0 && !ch.failure) {
     await new Promise<void>(resolve => { windowWaiter = resolve })
   }
@@ -879,7 +909,12 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
         case 'data': return onData(f.msg.offset ?? -1, f.payload as Buffer)
         case 'zero': return onZero(f.msg.offset ?? -1, f.msg.length ?? 0)
         case 'refine': return onRefine(f.msg.segment ?? -1, f.msg.blocks ?? [])
-        case 'segmentEnd': return onSegmentEnd(f.msg.segment ?? -1)
+        case 'segmentEnd': {
+          const k = f.msg.segment ?? -1
+          // Each one is checked in turn: a count past what is open fails at the first that is not.
+          for (let j = 0; j < Math.max(1, f.msg.count ?? 0); j++) onSegmentEnd(k + j)
+          return
+        }
         case 'finish':
           if (nextEnd !== layout.segments) throw protocol(`finish before all segments ended (${nextEnd} of ${layout.segments})`)
           finish?.resolve(f)
@@ -895,8 +930,11 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
   // Read ahead, hash, and send manifests for the part that may hold data.
   // Reading and hashing run ahead of the window; only sending waits for it,
   // so the disk stays busy while the source catches up.
-  for (let k = 0; disk && k < layout.segments && !layout.knownZero(k); k++) {
-    const {seg, hashes, holes} = await reader.get(k)
+  const hasManifest = (k: number): boolean => !!disk && k < layout.segments && !layout.knownZero(k)
+  let next: Hashed | null = null
+  for (let k = 0; hasManifest(k);) {
+    const {seg, hashes, holes} = next ?? await reader.get(k)
+    next = null
     while ((leasedHeld() >= WINDOW || held.size >= MAX_OPEN) && !ch.failure) {
       await new Promise<void>(resolve => { slotWaiter = resolve })
     }
@@ -905,9 +943,27 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
       break
     }
     held.set(k, {seg, hashes, holes, touched: new Set()})
-    ch.send('manifest', {segment: k, ...packManifest(h, layout, k, hashes, !seg.lease)})
+    if (seg.lease) {
+      ch.send('manifest', {segment: k, ...packManifest(h, layout, k, hashes, false)})
+      k++
+    } else {
+      // A run of all-hole segments: one manifest for all of them.
+      let count = 1
+      while (count < HOLE_RUN && held.size < MAX_OPEN && hasManifest(k + count) && !ch.failure) {
+        const n = await reader.get(k + count)
+        if (n.seg.lease) {
+          next = n
+          break
+        }
+        held.set(k + count, {seg: n.seg, hashes: n.hashes, holes: n.holes, touched: new Set()})
+        count++
+      }
+      ch.send('manifest', count > 1 ? {segment: k, count} : {segment: k, ...packManifest(h, layout, k, hashes, true)})
+      k += count
+    }
     await ch.drain()
   }
+  next?.seg.lease?.unref()
 
   const fin = await finishP
   await writes.idle()

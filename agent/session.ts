@@ -17,7 +17,7 @@ import {sessionSeed} from './hash.js'
 import {checkOpened, resolveAllowed, type TargetLocks} from './policy.js'
 import {Role, type Hello, type Opened, type Start} from '../proto/codec.js'
 
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 export const SOFTWARE = 'blockpair 0.1.0'
 const HASH_ALGORITHM = 'xxh3-128'
 

@@ -1124,6 +1124,7 @@ $root.blockpair = (function() {
          * @property {number|null} [segment] Manifest segment
          * @property {Uint8Array|null} [hashes] Manifest hashes
          * @property {Uint8Array|null} [zeros] Manifest zeros
+         * @property {number|null} [count] Manifest count
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1180,6 +1181,14 @@ $root.blockpair = (function() {
         Manifest.prototype.zeros = $util.newBuffer([]);
 
         /**
+         * Manifest count.
+         * @member {number} count
+         * @memberof blockpair.Manifest
+         * @instance
+         */
+        Manifest.prototype.count = 0;
+
+        /**
          * Encodes the specified Manifest message. Does not implicitly {@link blockpair.Manifest.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Manifest
@@ -1201,6 +1210,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.hashes);
             if (message.zeros != null && $Object.hasOwnProperty.call(message, "zeros") && message.zeros.length)
                 writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.zeros);
+            if (message.count != null && $Object.hasOwnProperty.call(message, "count") && message.count !== 0)
+                writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.count);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1270,6 +1281,15 @@ $root.blockpair = (function() {
                             message.zeros = value;
                         else
                             delete message.zeros;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.count = value;
+                        else
+                            delete message.count;
                         continue;
                     }
                 }
@@ -1998,6 +2018,7 @@ $root.blockpair = (function() {
          * Properties of a SegmentEnd.
          * @typedef {Object} blockpair.SegmentEnd.$Properties
          * @property {number|null} [segment] SegmentEnd segment
+         * @property {number|null} [count] SegmentEnd count
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2038,6 +2059,14 @@ $root.blockpair = (function() {
         SegmentEnd.prototype.segment = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * SegmentEnd count.
+         * @member {number} count
+         * @memberof blockpair.SegmentEnd
+         * @instance
+         */
+        SegmentEnd.prototype.count = 0;
+
+        /**
          * Encodes the specified SegmentEnd message. Does not implicitly {@link blockpair.SegmentEnd.verify|verify} messages.
          * @function encode
          * @memberof blockpair.SegmentEnd
@@ -2055,6 +2084,8 @@ $root.blockpair = (function() {
                 throw $Error("max depth exceeded");
             if (message.segment != null && $Object.hasOwnProperty.call(message, "segment") && (typeof message.segment === "object" ? message.segment.low || message.segment.high : message.segment !== 0))
                 writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.segment);
+            if (message.count != null && $Object.hasOwnProperty.call(message, "count") && message.count !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.count);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2106,6 +2137,15 @@ $root.blockpair = (function() {
                             message.segment = value;
                         else
                             delete message.segment;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.count = value;
+                        else
+                            delete message.count;
                         continue;
                     }
                 }

@@ -445,6 +445,9 @@ export namespace blockpair {
         /** Manifest zeros. */
         zeros: Uint8Array;
 
+        /** Manifest count. */
+        count: number;
+
         /**
          * Encodes the specified Manifest message. Does not implicitly {@link blockpair.Manifest.verify|verify} messages.
          * @param message Manifest message or plain object to encode
@@ -484,6 +487,9 @@ export namespace blockpair {
 
             /** Manifest zeros */
             zeros?: (Uint8Array|null);
+
+            /** Manifest count */
+            count?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -795,6 +801,9 @@ export namespace blockpair {
         /** SegmentEnd segment. */
         segment: number;
 
+        /** SegmentEnd count. */
+        count: number;
+
         /**
          * Encodes the specified SegmentEnd message. Does not implicitly {@link blockpair.SegmentEnd.verify|verify} messages.
          * @param message SegmentEnd message or plain object to encode
@@ -828,6 +837,9 @@ export namespace blockpair {
 
             /** SegmentEnd segment */
             segment?: (number|null);
+
+            /** SegmentEnd count */
+            count?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

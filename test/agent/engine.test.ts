@@ -15,9 +15,10 @@ import {runDest, runSource, type Plan} from '../../agent/engine.js'
 import {EXIT, type BlockpairError} from '../../agent/errors.js'
 import {Role} from '../../proto/codec.js'
 import {TargetLocks} from '../../agent/policy.js'
-import {initiate, respond, type SessionRecord, type Summary} from '../../agent/session.js'
+import {initiate, PROTOCOL_VERSION, respond, type SessionRecord, type Summary} from '../../agent/session.js'
 import {allocated, allZero, expectedFigures, flip, FINE, KiB, MiB, sampleData, scatterChanges, writeFixture} from '../helpers/blocks.js'
 import {channelPair} from '../helpers/pair.js'
+import {sparseFile} from '../helpers/disks.js'
 
 type Direction = 'push' | 'pull'
 
@@ -501,6 +502,7 @@ t.test('the destination refuses segments out of order and an early finish', asyn
     ['refine for a segment without a manifest', ch => ch.send('refine', {segment: 0, blocks: [0]})],
     ['a frame that belongs to the handshake', ch => ch.send('hello', {version: 1})],
     ['a manifest, which only the destination sends', ch => ch.send('manifest', {segment: 0, hashes: Buffer.alloc(16)})],
+    ['segmentEnd counting past the segments that are open', ch => ch.send('segmentEnd', {segment: 0, count: 5})],
   ]
   for (const [name, cheat] of cases) {
     const v = await destVictim(t, plan(size))
@@ -533,6 +535,9 @@ t.test('the source refuses frames only a source sends, and bad manifests', async
     ['a manifest past the last segment', ch => { for (let k = 0; k < 4; k++) ch.send('manifest', {segment: k, hashes: Buffer.alloc(64 * 16)}) }],
     ['refine hashes nobody asked for', ch => ch.send('refineHashes', {segment: 0, hashes: Buffer.alloc(16)})],
     ['a checkpoint outside the range', ch => ch.send('checkpoint', {offset: size + 1})],
+    ['a hole run that carries hashes', ch => ch.send('manifest', {segment: 0, count: 2, hashes: Buffer.alloc(16)})],
+    ['a hole run past the last segment', ch => ch.send('manifest', {segment: 0, count: 4})],
+    ['a hole run longer than a run may be', ch => ch.send('manifest', {segment: 0, count: 17})],
   ]
   for (const [name, cheat] of cases) {
     const disk = await Disk.openRead(path)
@@ -544,6 +549,43 @@ t.test('the source refuses frames only a source sends, and bad manifests', async
     t.match(await within(told), {code: 'E_BAD_FRAME'}, `${name}: the peer is told`)
     await disk.close()
   }
+})
+
+t.test('the source refuses a hole run into the part it knows is zero', async t => {
+  const size = 9 * MiB
+  const path = join(t.testdir(), 'src.img')
+  writeFixture(path, sampleData(size))
+  const disk = await Disk.openRead(path)
+  t.teardown(() => disk.close())
+  const [peer, mine] = channelPair()
+  // Segments 1 and 2 lie past the destination's end: they get no manifest.
+  const result = runSource(mine, disk, plan(size, {destZeroFrom: 4 * MiB}), {}, SEED)
+  peer.send('manifest', {segment: 0, count: 2})
+  await t.rejects(within(result), {code: 'E_BAD_FRAME', exit: EXIT.PROTOCOL})
+})
+
+t.test('the holes of a big sparse image cost a few frames, not two per segment', async t => {
+  const dir = t.testdir()
+  const src = join(dir, 'src.img')
+  const dst = join(dir, 'dst.img')
+  // 1 GiB apparent, 256 segments; data in the first and the last one.
+  const size = 1024 * MiB
+  for (const f of [src, dst]) sparseFile(f, size, [])
+  for (const f of [src, dst]) {
+    const fd = openSync(f, 'r+')
+    writeSync(fd, Buffer.alloc(FINE, 7), 0, FINE, 0)
+    writeSync(fd, Buffer.alloc(FINE, 9), 0, FINE, size - FINE)
+    closeSync(fd)
+  }
+  const [a, b] = channelPair()
+  const [summary] = await Promise.all([
+    initiate(a, {direction: 'push', localPath: src, remotePath: dst, blockSize: 64 * KiB}),
+    respond(b, {allow: [dir], locks: new TargetLocks()}, {path: null, role: null, bytesSent: 0, bytesWritten: 0}),
+  ])
+  t.equal(summary.bytesSent, 0)
+  t.equal(summary.bytesReadSource, 2 * FINE, 'the holes are not read')
+  // One Manifest and one SegmentEnd per segment came to 7,350 bytes here; hole runs, ~830.
+  t.ok(summary.bytesOnWire < 4096, `${summary.bytesOnWire} bytes on the wire`)
 })
 
 t.test('a digest that does not match fails the sync at both ends', async t => {
@@ -583,7 +625,7 @@ t.test('a peer that sends a Data frame right after hello is refused and nothing 
   const dir = t.testdir()
   const [peer, mine] = channelPair()
   const p = respond(mine, {allow: [dir], locks: new TargetLocks()}, {path: null, role: null, bytesSent: 0, bytesWritten: 0})
-  peer.send('hello', {version: 1, initiator: true, hashAlgorithm: 'xxh3-128', seed: randomBytes(8)})
+  peer.send('hello', {version: PROTOCOL_VERSION, initiator: true, hashAlgorithm: 'xxh3-128', seed: randomBytes(8)})
   await peer.expect('hello')
   peer.sendData(0, Buffer.alloc(FINE, 1), () => {})
   await t.rejects(within(p), {code: 'E_UNEXPECTED_FRAME'})
@@ -610,7 +652,7 @@ t.test('a plan the agent cannot follow is refused before anything is written', a
   ]) {
     const [peer, mine] = channelPair()
     const p = respond(mine, {allow: [dir], locks: new TargetLocks()}, {path: null, role: null, bytesSent: 0, bytesWritten: 0})
-    peer.send('hello', {version: 1, initiator: true, hashAlgorithm: 'xxh3-128', seed: randomBytes(8)})
+    peer.send('hello', {version: PROTOCOL_VERSION, initiator: true, hashAlgorithm: 'xxh3-128', seed: randomBytes(8)})
     await peer.expect('hello')
     peer.send('open', {path, role: Role.DEST, blockSize: 65536, sourceSize: MiB})
     await peer.expect('opened')
