@@ -202,29 +202,38 @@ interface Hashed {
  * segments run on the thread pool while the event loop deals with this one.
  */
 class Reader {
-  private readonly pending = new Map<number, Promise<Hashed>>()
+  private readonly pending = new Map<number, {p: Promise<Hashed>; data: boolean}>()
   private nextToStart = 0
+  /** Started reads of segments that hold data, not yet taken. */
+  private dataAhead = 0
 
   constructor(private readonly disk: Disk, private readonly layout: Layout, private readonly pool: BufferPool,
     private readonly h: BlockHasher, private readonly skip: (k: number) => boolean) {}
 
   async get(k: number): Promise<Hashed> {
-    while (this.nextToStart <= Math.min(k + READ_AHEAD, this.layout.segments - 1)) {
+    // READ_AHEAD segments that hold data, however many holes lie between
+    // them: counting the holes left a sparse image with one read in flight.
+    while (this.nextToStart < this.layout.segments &&
+      (this.nextToStart <= k || (this.dataAhead < READ_AHEAD && this.nextToStart <= k + MAX_OPEN))) {
       const j = this.nextToStart++
-      const p = this.read(j)
+      const offset = this.layout.segStart(j)
+      const extents = this.skip(j) ? [] : this.disk.extents(offset, offset + this.layout.segLength(j))
+      const p = this.read(j, extents)
       p.catch(() => {})
-      this.pending.set(j, p)
+      const data = extents.length > 0
+      if (data) this.dataAhead++
+      this.pending.set(j, {p, data})
     }
-    const p = this.pending.get(k) as Promise<Hashed>
+    const r = this.pending.get(k) as {p: Promise<Hashed>; data: boolean}
     this.pending.delete(k)
-    return p
+    if (r.data) this.dataAhead--
+    return r.p
   }
 
-  private async read(k: number): Promise<Hashed> {
+  private async read(k: number, extents: Extent[]): Promise<Hashed> {
     const offset = this.layout.segStart(k)
     const length = this.layout.segLength(k)
     const bs = this.layout.plan.blockSize
-    const extents = this.skip(k) ? [] : this.disk.extents(offset, offset + length)
     const seg: Segment = {k, offset, length, lease: null, extents}
     // Most segments of a sparse image: no buffer, no per-block work.
     if (extents.length === 0) return {seg, hashes: zeroHashes(this.h, length, bs), holes: new Uint8Array(Math.ceil(length / bs)).fill(1)}
