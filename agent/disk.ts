@@ -154,6 +154,7 @@ export class Disk {
    */
   async readRange(buf: Buffer, offset: number, length: number, known?: Extent[], block?: number, hash?: FusedHash): Promise<Extent[]> {
     const extents = known ?? this.extents(offset, offset + length)
+    if (hash && (!block || !blockhash)) throw new TypeError('hashing while reading needs a block size and the native addon')
     const gap = (from: number, to: number): void => {
       if (to <= from) return
       if (!block) {
@@ -173,7 +174,7 @@ export class Disk {
       at = e.offset + e.length
     }
     gap(at - offset, length)
-    if (hash && block) await this.readHashed(buf, extents, offset, block, hash)
+    if (hash) await this.readHashed(buf, extents, offset, block as number, hash)
     return extents
   }
 

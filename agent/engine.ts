@@ -722,6 +722,9 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
       }
     }, barrier)
   }
+
+  const payloads = new PayloadBuffers()
+  ch.payloadAllocator = n => payloads.take(n)
   interface Piece {payload: Buffer; offset: number; cost: number}
   const small = new WriteBatcher<Piece>(writes, async batch => {
     try {
@@ -733,9 +736,6 @@ export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks:
       }
     }
   })
-
-  const payloads = new PayloadBuffers()
-  ch.payloadAllocator = n => payloads.take(n)
 
   ch.onFail(err => {
     finish?.reject(err)

@@ -60,7 +60,7 @@ export function newJobId(now = new Date()): string {
 export class JobStore {
   private saving: Promise<void> | null = null
   private queued: JobRecord | null = null
-  private failure: Error | null = null
+  private failure: string | null = null
   private tmpSeq = 0
 
   constructor(readonly dir: string) {}
@@ -100,10 +100,13 @@ export class JobStore {
     if (!this.saving) this.saving = this.drain()
   }
 
-  /** Wait for background checkpoint writes; throws the first one that failed. */
-  async settle(): Promise<void> {
+  /**
+   * Wait for background checkpoint writes. Returns why one failed, or null:
+   * the sync itself went on, so that is a warning, not a failed sync.
+   */
+  async settle(): Promise<string | null> {
     while (this.saving) await this.saving
-    if (this.failure) throw this.failure
+    return this.failure
   }
 
   private async drain(): Promise<void> {
@@ -113,7 +116,7 @@ export class JobStore {
       try {
         await this.writeDurable(JSON.stringify(rec, null, 2) + '\n', rec.id)
       } catch (err) {
-        this.failure ??= new BlockpairError('E_JOB_STATE', 5, `cannot save the job state in ${this.dir}: ${(err as Error).message}; the sync goes on, but an interruption could not be resumed`)
+        this.failure ??= `could not save a checkpoint of job ${rec.id} in ${this.dir} (${(err as Error).message}); had the sync been interrupted, it would have resumed from an earlier one`
       }
     }
     this.saving = null

@@ -58,7 +58,8 @@ export async function runTracked(direction: 'push' | 'pull', from: string, to: s
       onStart: (plan, ends) => store.update(job, {size: plan.size, blockSize: plan.blockSize, checkpoint: plan.start, source: ends.source, dest: ends.dest}),
       hooks: {bwlimit, onCheckpoint: offset => store.checkpoint(job, offset)},
     })
-    await store.settle()
+    const unsaved = await store.settle()
+    if (unsaved) process.stderr.write(`blockpair: warning: ${unsaved}\n`)
     store.update(job, {state: 'done', checkpoint: summary.size, result: {...summary, differences: undefined}})
     if (summary.sourceChanged) {
       process.stderr.write(`blockpair: warning: ${summary.source} changed while it was read; the destination may mix old and new data. Sync again with the source quiet (the VM stopped).\n`)
@@ -66,7 +67,7 @@ export async function runTracked(direction: 'push' | 'pull', from: string, to: s
     return summary
   } catch (err) {
     const e = err instanceof BlockpairError ? err : new IoError('E_INTERNAL', (err as Error).message)
-    await store.settle().catch(() => {})
+    await store.settle()
     // Resuming helps when the run was cut short, or once space is freed; not
     // for a device that is too small or a file that cannot be opened.
     const resumable = e.exit === EXIT.INTERRUPTED || e.code === 'E_NO_SPACE' || e.code === 'E_IO' || e.code === 'E_DIGEST_MISMATCH'
