@@ -10,7 +10,7 @@ import os from 'node:os'
 import type {FileHandle} from 'node:fs/promises'
 import {open} from 'node:fs/promises'
 import {dataExtents} from './extents.js'
-import {IoError, PolicyError, ioError} from './errors.js'
+import {IoError, PolicyError, ioError, type BlockpairError} from './errors.js'
 import * as native from './native.js'
 import {blockhash, type BlockhashAddon} from './blockhash.js'
 
@@ -184,13 +184,12 @@ export class Disk {
     try {
       await (blockhash as BlockhashAddon).readHashAsync(this.fd, buf, reads, block, hash.seed, hash.out, hash.runs.flat())
     } catch (err) {
-      const e = err as Error & {errno?: number; index?: number; eof?: boolean; code?: string}
+      const e = err as NativeError
       const where = extents[e.index ?? 0]?.offset ?? offset
       if (e.eof) {
         throw new IoError('E_SHORT_READ', `${this.path} ended before ${where + (extents[e.index ?? 0]?.length ?? 0)}, within its size of ${this.size} bytes: did it shrink during the sync?`)
       }
-      e.code = errnoName(e.errno ?? 0)
-      throw ioError(e, `read ${this.path} at offset ${where}`)
+      throw nativeIoError(e, `read ${this.path} at offset ${where}`)
     }
     for (const e of extents) this.bytesRead += e.length
   }
@@ -239,9 +238,8 @@ export class Disk {
     try {
       await blockhash.writeBatchAsync(this.fd, buffers, offsets)
     } catch (err) {
-      const e = err as Error & {errno?: number; index?: number; code?: string}
-      e.code = errnoName(e.errno ?? 0)
-      throw ioError(e, `write ${this.path} at offset ${offsets[e.index ?? 0]}`)
+      const e = err as NativeError
+      throw nativeIoError(e, `write ${this.path} at offset ${offsets[e.index ?? 0]}`)
     }
   }
 
@@ -320,10 +318,15 @@ export class Disk {
   }
 }
 
+/** What the addon's batch calls reject with: errno (positive), the item that failed, end of file. */
+type NativeError = Error & {errno?: number; index?: number; eof?: boolean; code?: string}
+
 const errnoNames = new Map(Object.entries(os.constants.errno).map(([name, n]) => [n, name]))
 
-function errnoName(errno: number): string {
-  return errnoNames.get(errno) ?? 'EIO'
+/** The addon's errno as the code ioError maps (ENOSPC → E_NO_SPACE, ...). */
+function nativeIoError(e: NativeError, what: string): BlockpairError {
+  e.code = errnoNames.get(e.errno ?? 0) ?? 'EIO'
+  return ioError(e, what)
 }
 
 function isUnsupported(err: unknown): boolean {

@@ -28,7 +28,7 @@ export const batchHashing = blockhash !== null
 export class BlockHasher {
   private readonly h: xxhashT.XXHash128
   /** Disk.readRange can hash what it reads in the same thread-pool job (the addon is there). */
-  readonly fused = blockhash !== null
+  readonly fused = batchHashing
   private readonly zeroCache = new Map<number, Buffer>()
   private readonly zeroRunCache = new Map<string, Buffer>()
 
