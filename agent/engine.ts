@@ -63,6 +63,8 @@ export const MIN_BLOCK = FINE
 export const MAX_BLOCK = 4 << 20
 export const DEFAULT_BLOCK = 64 << 10
 const SEGMENT = 4 << 20
+/** Segment size: ranges cut at its multiples split no segment (no block is larger). */
+export const SEGMENT_BYTES = SEGMENT
 /** Segments in flight that hold data (a buffer each), per peer. */
 const WINDOW = 5
 /**

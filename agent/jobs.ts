@@ -38,7 +38,10 @@ export interface JobRecord {
   flags: Record<string, string | boolean | number | undefined>
   size: number
   blockSize: number
+  /** Bytes of the file durable at the destination: the offset below which it is, for one stream. */
   checkpoint: number
+  /** With --streams: each stream's durable offset within its own range (agent/streams.ts). */
+  checkpoints?: number[] | null
   source: Identity | null
   dest: Identity | null
   error: {code: string; message: string} | null
@@ -94,8 +97,8 @@ export class JobStore {
   }
 
   /** Record a checkpoint durably, in the background; settle() reports a failure. */
-  checkpoint(rec: JobRecord, offset: number): void {
-    Object.assign(rec, {checkpoint: offset, updatedAt: new Date().toISOString()})
+  checkpoint(rec: JobRecord, offset: number, each?: number[]): void {
+    Object.assign(rec, {checkpoint: offset, updatedAt: new Date().toISOString()}, each ? {checkpoints: each} : {})
     this.queued = rec
     if (!this.saving) this.saving = this.drain()
   }

@@ -117,13 +117,22 @@ export async function checkOpened(disk: Disk, real: string, opts: {devices: read
 
 /** Destinations being written right now, so two syncs never interleave writes to one target. */
 export class TargetLocks {
-  private readonly held = new Set<string>()
+  private readonly held = new Map<string, {job: string | null; count: number}>()
 
-  acquire(real: string): () => void {
-    if (this.held.has(real)) {
+  /** One writer per target; the sessions of one job (its streams) count as one writer. */
+  acquire(real: string, job: string | null = null): () => void {
+    const h = this.held.get(real)
+    if (h && (job === null || h.job !== job)) {
       throw new PolicyError('E_BUSY', `${real} is already being written by another sync; wait for it to finish`)
     }
-    this.held.add(real)
-    return () => this.held.delete(real)
+    if (h) h.count++
+    else this.held.set(real, {job, count: 1})
+    let released = false
+    return () => {
+      const now = this.held.get(real)
+      if (released || !now) return
+      released = true
+      if (--now.count === 0) this.held.delete(real)
+    }
   }
 }

@@ -11,8 +11,8 @@
 import {randomBytes} from 'node:crypto'
 import type {Channel} from './channel.js'
 import {Disk, type Identity} from './disk.js'
-import {runDest, runSource, validateBlockSize, type EngineHooks, type EngineResult, type Plan, type Range} from './engine.js'
-import {BlockpairError, ProtocolError, UsageError} from './errors.js'
+import {runDest, runSource, SEGMENT_BYTES, validateBlockSize, type EngineHooks, type EngineResult, type Plan, type Range} from './engine.js'
+import {BlockpairError, InterruptedError, ProtocolError, UsageError} from './errors.js'
 import {sessionSeed} from './hash.js'
 import {checkOpened, resolveAllowed, type TargetLocks} from './policy.js'
 import {Role, type Hello, type Opened, type Start} from '../proto/codec.js'
@@ -49,6 +49,34 @@ export interface SyncOptions {
   verify?: boolean
   onStart?: (plan: Plan, ends: {source: Identity; dest: Identity}) => void
   hooks?: EngineHooks
+  /** One of several sessions that each sync a part of the file (--streams); see agent/streams.ts. */
+  stream?: StreamPart
+}
+
+/** What a session needs to be one stream of several. */
+export interface StreamPart {
+  index: number
+  count: number
+  /**
+   * Called with this stream's plan once both ends are open, before Start;
+   * resolves when every stream is open and agrees, rejects when one failed.
+   * No stream may resize or create the destination before all have opened it.
+   */
+  ready(plan: Plan, ends: {source: Identity; dest: Identity}): Promise<void>
+  /** Aborted when a sibling stream failed: this one stops too. */
+  signal: AbortSignal
+}
+
+/**
+ * The part of a `size`-byte file that stream `index` of `count` syncs: cut at
+ * multiples of the segment size so no segment is split. Trailing streams of a
+ * small file get an empty range at the end.
+ */
+export function streamRange(index: number, count: number, size: number): Range {
+  const unit = SEGMENT_BYTES
+  const units = Math.ceil(size / unit)
+  const cut = (i: number): number => Math.min(size, Math.floor((units * i) / count) * unit)
+  return {offset: cut(index), length: cut(index + 1) - cut(index)}
 }
 
 export interface ResumePoint {
@@ -146,7 +174,10 @@ function checkPlan(p: Plan, sourceSize: number | null, destIsDevice: boolean, de
   if (![p.size, p.start, p.end, p.destZeroFrom].every(Number.isSafeInteger) || p.destZeroFrom > p.size) {
     throw new ProtocolError('E_BAD_PLAN', 'the plan holds an offset out of range')
   }
-  if (!(p.start >= 0 && p.start <= p.end && p.end === p.size && p.start % p.blockSize === 0)) {
+  // A range: [start, end) of the source, on block boundaries but for the
+  // source's end (streams sync one range each; a resume starts past 0).
+  const aligned = (n: number): boolean => n % p.blockSize === 0 || n === p.size
+  if (!(p.start >= 0 && p.start <= p.end && p.end <= p.size && aligned(p.start) && aligned(p.end))) {
     throw new ProtocolError('E_BAD_PLAN', `the sync range [${p.start}, ${p.end}) does not fit a ${p.size}-byte source`)
   }
   if (sourceSize !== null && sourceSize !== p.size) throw new ProtocolError('E_BAD_PLAN', `the plan says the source has ${p.size} bytes, it has ${sourceSize}`)
@@ -166,6 +197,11 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   const bad = validateBlockSize(opts.blockSize)
   if (bad) throw new UsageError('E_BLOCK_SIZE', bad)
   const localRole = opts.direction === 'push' ? 'source' : 'dest'
+  const stopped = (): void => {
+    if (!ch.failure) ch.abort(new InterruptedError('E_STREAM_STOPPED', 'another stream of this sync failed'))
+  }
+  if (opts.stream?.signal.aborted) stopped()
+  else opts.stream?.signal.addEventListener('abort', stopped, {once: true})
   const mine = hello(true)
   ch.send('hello', mine)
   const theirs = await ch.expect('hello')
@@ -206,28 +242,32 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     const destIsDevice = !!dst.isDevice
     const srcId = localRole === 'source' ? localId as Identity : remoteId
     const dstId = localRole === 'dest' ? localId : remoteId
-    let start = 0
+    const part = opts.stream ? streamRange(opts.stream.index, opts.stream.count, srcSize) : {offset: 0, length: srcSize}
+    let start = part.offset
     let resumeDiscarded: string | null = null
-    if (opts.resume && opts.resume.from > 0) {
+    if (opts.resume && opts.resume.from > part.offset) {
       const r = opts.resume
       if (!r.trust && !sameSource(r.source, srcId)) resumeDiscarded = 'the source changed since the checkpoint'
       else if (!r.trust && (!dstId || !sameDest(r.dest, dstId))) resumeDiscarded = 'the destination changed since the checkpoint'
-      else start = Math.min(r.from, srcSize)
+      else start = Math.min(r.from, part.offset + part.length)
     }
+    // Back to a block boundary, unless the range is done (its end may be the unaligned end of the file).
+    if (start < part.offset + part.length) start -= start % opts.blockSize
     const plan: Plan = {
       size: srcSize,
       blockSize: opts.blockSize,
-      start: start - (start % opts.blockSize),
-      end: srcSize,
+      start,
+      end: part.offset + part.length,
       // A device may hold anything; a file holds zeros past its old end.
       destZeroFrom: destIsDevice ? srcSize : dst.existed ? Math.min(dstSize, srcSize) : 0,
       dryRun: !!opts.dryRun,
       verify: !!opts.verify && !opts.dryRun,
     }
     checkPlan(plan, null, destIsDevice && localRole === 'dest', dstSize)
-    ch.send('start', plan)
     // The destination as it will be once resized: what a resume must find again.
     const destAfter = dstId ? {...dstId, size: destIsDevice ? dstId.size : srcSize} : {size: srcSize, isDevice: false, mtimeMs: 0, dev: 0, ino: 0, rdev: 0}
+    if (opts.stream) await opts.stream.ready(plan, {source: srcId, dest: destAfter})
+    ch.send('start', plan)
     opts.onStart?.(plan, {source: srcId, dest: destAfter})
     const hooks: EngineHooks = {...opts.hooks}
     if (localRole === 'source') hooks.sourceChanged = changedSince(disk as Disk, srcId)
@@ -271,6 +311,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     if (err instanceof BlockpairError && !ch.failure) ch.abort(err)
     throw err
   } finally {
+    opts.stream?.signal.removeEventListener('abort', stopped)
     await disk?.close()
   }
 }
@@ -309,7 +350,8 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     const real = await resolveAllowed(open.path ?? '', opts.allow, opts.allowDevices)
     record.path = real
     const dryRun = !!open.dryRun
-    if (role === 'dest' && !dryRun) unlock = opts.locks.acquire(real)
+    // The streams of one job write disjoint ranges of the same target; nothing else may share it.
+    if (role === 'dest' && !dryRun) unlock = opts.locks.acquire(real, open.job || null)
     disk = await openLocal(real, role, dryRun, !!open.force, true)
     if (disk) await checkOpened(disk, real, {devices: opts.allowDevices ?? [], write: role === 'dest' && !dryRun})
     if (role === 'dest' && disk?.isDevice && disk.size < Number(open.sourceSize ?? 0)) {

@@ -23,8 +23,9 @@ import {syncWithAgent} from '../agent/client.js'
 import {validateBlockSize} from '../agent/engine.js'
 import {BlockpairError, InterruptedError, IoError, UsageError, ioError} from '../agent/errors.js'
 import {KeyRing, readKeyFile} from '../agent/keys.js'
-import type {Summary, SyncOptions} from '../agent/session.js'
+import type {Summary} from '../agent/session.js'
 import {startRemoteAgent, type RemoteAgent} from '../agent/ssh.js'
+import {MAX_STREAMS, syncStreams, type StreamsOptions} from '../agent/streams.js'
 import type {Endpoint} from '../agent/transport.js'
 import {formatBytes, parseSize} from '../agent/units.js'
 import {BaseCommand} from './base.js'
@@ -39,6 +40,7 @@ export const syncFlags = {
   ssh: Flags.string({char: 'e', description: 'The ssh command to start the remote agent with, like rsync -e.', default: 'ssh'}),
   'remote-bin': Flags.string({description: 'How to run blockpair on the remote host, if not on its PATH (shell text, e.g. "node /opt/blockpair/bin/run.js").', default: 'blockpair'}),
   'ssh-timeout': Flags.integer({description: 'Seconds to wait for ssh to connect and the remote agent to report its port.', default: 20, min: 1}),
+  streams: Flags.string({description: `Sync each file over this many connections at once (1 to ${MAX_STREAMS}), each over its own part of the file; over ssh each gets its own remote agent process. For links faster than one connection carries (about 0.7 GB/s per core).`, default: '1'}),
 }
 
 export interface SyncFlags {
@@ -50,6 +52,8 @@ export interface SyncFlags {
   ssh: string
   'remote-bin': string
   'ssh-timeout'?: number
+  /** Connections per file (--streams), as typed. */
+  streams?: string
   json: boolean
   quiet: boolean
 }
@@ -149,7 +153,8 @@ function isDirectory(p: string): boolean {
 
 /** The remote end of a run, reached once and used for every file. */
 export interface Remote {
-  endpoint: Endpoint
+  /** Where stream i connects (one agent for every stream, or one ssh-started agent each). */
+  endpoints: Endpoint[]
   keys: KeyRing
   identity: string | undefined
   /** What to tell the user when a session fails: an ssh drop is named as such. */
@@ -160,10 +165,11 @@ export interface Remote {
 
 export async function openRemote(plan: RunPlan, flags: SyncFlags): Promise<Remote> {
   const r = plan.remote
+  const streams = streamsOf(flags)
   if (r.kind === 'agent') {
     if (!flags['psk-file']) throw new UsageError('E_NO_KEY', 'agent:// addresses need --psk-file (the key file the agent was started with)')
     return {
-      endpoint: {host: r.host, port: r.port},
+      endpoints: new Array<Endpoint>(streams).fill({host: r.host, port: r.port}),
       keys: readKeyFile(flags['psk-file']),
       identity: flags.identity,
       explain: async err => err,
@@ -172,8 +178,10 @@ export async function openRemote(plan: RunPlan, flags: SyncFlags): Promise<Remot
   }
   // Over ssh: a fresh key for this run only, handed over on ssh's stdin. The
   // agent may open the folders of the remote files and nothing else.
+  // With --streams N, N agents (N ssh connections): each stream's TLS and
+  // disk work then runs in its own process, on its own core, at that end.
   const key = {identity: 'blockpair', key: randomBytes(32)}
-  const agent = await startRemoteAgent({
+  const started = await Promise.allSettled(Array.from({length: streams}, () => startRemoteAgent({
     target: r.target,
     ssh: flags.ssh,
     remoteBin: flags['remote-bin'],
@@ -185,14 +193,38 @@ export async function openRemote(plan: RunPlan, flags: SyncFlags): Promise<Remot
     allowDevices: plan.files.map(f => f.remote),
     sessions: plan.files.length,
     timeoutMs: (flags['ssh-timeout'] ?? 20) * 1000,
-  })
+  })))
+  const agents = started.flatMap(a => (a.status === 'fulfilled' ? [a.value] : []))
+  const failed = started.find(a => a.status === 'rejected')
+  if (failed) {
+    await Promise.all(agents.map(a => a.close()))
+    throw (failed as PromiseRejectedResult).reason
+  }
   return {
-    endpoint: {host: agent.host, port: agent.port},
+    endpoints: agents.map(a => ({host: a.host, port: a.port})),
     keys: new KeyRing([key]),
     identity: key.identity,
-    explain: err => explainSshDrop(err, agent, r.host),
-    close: () => agent.close(),
+    explain: async err => {
+      for (const a of agents) {
+        const e = await explainSshDrop(err, a, r.host)
+        if (e !== err) return e
+      }
+      return err
+    },
+    close: async () => {
+      await Promise.all(agents.map(a => a.close()))
+    },
   }
+}
+
+/** --streams, checked before anything connects. */
+export function streamsOf(flags: {streams?: string}): number {
+  const text = flags.streams ?? '1'
+  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN
+  if (!(n >= 1 && n <= MAX_STREAMS)) {
+    throw new UsageError('E_STREAMS', `--streams must be a whole number from 1 to ${MAX_STREAMS}, not '${text}'`)
+  }
+  return n
 }
 
 /**
@@ -225,7 +257,7 @@ export function blockSizeOf(flags: {'block-size': string}): number {
   return n
 }
 
-export interface SyncExtra extends Partial<Omit<SyncOptions, 'direction' | 'localPath' | 'remotePath'>> {
+export interface SyncExtra extends Partial<Omit<StreamsOptions, 'direction' | 'localPath' | 'remotePath'>> {
   /** The remote end to use, already open (several files over one agent). Default: the run's (see below), or open one for this file. */
   remote?: Remote
 }
@@ -235,11 +267,12 @@ export async function runSync(direction: 'push' | 'pull', from: string, to: stri
   const plan = planRun(direction, [from, to])
   const file = plan.files[0] as FilePair
   const blockSize = blockSizeOf(flags)
+  const streams = streamsOf(flags)
   const {remote: given, onStart, hooks, ...more} = extra
   const own = given ? undefined : await openRemote(plan, flags)
   const remote = (given ?? own) as Remote
   const progress = new Progress(!flags.quiet && !!process.stderr.isTTY, `${direction} ${path.basename(file.local)}`)
-  const opts: SyncOptions = {
+  const opts: StreamsOptions = {
     direction,
     localPath: file.local,
     remotePath: file.remote,
@@ -247,7 +280,7 @@ export async function runSync(direction: 'push' | 'pull', from: string, to: stri
     dryRun: flags['dry-run'],
     force: flags.force,
     ...more,
-    onStart: (...args: Parameters<NonNullable<SyncOptions['onStart']>>) => {
+    onStart: (...args: Parameters<NonNullable<StreamsOptions['onStart']>>) => {
       progress.start(args[0].end - args[0].start)
       onStart?.(...args)
     },
@@ -260,7 +293,9 @@ export async function runSync(direction: 'push' | 'pull', from: string, to: stri
     },
   }
   try {
-    return await syncWithAgent(remote.endpoint, remote.keys, remote.identity, opts)
+    const endpoints = remote.endpoints
+    if (streams === 1) return await syncWithAgent(endpoints[0] as Endpoint, remote.keys, remote.identity, opts)
+    return await syncStreams(streams, opts, (i, o) => syncWithAgent(endpoints[i % endpoints.length] as Endpoint, remote.keys, remote.identity, o))
   } catch (err) {
     throw await remote.explain(err)
   } finally {
@@ -295,6 +330,7 @@ export async function runSyncs(direction: 'push' | 'pull', paths: readonly strin
   const plan = planRun(direction, paths)
   // Every usage and local error before anything starts on the remote host.
   blockSizeOf(flags)
+  streamsOf(flags)
   if (direction === 'push') {
     for (const f of plan.files) {
       try {

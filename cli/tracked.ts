@@ -6,7 +6,7 @@ import path from 'node:path'
 import {parseAddress} from '../agent/address.js'
 import {BlockpairError, EXIT, InterruptedError, IoError} from '../agent/errors.js'
 import {defaultStateDir, JobStore, type JobRecord} from '../agent/jobs.js'
-import type {Summary} from '../agent/session.js'
+import {streamRange, type Summary} from '../agent/session.js'
 import {parseSize} from '../agent/units.js'
 import {blockSizeOf, runSync, type Remote, type SyncFlags} from './sync.js'
 
@@ -23,7 +23,7 @@ export interface TrackedFlags extends SyncFlags {
 }
 
 /** The flags a resumed job must use again, exactly as first given. */
-const KEPT = ['psk-file', 'identity', 'block-size', 'force', 'ssh', 'remote-bin', 'verify', 'bwlimit'] as const
+const KEPT = ['psk-file', 'identity', 'block-size', 'force', 'ssh', 'remote-bin', 'verify', 'bwlimit', 'streams'] as const
 
 export function jobStore(flags: {'state-dir'?: string}): JobStore {
   return new JobStore(flags['state-dir'] ?? defaultStateDir())
@@ -32,6 +32,11 @@ export function jobStore(flags: {'state-dir'?: string}): JobStore {
 function absoluteLocal(arg: string): string {
   const a = parseAddress(arg)
   return a.kind === 'local' ? path.resolve(a.path) : arg
+}
+
+/** How much of a file its streams have made durable, from each stream's offset in its range. */
+function durableBytes(each: readonly number[], size: number): number {
+  return each.reduce((a, offset, i) => a + offset - streamRange(i, each.length, size).offset, 0)
 }
 
 export async function runTracked(direction: 'push' | 'pull', from: string, to: string, flags: TrackedFlags,
@@ -55,7 +60,9 @@ export async function runTracked(direction: 'push' | 'pull', from: string, to: s
       job: job.id,
       verify: flags.verify,
       resume: resume && job.source && job.dest ? {from: job.checkpoint, source: job.source, dest: job.dest, trust: resume.trust} : undefined,
+      resumeEach: job.checkpoints ?? undefined,
       onStart: (plan, ends) => store.update(job, {size: plan.size, blockSize: plan.blockSize, checkpoint: plan.start, source: ends.source, dest: ends.dest}),
+      onCheckpoints: each => store.checkpoint(job, durableBytes(each, job.size), each),
       hooks: {bwlimit, onCheckpoint: offset => store.checkpoint(job, offset)},
     })
     const unsaved = await store.settle()

@@ -174,6 +174,23 @@ t.test('TargetLocks: one writer per destination', async t => {
   t.pass('released locks can be taken again')
 })
 
+t.test('TargetLocks: the streams of one job share a target, other writers do not', async t => {
+  const locks = new TargetLocks()
+  const a = locks.acquire('/images/a.img', '20261130-190000-ab12')
+  const b = locks.acquire('/images/a.img', '20261130-190000-ab12')
+  t.throws(() => locks.acquire('/images/a.img', '20261130-190000-cd34'), {code: 'E_BUSY', ...POLICY}, 'another job')
+  t.throws(() => locks.acquire('/images/a.img'), {code: 'E_BUSY', ...POLICY}, 'a writer with no job')
+  a()
+  a()
+  t.throws(() => locks.acquire('/images/a.img'), {code: 'E_BUSY', ...POLICY}, 'held while one stream still writes, however often another releases')
+  b()
+  locks.acquire('/images/a.img')()
+  t.pass('free once every stream released it')
+  const solo = locks.acquire('/images/c.img')
+  t.throws(() => locks.acquire('/images/c.img', '20261130-190000-ab12'), {code: 'E_BUSY', ...POLICY}, 'a job cannot join a writer with no job')
+  solo()
+})
+
 t.test('a real file inside an allowed folder still works end to end', async t => {
   const {allowed} = layout(t)
   mkdirSync(join(allowed, 'vm'))
