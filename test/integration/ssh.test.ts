@@ -97,6 +97,29 @@ t.test('ssh bootstrap through the CLI', {skip: sshdSkipReason()}, async t => {
     await gone(t, work, 'no agent or ssh process left')
   })
 
+  t.test('--streams 3: one ssh connection and one remote agent per stream, push and pull', async t => {
+    const src = path.join(local, 'streams.img')
+    const data = randomBytes(20 << 20)
+    writeFileSync(src, data)
+    const dst = path.join(remote, 'streams.img')
+    rmSync(sshLog, {force: true})
+    const pushed = await cli(['push', src, at(dst), '--streams', '3', '--json', ...viaSsh(sshd)])
+    t.equal(pushed.code, 0, pushed.stderr)
+    t.match(pushed.json(), {ok: true, size: 20 << 20, bytesSent: 20 << 20, bytesReadSource: 20 << 20, destinationCreated: true})
+    t.ok(readFileSync(dst).equals(data), 'remote copy is identical')
+    t.equal(sshRuns(), 3, 'three ssh connections, one agent each')
+
+    const fd = openSync(dst, 'r+')
+    writeSync(fd, randomBytes(4096), 0, 4096, 17 << 20)
+    closeSync(fd)
+    const pulled = await cli(['pull', at(dst), src, '--streams', '3', '--json', ...viaSsh(sshd)])
+    t.equal(pulled.code, 0, pulled.stderr)
+    t.match(pulled.json(), {ok: true, bytesSent: 4096, blocksChanged: 1})
+    t.ok(readFileSync(src).equals(readFileSync(dst)), 'local copy is identical after pull')
+    t.equal(sshRuns(), 6)
+    await gone(t, work, 'no agent or ssh process left')
+  })
+
   t.test('several files in one run: one ssh connection, a summary per file, a total', async t => {
     const names = ['a.img', 'b.img', 'c.img']
     for (const [i, n] of names.entries()) sparseFile(path.join(local, n), (i + 1) << 20, [[0, 70_000 * (i + 1)]])
@@ -168,6 +191,8 @@ t.test('ssh bootstrap through the CLI', {skip: sshdSkipReason()}, async t => {
       [['pull', at(`${remote}/a.img`), `root@elsewhere:${remote}/b.img`, local + '/'], 2, 'E_ADDRESS'],
       [['pull', at(`${remote}/a.img`), path.join(local, 'no-such-folder') + '/'], 5, 'E_NOT_FOUND'],
       [['pull', at('relative/a.img'), path.join(local, 'rel.img')], 2, 'E_PATH_RELATIVE'],
+      [['push', a, at(`${remote}/a.img`), '--streams', '0'], 2, 'E_STREAMS'],
+      [['pull', at(`${remote}/a.img`), path.join(local, 'a.img'), '--streams', '9'], 2, 'E_STREAMS'],
     ]
     for (const [args, exit, code] of cases) {
       const r = await cli([...args, '--json', ...viaSsh(sshd)])
