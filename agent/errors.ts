@@ -76,6 +76,19 @@ export function errorFromWire(code: string, exit: number, message: string): Bloc
   return new BlockpairError(code, e, message)
 }
 
+/** Rebuild an error of this process that crossed a thread boundary, as its own class (InterruptedError for exit 6, ...). */
+export function reviveError(code: string, exit: number, message: string): BlockpairError {
+  switch (exit) {
+    case EXIT.USAGE: return new UsageError(code, message)
+    case EXIT.CONNECT: return new ConnectError(code, message)
+    case EXIT.PROTOCOL: return new ProtocolError(code, message)
+    case EXIT.IO: return new IoError(code, message)
+    case EXIT.INTERRUPTED: return new InterruptedError(code, message)
+    case EXIT.POLICY: return new PolicyError(code, message)
+  }
+  return errorFromWire(code, exit, message)
+}
+
 /** Wrap a Node system error from a file operation into an IoError with advice. */
 export function ioError(err: unknown, what: string): BlockpairError {
   if (err instanceof BlockpairError) return err

@@ -25,6 +25,7 @@ import {BlockpairError, InterruptedError, IoError, UsageError, ioError} from '..
 import {KeyRing, readKeyFile} from '../agent/keys.js'
 import type {Summary} from '../agent/session.js'
 import {startRemoteAgent, type RemoteAgent} from '../agent/ssh.js'
+import {threadedStream} from '../agent/stream-thread.js'
 import {MAX_STREAMS, syncStreams, type StreamsOptions} from '../agent/streams.js'
 import type {Endpoint} from '../agent/transport.js'
 import {formatBytes, parseSize} from '../agent/units.js'
@@ -295,7 +296,7 @@ export async function runSync(direction: 'push' | 'pull', from: string, to: stri
   try {
     const endpoints = remote.endpoints
     if (streams === 1) return await syncWithAgent(endpoints[0] as Endpoint, remote.keys, remote.identity, opts)
-    return await syncStreams(streams, opts, (i, o) => syncWithAgent(endpoints[i % endpoints.length] as Endpoint, remote.keys, remote.identity, o))
+    return await syncStreams(streams, opts, threadedStream(endpoints, remote.keys.keys, remote.identity))
   } catch (err) {
     throw await remote.explain(err)
   } finally {

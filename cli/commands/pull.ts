@@ -18,6 +18,7 @@ another. The first file that fails stops the run.`
     '<%= config.bin %> pull root@hv1:/dev/vg0/vm-disk /dev/vg0/vm-disk',
     '<%= config.bin %> pull root@hv1:/images/vm-root.img root@hv1:/images/vm-data.img /backup/vm/',
     '<%= config.bin %> pull --dry-run --json root@hv1:/images/vm.img vm.img',
+    '<%= config.bin %> pull --streams 4 root@hv1:/images/vm.img /images/vm.img',
   ]
 
   static args = {

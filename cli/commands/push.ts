@@ -11,7 +11,11 @@ sparse if missing, grown or shrunk to the source size, and written in place.
 
 Like rsync, the last argument is the destination. With several sources it must be a folder written
 with a trailing '/' (HOST:/images/), and each file keeps its name there; one agent serves them all,
-one after another. The first file that fails stops the run.`
+one after another. The first file that fails stops the run.
+
+--streams N syncs each file over N connections at once, each over its own part of the file, in a
+thread of its own here and (over ssh) an agent process of its own there: for links faster than one
+connection carries, on hosts with cores to spare.`
 
   static examples = [
     '<%= config.bin %> push vm.img agent://hv2:7373/var/lib/libvirt/images/vm.img --psk-file /etc/blockpair/psk',
@@ -19,6 +23,7 @@ one after another. The first file that fails stops the run.`
     '<%= config.bin %> push vm-root.img vm-data.img root@hv2:/var/lib/libvirt/images/',
     '<%= config.bin %> push --dry-run --json vm.img root@hv2:/images/vm.img',
     '<%= config.bin %> push -e "ssh -p 2222 -i ~/.ssh/hv" vm.img root@hv2:/images/vm.img',
+    '<%= config.bin %> push --streams 4 /dev/vg0/vm-disk root@hv2:/dev/vg0/vm-disk',
   ]
 
   static args = {

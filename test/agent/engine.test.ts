@@ -588,6 +588,17 @@ t.test('the holes of a big sparse image cost a few frames, not two per segment',
   t.ok(summary.bytesOnWire < 4096, `${summary.bytesOnWire} bytes on the wire`)
 })
 
+t.test('one stream\'s destination writes nothing outside its range, before or after it', async t => {
+  const size = 12 * MiB
+  const old = sampleData(size)
+  for (const [name, offset] of [['before the range', 4 * MiB - FINE], ['after the range', 8 * MiB]] as const) {
+    const v = await destVictim(t, plan(size, {start: 4 * MiB, end: 8 * MiB, destZeroFrom: size}), old)
+    v.peer.sendData(offset, Buffer.alloc(FINE, 0xee), () => {})
+    await t.rejects(within(v.result), {code: 'E_BAD_FRAME', exit: EXIT.PROTOCOL}, name)
+    t.ok(readFileSync(v.path).equals(old), `${name}: the file is as it was`)
+  }
+})
+
 t.test('a digest that does not match fails the sync at both ends', async t => {
   // A cheating source: ends every segment of a new destination without
   // sending anything, then claims the digest of data it never sent.
@@ -647,8 +658,11 @@ t.test('a plan the agent cannot follow is refused before anything is written', a
   const path = join(dir, 'dst.img')
   for (const bad of [
     {size: MiB, blockSize: 3000, start: 0, end: MiB, destZeroFrom: 0},
-    {size: MiB, blockSize: 65536, start: 0, end: MiB / 2, destZeroFrom: 0},
+    {size: MiB, blockSize: 65536, start: 0, end: MiB + 65536, destZeroFrom: 0},
     {size: MiB, blockSize: 65536, start: 100, end: MiB, destZeroFrom: 0},
+    // A range (one stream of several) must end on a block boundary or at the end of the source.
+    {size: MiB, blockSize: 65536, start: 0, end: MiB / 2 + 100, destZeroFrom: 0},
+    {size: MiB, blockSize: 65536, start: MiB / 2, end: MiB / 4, destZeroFrom: 0},
   ]) {
     const [peer, mine] = channelPair()
     const p = respond(mine, {allow: [dir], locks: new TargetLocks()}, {path: null, role: null, bytesSent: 0, bytesWritten: 0})

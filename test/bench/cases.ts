@@ -131,6 +131,7 @@ export const BLOCKPAIR_LOOPBACK = 'blockpair push, loopback (no link)'
 export const TCP_STREAM_LAN = 'plain TCP stream over the link (no TLS)'
 export const SSH_STREAM_LAN = "ssh over the link 'cat > dst' < src"
 export const RSYNC_LAN = 'rsync --inplace --no-whole-file over ssh over the link'
+export const BLOCKPAIR_STREAMS = 'blockpair push --streams 2'
 
 const MEMORY_LIMIT_KIB = 150 * 1024
 
@@ -161,6 +162,11 @@ function blockpairLanTool(env: Env, src: string, dst: string): ToolDef {
     writesDst: true,
     verify: src,
   }
+}
+
+/** The same push over `n` connections at once (`--streams n`), as a reference tool of the case. */
+function withStreams(tool: ToolDef, n: number): ToolDef {
+  return {...tool, name: BLOCKPAIR_STREAMS, role: 'reference', show: `${tool.show.replace(' --json', ` --streams ${n} --json`)}`, argv: rt => [...tool.argv(rt), '--streams', String(n)]}
 }
 
 const NETCOPY = new URL('./netcopy.mjs', import.meta.url).pathname
@@ -398,6 +404,7 @@ const denseFull: CaseDef = {
     const src = env.data.path('dense-src')
     return [
       blockpairTool(env, src, dst),
+      withStreams(blockpairTool(env, src, dst), 2),
       sshTool(env, src, dst),
       shTool(CAT_COPY, 'floor', 'cat "$1" > "$2"', [src, dst], ['SRC', 'DST'], {writesDst: true, verify: src}),
       shTool(CAT_COPY_SYNC, 'reference', 'cat "$1" > "$2" && sync -d "$2"', [src, dst], ['SRC', 'DST'], {writesDst: true}),
@@ -406,6 +413,8 @@ const denseFull: CaseDef = {
   floor: CAT_COPY,
   targets: m => [
     atMost('blockpair time ÷ ssh stream ≤ 1 (issue 7: at least as fast as ssh)', m.ratio(BLOCKPAIR, SSH_STREAM), 1),
+    info('blockpair --streams 2 ÷ blockpair, one connection (informative: both ends share this machine\'s 2 cores)', fmtRatio(m.ratio(BLOCKPAIR_STREAMS, BLOCKPAIR))),
+    info('blockpair --streams 2 ÷ ssh stream (informative)', fmtRatio(m.ratio(BLOCKPAIR_STREAMS, SSH_STREAM))),
     ...memoryTargets(m),
   ],
 }
@@ -447,6 +456,7 @@ const lanFull: CaseDef = {
     const src = env.data.path('lan-src')
     return [
       blockpairLanTool(env, src, dst),
+      withStreams(blockpairLanTool(env, src, dst), 2),
       tcpStreamLanTool(src, dst),
       sshStreamLanTool(env, src, dst),
       blockpairTool(env, src, dst, {name: BLOCKPAIR_LOOPBACK, role: 'reference'}),
@@ -473,6 +483,8 @@ const lanFull: CaseDef = {
         fmtShare(linkShare(size, m.ms(TCP_STREAM_LAN)))),
       info('blockpair over the link ÷ blockpair on loopback (informative: above 1, the link is the bound)',
         fmtRatio(m.ratio(BLOCKPAIR, BLOCKPAIR_LOOPBACK))),
+      info('blockpair --streams 2 (two TCP connections): file bytes ÷ its time, share of 1 Gbit/s (informative)',
+        fmtShare(linkShare(size, m.ms(BLOCKPAIR_STREAMS)))),
       ...memoryTargets(m),
     ]
   },

@@ -49,6 +49,18 @@ t.test('push and pull with --streams 3: identical files, three sessions each at 
   t.ok(fs.readFileSync(path.join(w.dir, 'back.img')).equals(w.data), 'pulled back identical')
 })
 
+t.test('regression: the CLI exits as soon as its streams are done', async t => {
+  // The threads of the streams once stayed alive (their message port held
+  // them) until a 5 s fallback ended them, and the CLI waited for them.
+  const w = await world(t)
+  const began = Date.now()
+  const r = await cli(['push', w.src, w.agent.url(w.dst), '--psk-file', w.psk, '--streams', '2', '--json', '--state-dir', w.state])
+  const wall = Date.now() - began
+  t.equal(r.code, 0, r.stderr)
+  const session = r.json().durationMs as number
+  t.ok(wall - session < 4000, `the CLI ran ${wall} ms for a ${session} ms sync`)
+})
+
 t.test('bad --streams values: exit 2, E_STREAMS, no connection, nothing created', async t => {
   const w = await world(t)
   for (const v of ['0', '9', 'two', '1.5', '-1']) {
