@@ -7,7 +7,7 @@ import type tls from 'node:tls'
 import {Channel} from './channel.js'
 import {BlockpairError, EXIT, InterruptedError, UsageError} from './errors.js'
 import type {KeyRing} from './keys.js'
-import {TargetLocks} from './policy.js'
+import {TargetLocks, type Locks} from './policy.js'
 import {respond, type SessionRecord} from './session.js'
 import {listen, type Endpoint} from './transport.js'
 
@@ -30,6 +30,8 @@ export interface AgentOptions {
   /** Connections open at once, handshakes included (transport's MAX_CONNECTIONS). */
   maxConnections?: number
   log?: (entry: LogEntry) => void
+  /** Who may write a target; default: locks of this process alone. A worker of several uses its primary's (agent/workers.ts). */
+  locks?: Locks
 }
 
 export interface LogEntry {
@@ -67,11 +69,16 @@ export interface RunningAgent {
   abort(): Promise<void>
 }
 
-export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
+/** What startAgent refuses before it listens; also checked once by a primary before it starts workers. */
+export function checkAgentOptions(opts: Pick<AgentOptions, 'allow' | 'allowDevices'>): void {
   if (opts.allow.length === 0 && (opts.allowDevices ?? []).length === 0) {
     throw new UsageError('E_NO_ALLOW', 'the agent needs at least one --allow folder or --allow-device; it opens nothing else')
   }
-  const locks = new TargetLocks()
+}
+
+export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
+  checkAgentOptions(opts)
+  const locks = opts.locks ?? new TargetLocks()
   const maxSessions = opts.maxSessions ?? 8
   const idleMs = opts.idleMs ?? 120_000
   const log = opts.log ?? (() => {})

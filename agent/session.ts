@@ -14,7 +14,7 @@ import {Disk, type Identity} from './disk.js'
 import {runDest, runSource, SEGMENT_BYTES, validateBlockSize, type EngineHooks, type EngineResult, type Plan, type Range} from './engine.js'
 import {BlockpairError, InterruptedError, ProtocolError, UsageError} from './errors.js'
 import {sessionSeed} from './hash.js'
-import {checkOpened, resolveAllowed, type TargetLocks} from './policy.js'
+import {checkOpened, resolveAllowed, type Locks} from './policy.js'
 import {Role, type Hello, type Opened, type Start} from '../proto/codec.js'
 
 export const PROTOCOL_VERSION = 2
@@ -320,7 +320,7 @@ export interface ResponderOptions {
   allow: readonly string[]
   /** Block devices that may be opened, by exact path (--allow-device). */
   allowDevices?: readonly string[]
-  locks: TargetLocks
+  locks: Locks
 }
 
 export interface SessionRecord {
@@ -351,7 +351,7 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     record.path = real
     const dryRun = !!open.dryRun
     // The streams of one job write disjoint ranges of the same target; nothing else may share it.
-    if (role === 'dest' && !dryRun) unlock = opts.locks.acquire(real, open.job || null)
+    if (role === 'dest' && !dryRun) unlock = await opts.locks.acquire(real, open.job || null)
     disk = await openLocal(real, role, dryRun, !!open.force, true)
     if (disk) await checkOpened(disk, real, {devices: opts.allowDevices ?? [], write: role === 'dest' && !dryRun})
     if (role === 'dest' && disk?.isDevice && disk.size < Number(open.sourceSize ?? 0)) {

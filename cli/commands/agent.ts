@@ -1,7 +1,9 @@
 import {Flags} from '@oclif/core'
 import {UsageError} from '../../agent/errors.js'
 import {parseKeys, readKeyFile, type KeyRing} from '../../agent/keys.js'
-import {startAgent, type LogEntry} from '../../agent/server.js'
+import {checkAgentOptions, startAgent, type LogEntry} from '../../agent/server.js'
+import type {Endpoint} from '../../agent/transport.js'
+import {isWorker, MAX_WORKERS, PrimaryLocks, reportListening, runPrimary} from '../../agent/workers.js'
 import {BaseCommand} from '../base.js'
 import {batchHashing} from '../../agent/hash.js'
 
@@ -18,6 +20,7 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
     '<%= config.bin %> agent --listen 0.0.0.0:7373 --psk-file /etc/blockpair/psk --allow /var/lib/libvirt/images',
     '<%= config.bin %> agent --listen 127.0.0.1:0 --psk-file ./psk --allow /tmp/images --once',
     '<%= config.bin %> agent --listen 0.0.0.0:7373 --psk-file /etc/blockpair/psk --allow-device /dev/vg0/vm1-disk',
+    '<%= config.bin %> agent --listen 0.0.0.0:7373 --psk-file /etc/blockpair/psk --allow /var/lib/libvirt/images --workers 4',
   ]
 
   static flags = {
@@ -31,7 +34,8 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
     identity: Flags.string({description: 'With --psk-stdin: the identity the key is known by.', default: 'blockpair'}),
     once: Flags.boolean({description: 'Serve one session, then exit.', exclusive: ['sessions']}),
     sessions: Flags.integer({description: 'Serve this many sessions, one after another, then exit (the ssh bootstrap uses it for several files).', min: 1, exclusive: ['once']}),
-    'max-sessions': Flags.integer({description: 'Sessions served at once; more are refused.', default: 8, min: 1}),
+    'max-sessions': Flags.integer({description: 'Sessions served at once (by each worker, with --workers); more are refused.', default: 8, min: 1}),
+    workers: Flags.integer({description: `Serve with this many processes (1 to ${MAX_WORKERS}), each connection going to the next in turn, so that sessions at once, and the streams of a --streams sync, use as many cores.`, default: 1, min: 1, max: MAX_WORKERS, exclusive: ['once', 'sessions', 'psk-stdin']}),
   }
 
   async run(): Promise<void> {
@@ -39,22 +43,34 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
     this.wantsJson = flags.json
     const [host, port] = parseListen(flags.listen)
     const keys = flags['psk-file'] ? readKeyFile(flags['psk-file']) : await keyFromStdin(flags.identity)
-    const log = (e: LogEntry): void => {
-      if (flags.json) process.stderr.write(JSON.stringify({time: new Date().toISOString(), ...e}) + '\n')
-      else if (!flags.quiet) process.stderr.write(`${new Date().toISOString()} ${Object.entries(e).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}\n`)
+    // With --workers, the log says which worker served each session.
+    const worker = isWorker() ? {worker: process.pid} : {}
+    const log = (e: LogEntry | {event: 'worker'; result: string}): void => {
+      const entry = {...worker, ...e}
+      if (flags.json) process.stderr.write(JSON.stringify({time: new Date().toISOString(), ...entry}) + '\n')
+      else if (!flags.quiet) process.stderr.write(`${new Date().toISOString()} ${Object.entries(entry).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}\n`)
     }
-    const agent = await startAgent({host, port, keys, allow: flags.allow ?? [], allowDevices: flags['allow-device'] ?? [], once: flags.once, sessions: flags.sessions,
+    const options = {host, port, keys, allow: flags.allow ?? [], allowDevices: flags['allow-device'] ?? [], once: flags.once, sessions: flags.sessions,
       maxSessions: flags['max-sessions'], idleMs: parseDuration(flags['idle-timeout'], '--idle-timeout'),
-      handshakeMs: parseDuration(flags['handshake-timeout'], '--handshake-timeout'), log})
-    if (!batchHashing && !flags.quiet) {
+      handshakeMs: parseDuration(flags['handshake-timeout'], '--handshake-timeout'), log}
+    if (!batchHashing && !flags.quiet && !isWorker()) {
       process.stderr.write('warning: blockpair\'s hashing addon (agent/addon) is not built or is disabled; hashing falls back to ' +
         'xxhash-addon, about half as fast. Build it with `npm run build:addon` (needs gcc and make).\n')
     }
-    const shown = agent.address.host.includes(':') ? `[${agent.address.host}]` : agent.address.host
-    process.stdout.write(`listening ${shown}:${agent.address.port}\n`)
+    if (flags.workers > 1 && !isWorker()) {
+      // The primary: everything is checked here once, then each worker runs this command again as a worker.
+      checkAgentOptions(options)
+      const code = await runPrimary({workers: flags.workers, onListening: a => this.listening(a), note: result => log({event: 'worker', result})})
+      process.exit(code)
+    }
+    const agent = await startAgent({...options, locks: isWorker() ? new PrimaryLocks() : undefined})
+    if (isWorker()) reportListening(agent.address)
+    else this.listening(agent.address)
     const stop = (): void => void agent.close()
     process.once('SIGTERM', stop)
     process.once('SIGINT', stop)
+    // A worker whose primary is gone gets no more connections: finish and go.
+    if (isWorker()) process.once('disconnect', stop)
     if (flags['psk-stdin']) {
       // The ssh connection that started us is gone: stop rather than linger,
       // and cut a session in progress too (it can be resumed).
@@ -65,6 +81,10 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
     }
     await agent.done
     process.exit(0)
+  }
+
+  private listening(a: Endpoint): void {
+    process.stdout.write(`listening ${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}\n`)
   }
 }
 
