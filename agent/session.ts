@@ -247,7 +247,9 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     let resumeDiscarded: string | null = null
     if (opts.resume && opts.resume.from > part.offset) {
       const r = opts.resume
-      if (!r.trust && !sameSource(r.source, srcId)) resumeDiscarded = 'the source changed since the checkpoint'
+      // The parts of a --streams sync are cut from the size: another size, other parts, whatever --trust-checkpoint says.
+      if (opts.stream && r.source.size !== srcSize) resumeDiscarded = 'the source size changed since the checkpoint'
+      else if (!r.trust && !sameSource(r.source, srcId)) resumeDiscarded = 'the source changed since the checkpoint'
       else if (!r.trust && (!dstId || !sameDest(r.dest, dstId))) resumeDiscarded = 'the destination changed since the checkpoint'
       else start = Math.min(r.from, part.offset + part.length)
     }

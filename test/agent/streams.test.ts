@@ -166,6 +166,21 @@ t.test('resume: each stream continues from its own checkpoint', async t => {
   t.same(checkpoints[0], [SEGMENT_BYTES, 5 * SEGMENT_BYTES], 'the starting points are recorded first')
 })
 
+t.test('resume with --trust-checkpoint: a source of another size starts every stream over', async t => {
+  // Each stream's checkpoint lies in a part cut from the old size; with
+  // another size the parts move, and a checkpoint would skip data never synced.
+  const src = sampleData(6 * SEGMENT_BYTES)
+  const w = world(t, src, Buffer.from(src))
+  const old = {size: 8 * SEGMENT_BYTES, isDevice: false, mtimeMs: 0, dev: 0, ino: 0, rdev: 0}
+  const s = await syncStreams(2, options(w, 'push', {
+    resume: {from: 0, source: old, dest: old, trust: true},
+    resumeEach: [2 * SEGMENT_BYTES, 6 * SEGMENT_BYTES],
+  }), runner(w))
+  t.equal(s.resumedFrom, 0)
+  t.equal(s.resumeDiscarded, 'the source size changed since the checkpoint')
+  t.equal(s.bytesReadSource, src.length, 'everything read again')
+})
+
 t.test('--bwlimit is shared by the streams', async t => {
   const src = sampleData(2 * MiB)
   const w = world(t, src, null)
