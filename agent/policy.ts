@@ -115,13 +115,13 @@ export async function checkOpened(disk: Disk, real: string, opts: {devices: read
   throw refusal
 }
 
-/** Destinations being written right now, so two syncs never interleave writes to one target. */
 /** Who may write a target: TargetLocks in one process, or a proxy to the one that holds them (agent/workers.ts). */
 export interface Locks {
   /** The release function, or E_BUSY (PolicyError) when another writer holds the target. */
   acquire(real: string, job?: string | null): (() => void) | Promise<() => void>
 }
 
+/** Destinations being written right now, so two syncs never interleave writes to one target. */
 export class TargetLocks implements Locks {
   private readonly held = new Map<string, {job: string | null; count: number}>()
 

@@ -146,10 +146,15 @@ export function merge(parts: Summary[], durationMs: number): Summary {
   s.verified = parts.every(p => p.verified)
   s.sourceChanged = parts.some(p => p.sourceChanged)
   // Bytes not synced again, as for one stream (whose range starts at 0).
-  s.resumedFrom = parts.reduce((a, p, i) => a + p.resumedFrom - streamRange(i, parts.length, p.size).offset, 0)
+  s.resumedFrom = bytesBelow(parts.map(p => p.resumedFrom), first.size)
   s.resumeDiscarded = parts.find(p => p.resumeDiscarded)?.resumeDiscarded ?? null
   // Only one stream created the destination; the others found it.
   s.destinationCreated = parts.some(p => p.destinationCreated)
   s.destinationExisted = !s.destinationCreated && first.destinationExisted
   return s
+}
+
+/** Bytes below each stream's offset within its own part, over all streams: for one stream, the offset. */
+export function bytesBelow(offsets: readonly number[], size: number): number {
+  return offsets.reduce((a, offset, i) => a + offset - streamRange(i, offsets.length, size).offset, 0)
 }

@@ -6,7 +6,8 @@ import path from 'node:path'
 import {parseAddress} from '../agent/address.js'
 import {BlockpairError, EXIT, InterruptedError, IoError} from '../agent/errors.js'
 import {defaultStateDir, JobStore, type JobRecord} from '../agent/jobs.js'
-import {streamRange, type Summary} from '../agent/session.js'
+import type {Summary} from '../agent/session.js'
+import {bytesBelow} from '../agent/streams.js'
 import {parseSize} from '../agent/units.js'
 import {blockSizeOf, runSync, type Remote, type SyncFlags} from './sync.js'
 
@@ -34,11 +35,6 @@ function absoluteLocal(arg: string): string {
   return a.kind === 'local' ? path.resolve(a.path) : arg
 }
 
-/** How much of a file its streams have made durable, from each stream's offset in its range. */
-function durableBytes(each: readonly number[], size: number): number {
-  return each.reduce((a, offset, i) => a + offset - streamRange(i, each.length, size).offset, 0)
-}
-
 export async function runTracked(direction: 'push' | 'pull', from: string, to: string, flags: TrackedFlags,
   o: {resume?: {job: JobRecord; trust: boolean}; remote?: Remote} = {}): Promise<Summary> {
   const {resume, remote} = o
@@ -62,7 +58,7 @@ export async function runTracked(direction: 'push' | 'pull', from: string, to: s
       resume: resume && job.source && job.dest ? {from: job.checkpoint, source: job.source, dest: job.dest, trust: resume.trust} : undefined,
       resumeEach: job.checkpoints ?? undefined,
       onStart: (plan, ends) => store.update(job, {size: plan.size, blockSize: plan.blockSize, checkpoint: plan.start, source: ends.source, dest: ends.dest}),
-      onCheckpoints: each => store.checkpoint(job, durableBytes(each, job.size), each),
+      onCheckpoints: each => store.checkpoint(job, bytesBelow(each, job.size), each),
       hooks: {bwlimit, onCheckpoint: offset => store.checkpoint(job, offset)},
     })
     const unsaved = await store.settle()
