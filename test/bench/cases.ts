@@ -44,6 +44,9 @@ export interface AgentSpec {
 export const LOOPBACK_AGENT: AgentSpec = {key: 'loopback', where: {host: '127.0.0.1'}}
 /** The agent at the far end of the emulated link, in namespace B. */
 export const LAN_AGENT: AgentSpec = {key: 'lan', where: {host: ADDR_B, wrap: inNs(NS_B, [])}}
+/** The same agents with two worker processes, for the --streams 2 pushes: each stream's session in a process of its own. */
+const LOOPBACK_AGENT_2: AgentSpec = {key: 'loopback-workers', where: {...LOOPBACK_AGENT.where, args: ['--workers', '2']}}
+const LAN_AGENT_2: AgentSpec = {key: 'lan-workers', where: {...LAN_AGENT.where, args: ['--workers', '2']}}
 
 export interface ToolDef {
   name: string
@@ -131,7 +134,7 @@ export const BLOCKPAIR_LOOPBACK = 'blockpair push, loopback (no link)'
 export const TCP_STREAM_LAN = 'plain TCP stream over the link (no TLS)'
 export const SSH_STREAM_LAN = "ssh over the link 'cat > dst' < src"
 export const RSYNC_LAN = 'rsync --inplace --no-whole-file over ssh over the link'
-export const BLOCKPAIR_STREAMS = 'blockpair push --streams 2'
+export const BLOCKPAIR_STREAMS = 'blockpair push --streams 2 (agent --workers 2)'
 
 const MEMORY_LIMIT_KIB = 150 * 1024
 
@@ -164,9 +167,16 @@ function blockpairLanTool(env: Env, src: string, dst: string): ToolDef {
   }
 }
 
-/** The same push over `n` connections at once (`--streams n`), as a reference tool of the case. */
-function withStreams(tool: ToolDef, n: number): ToolDef {
-  return {...tool, name: BLOCKPAIR_STREAMS, role: 'reference', show: `${tool.show.replace(' --json', ` --streams ${n} --json`)}`, argv: rt => [...tool.argv(rt), '--streams', String(n)]}
+/** The same push over 2 connections at once (`--streams 2`) to an agent with 2 workers, as a reference tool of the case. */
+function withStreams(tool: ToolDef, agent: AgentSpec): ToolDef {
+  return {
+    ...tool,
+    name: BLOCKPAIR_STREAMS,
+    role: 'reference',
+    show: `${tool.show.replace(' --json', ' --streams 2 --json').replace(/agent started once per case|started once per case/, '$& with --workers 2')}`,
+    argv: rt => [...tool.argv(rt), '--streams', '2'],
+    agent,
+  }
 }
 
 const NETCOPY = new URL('./netcopy.mjs', import.meta.url).pathname
@@ -404,7 +414,7 @@ const denseFull: CaseDef = {
     const src = env.data.path('dense-src')
     return [
       blockpairTool(env, src, dst),
-      withStreams(blockpairTool(env, src, dst), 2),
+      withStreams(blockpairTool(env, src, dst), LOOPBACK_AGENT_2),
       sshTool(env, src, dst),
       shTool(CAT_COPY, 'floor', 'cat "$1" > "$2"', [src, dst], ['SRC', 'DST'], {writesDst: true, verify: src}),
       shTool(CAT_COPY_SYNC, 'reference', 'cat "$1" > "$2" && sync -d "$2"', [src, dst], ['SRC', 'DST'], {writesDst: true}),
@@ -456,7 +466,7 @@ const lanFull: CaseDef = {
     const src = env.data.path('lan-src')
     return [
       blockpairLanTool(env, src, dst),
-      withStreams(blockpairLanTool(env, src, dst), 2),
+      withStreams(blockpairLanTool(env, src, dst), LAN_AGENT_2),
       tcpStreamLanTool(src, dst),
       sshStreamLanTool(env, src, dst),
       blockpairTool(env, src, dst, {name: BLOCKPAIR_LOOPBACK, role: 'reference'}),

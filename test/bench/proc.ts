@@ -163,6 +163,8 @@ export function vmHwmKiB(pid: number | undefined): number | undefined {
 export interface AgentWhere {
   host: string
   wrap?: readonly string[]
+  /** More arguments for `blockpair agent` (`--workers 2`). */
+  args?: readonly string[]
 }
 
 /** A blockpair agent (on 127.0.0.1 unless told otherwise) with a free port, started from the benchmark's snapshot of the CLI. */
@@ -173,7 +175,7 @@ export class Agent {
 
   static async start(bin: string, pskFile: string, allow: string, where: AgentWhere = {host: '127.0.0.1'}, timeoutMs = 30_000): Promise<Agent> {
     // The wrapper execs node (ip netns exec does), so the child's pid is the agent's and VmHWM is its own.
-    const argv = [...(where.wrap ?? []), process.execPath, bin, 'agent', '--listen', `${where.host}:0`, '--psk-file', pskFile, '--allow', allow]
+    const argv = [...(where.wrap ?? []), process.execPath, bin, 'agent', '--listen', `${where.host}:0`, '--psk-file', pskFile, '--allow', allow, ...(where.args ?? [])]
     const child = spawn(argv[0]!, argv.slice(1), {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
