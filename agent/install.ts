@@ -54,6 +54,8 @@ export interface InstallOptions {
   allowDevices?: string[]
   /** node on the host (absolute path); default: `node` on its PATH. */
   node?: string
+  /** Worker processes of the agent (`agent --workers`); default 1. */
+  workers?: number
   /** Where the key is kept on this side. Default: defaultKeyFile(target). */
   keyFile?: string
   /** Run systemctl on the host (false: --no-start). Default true. */
@@ -218,13 +220,15 @@ export interface UnitParams {
   listen: string
   allow: readonly string[]
   allowDevices?: readonly string[]
+  /** More than 1: `--workers N`. */
+  workers?: number
 }
 
 /** The agent's command line, as the unit runs it. */
 export function agentCommand(p: UnitParams): string[] {
   return [p.node, path.posix.join(p.prefix, 'bin/run.js'), 'agent', '--listen', p.listen,
     '--psk-file', path.posix.join(p.prefix, 'etc/psk'), ...p.allow.flatMap(d => ['--allow', d]),
-    ...(p.allowDevices ?? []).flatMap(d => ['--allow-device', d])]
+    ...(p.allowDevices ?? []).flatMap(d => ['--allow-device', d]), ...((p.workers ?? 1) > 1 ? ['--workers', String(p.workers)] : [])]
 }
 
 export function renderUnit(p: UnitParams, template = fs.readFileSync(unitTemplatePath(), 'utf8')): string {
@@ -477,7 +481,7 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
       keySaved = true
     }
   }
-  const params = {node, prefix: o.prefix, listen, allow, allowDevices}
+  const params = {node, prefix: o.prefix, listen, allow, allowDevices, workers: opts.workers}
   const unitText = renderUnit(params, template)
   if (p.unit !== unitText) {
     const r = await sshExec({target: o.target, ssh: o.ssh, script: UNIT_SH, args: [o.unit], input: unitText})

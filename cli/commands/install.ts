@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core'
+import {MAX_WORKERS} from '../../agent/workers.js'
 import {DEFAULT_LISTEN, DEFAULT_PREFIX, DEFAULT_UNIT_DIR, install, shellLine, uninstall, UNIT_NAME} from '../../agent/install.js'
 import {UsageError} from '../../agent/errors.js'
 import {formatBytes} from '../../agent/units.js'
@@ -20,6 +21,7 @@ the service and removes the unit, PREFIX and the local copy of the key.`
     '<%= config.bin %> push vm.img agent://hv2:7373/var/lib/libvirt/images/vm.img --psk-file ~/.config/blockpair/hv2.psk',
     '<%= config.bin %> install root@hv2 --allow /srv/images --listen 10.0.0.2:7373 --node /usr/local/bin/node',
     '<%= config.bin %> install root@hv2 --allow-device /dev/vg0/vm1-disk --allow-device /dev/vg0/vm1-data',
+    '<%= config.bin %> install root@hv2 --allow /var/lib/libvirt/images --workers 4',
     '<%= config.bin %> install root@hv2 --uninstall',
   ]
 
@@ -34,6 +36,7 @@ the service and removes the unit, PREFIX and the local copy of the key.`
     prefix: Flags.string({description: 'Where blockpair goes on the host.', default: DEFAULT_PREFIX}),
     'unit-dir': Flags.string({description: `Where ${UNIT_NAME} goes on the host.`, default: DEFAULT_UNIT_DIR}),
     node: Flags.string({description: 'node on the host, by absolute path (default: node on its PATH).'}),
+    workers: Flags.integer({description: 'Run the agent with this many worker processes (agent --workers), one core each, for sessions and --streams at once.', default: 1, min: 1, max: MAX_WORKERS}),
     'key-file': Flags.string({description: 'Where to keep the agent\'s key here (default ~/.config/blockpair/HOST.psk).'}),
     start: Flags.boolean({description: 'Enable and (re)start the service with systemctl (--no-start: only write the files).', default: true, allowNo: true}),
     uninstall: Flags.boolean({description: 'Stop the service; remove the unit, PREFIX and the local key.'}),
@@ -62,7 +65,7 @@ the service and removes the unit, PREFIX and the local copy of the key.`
     if (allow.length === 0 && allowDevices.length === 0) {
       throw new UsageError('E_INSTALL_ALLOW', 'install: give at least one --allow DIR (a folder the agent may read and write) or --allow-device DEV')
     }
-    const r = await install({...common, listen: flags.listen, allow, allowDevices, node: flags.node})
+    const r = await install({...common, listen: flags.listen, allow, allowDevices, node: flags.node, workers: flags.workers})
     if (flags.json) {
       this.printJson({ok: true, ...r})
       return

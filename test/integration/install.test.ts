@@ -67,6 +67,9 @@ t.test('the unit template renders and passes systemd-analyze verify', {skip: SYS
   t.match(text, /^ExecStart=\S+ \/opt\/blockpair\/bin\/run\.js agent --listen 0\.0\.0\.0:7373 --psk-file \/opt\/blockpair\/etc\/psk --allow \/var\/lib\/libvirt\/images --allow "[^"]*vm images %%1" --allow-device \/dev\/vg0\/vm1$/m)
   t.match(text, /^ReadWritePaths="-[^"]*vm images %%1"$/m)
   t.notMatch(text, /@[A-Z_]+@/, 'no placeholder left')
+  t.notMatch(text, /--workers/, 'one process unless asked')
+  t.match(renderUnit({node: '/usr/bin/node', prefix: '/opt/blockpair', listen: '0.0.0.0:7373', allow: ['/images'], workers: 4}),
+    /^ExecStart=.* --allow \/images --workers 4$/m, '--workers N reaches the agent\'s command line')
   t.notMatch(text, /^(PrivateDevices|DevicePolicy|MemoryDenyWriteExecute|PrivateTmp)=/m, 'nothing that would hide block devices, the JIT, or /tmp folders')
   const v = await verifyUnit(unit)
   t.ok(v.ok, `systemd-analyze verify: ${v.output.trim() || 'clean'}`)
