@@ -1,5 +1,7 @@
 // The sync engine: how two peers make [start, end) of the destination equal
-// to the source, over any Channel.
+// to the source, over any Channel. The range is the whole file, its rest
+// after a resume, or one part of it when several sessions sync one file at
+// once (--streams, agent/streams.ts); the destination never writes outside it.
 //
 // DEV DOCS
 //
