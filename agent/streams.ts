@@ -24,7 +24,8 @@
 import {ProtocolError, UsageError} from './errors.js'
 import type {Identity} from './disk.js'
 import type {Plan} from './engine.js'
-import {streamRange, type Summary, type SyncOptions} from './session.js'
+// sameDest: the same object and size, mtime aside (a live source's mtime may move between the opens).
+import {sameDest, streamRange, type Summary, type SyncOptions} from './session.js'
 
 export const MAX_STREAMS = 8
 
@@ -65,7 +66,7 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
       const p = plans[i] as Plan
       const e = ends[i] as {source: Identity; dest: Identity}
       if (p.size !== first.size || p.blockSize !== first.blockSize || p.destZeroFrom !== first.destZeroFrom || p.verify !== first.verify ||
-        !sameObject(e.source, e0.source) || !sameObject(e.dest, e0.dest)) {
+        !sameDest(e.source, e0.source) || !sameDest(e.dest, e0.dest)) {
         throw new ProtocolError('E_STREAMS_DIFFER', 'the streams of this sync opened different files, or the files changed while they opened; run the sync again')
       }
     }
@@ -129,10 +130,6 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
   })))
   if (failure !== null) throw failure
   return merge(results.map(r => (r as PromiseFulfilledResult<Summary>).value), Date.now() - began)
-}
-
-function sameObject(a: Identity, b: Identity): boolean {
-  return a.isDevice === b.isDevice && a.dev === b.dev && a.ino === b.ino && a.size === b.size
 }
 
 const SUMMED = ['blocks', 'blocksChanged', 'bytesReadSource', 'bytesReadDest', 'bytesSent', 'bytesOnWire', 'bytesWritten', 'bytesZeroed'] as const
