@@ -2,7 +2,7 @@
 
 import {createRequire} from 'node:module'
 import type cliProgress from 'cli-progress'
-import {formatBytes} from '../agent/units.js'
+import {formatBytes} from '../agent/run/units.js'
 
 // Loaded on first use: scripts and agents (no terminal) never pay for its
 // dozen modules at start-up.

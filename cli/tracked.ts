@@ -3,12 +3,12 @@
 
 import {Flags} from '@oclif/core'
 import path from 'node:path'
-import {parseAddress} from '../agent/address.js'
+import {parseAddress} from '../agent/run/address.js'
 import {BlockpairError, EXIT, InterruptedError, IoError} from '../agent/errors.js'
-import {defaultStateDir, JobStore, type JobRecord} from '../agent/jobs.js'
-import type {Summary} from '../agent/session.js'
-import {bytesBelow} from '../agent/streams.js'
-import {parseSize} from '../agent/units.js'
+import {defaultStateDir, JobStore, type JobRecord} from '../agent/run/jobs.js'
+import type {Summary} from '../agent/session/session.js'
+import {bytesBelow} from '../agent/session/streams.js'
+import {parseSize} from '../agent/run/units.js'
 import {blockSizeOf, runSync, type Remote, type SyncFlags} from './sync.js'
 
 export const jobFlags = {

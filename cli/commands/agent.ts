@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 import {UsageError} from '../../agent/errors.js'
-import {parseKeys, readKeyFile, type KeyRing} from '../../agent/keys.js'
-import {checkAgentOptions, startAgent, type LogEntry} from '../../agent/server.js'
-import type {Endpoint} from '../../agent/transport.js'
-import {isWorker, MAX_WORKERS, PrimaryLocks, reportListening, runPrimary} from '../../agent/workers.js'
+import {parseKeys, readKeyFile, type KeyRing} from '../../agent/wire/keys.js'
+import {checkAgentOptions, startAgent, type LogEntry} from '../../agent/session/server.js'
+import type {Endpoint} from '../../agent/wire/transport.js'
+import {isWorker, MAX_WORKERS, PrimaryLocks, reportListening, runPrimary} from '../../agent/session/workers.js'
 import {BaseCommand} from '../base.js'
-import {batchHashing} from '../../agent/hash.js'
+import {batchHashing} from '../../agent/engine/hash.js'
 
 export default class Agent extends BaseCommand {
   static summary = 'Run an agent that serves syncs over TLS with a pre-shared key.'
@@ -54,7 +54,7 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
       maxSessions: flags['max-sessions'], idleMs: parseDuration(flags['idle-timeout'], '--idle-timeout'),
       handshakeMs: parseDuration(flags['handshake-timeout'], '--handshake-timeout'), log}
     if (!batchHashing && !flags.quiet && !isWorker()) {
-      process.stderr.write('warning: blockpair\'s hashing addon (agent/addon) is not built or is disabled; hashing falls back to ' +
+      process.stderr.write('warning: blockpair\'s hashing addon (agent/disk/addon) is not built or is disabled; hashing falls back to ' +
         'xxhash-addon, about half as fast. Build it with `npm run build:addon` (needs gcc and make).\n')
     }
     if (flags.workers > 1 && !isWorker()) {

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {runDemo} from '../../agent/demo.js'
+import {runDemo} from '../../agent/ops/demo.js'
 import {BaseCommand} from '../base.js'
 
 export default class Demo extends BaseCommand {

@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
-import {MAX_WORKERS} from '../../agent/workers.js'
-import {DEFAULT_LISTEN, DEFAULT_PREFIX, DEFAULT_UNIT_DIR, install, shellLine, uninstall, UNIT_NAME} from '../../agent/install.js'
+import {MAX_WORKERS} from '../../agent/session/workers.js'
+import {DEFAULT_LISTEN, DEFAULT_PREFIX, DEFAULT_UNIT_DIR, install, shellLine, uninstall, UNIT_NAME} from '../../agent/ops/install.js'
 import {UsageError} from '../../agent/errors.js'
-import {formatBytes} from '../../agent/units.js'
+import {formatBytes} from '../../agent/run/units.js'
 import {BaseCommand} from '../base.js'
 
 export default class Install extends BaseCommand {

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import os from 'node:os'
-import {newKey, writeKeyFile} from '../../agent/keys.js'
+import {newKey, writeKeyFile} from '../../agent/wire/keys.js'
 import {BaseCommand} from '../base.js'
 
 export default class Keygen extends BaseCommand {

@@ -124,9 +124,9 @@ function snapshotApp(): {bin: string, notes: string[]} {
   for (const f of ['package.json', 'oclif.manifest.json', ...pkg.files]) {
     if (existsSync(path.join(ROOT, f))) cpSync(path.join(ROOT, f), path.join(APP_DIR, f), {recursive: true})
   }
-  const addon = existsSync(path.join(APP_DIR, 'agent/addon/build/Release/blockhash.node'))
-  if (!addon) log('WARNING: agent/addon is not built: hashing falls back to xxhash-addon')
-  notes.push(`Native hashing addon (agent/addon): ${addon ? 'built and used' : '**not built: xxhash-addon fallback, slower**'}`)
+  const addon = existsSync(path.join(APP_DIR, 'agent/disk/addon/build/Release/blockhash.node'))
+  if (!addon) log('WARNING: agent/disk/addon is not built: hashing falls back to xxhash-addon')
+  notes.push(`Native hashing addon (agent/disk/addon): ${addon ? 'built and used' : '**not built: xxhash-addon fallback, slower**'}`)
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(APP_DIR, 'node_modules'))
   return {bin: path.join(APP_DIR, 'bin/run.js'), notes}
 }

@@ -13,8 +13,8 @@
 import t from 'tap'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {syncWithAgent} from '../../agent/client.js'
-import {KeyRing} from '../../agent/keys.js'
+import {syncWithAgent} from '../../agent/session/client.js'
+import {KeyRing} from '../../agent/wire/keys.js'
 import {fuzzSeconds, fuzzSeed, mutate, randomFrame, recordSessions, retarget, Rng, type Recording} from '../helpers/fuzz.js'
 import {fingerprint, helloFrame, rawSession, spawnAgent, writeKeys, type AgentProcess} from '../helpers/hostile.js'
 

@@ -10,7 +10,7 @@ export const MiB = 1024 * KiB
 
 const ZEROS = Buffer.alloc(MiB)
 
-/** Every byte is 0 (a plain memcmp against zeros, independent of agent/zero.ts). */
+/** Every byte is 0 (a plain memcmp against zeros, independent of agent/engine/zero.ts). */
 export function allZero(b: Buffer): boolean {
   for (let at = 0; at < b.length; at += ZEROS.length) {
     const n = Math.min(ZEROS.length, b.length - at)

@@ -10,12 +10,12 @@ import {closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readSync, rm
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Test} from 'tap'
-import {syncWithAgent} from '../../agent/client.js'
-import {DEFAULT_BLOCK} from '../../agent/engine.js'
-import {dataExtents, type Extent} from '../../agent/extents.js'
-import {KeyRing, newKey} from '../../agent/keys.js'
-import {startAgent} from '../../agent/server.js'
-import type {Summary, SyncOptions} from '../../agent/session.js'
+import {syncWithAgent} from '../../agent/session/client.js'
+import {DEFAULT_BLOCK} from '../../agent/engine/engine.js'
+import {dataExtents, type Extent} from '../../agent/disk/extents.js'
+import {KeyRing, newKey} from '../../agent/wire/keys.js'
+import {startAgent} from '../../agent/session/server.js'
+import type {Summary, SyncOptions} from '../../agent/session/session.js'
 
 export const KiB = 1024
 export const MiB = 1024 * KiB

@@ -1,6 +1,6 @@
 // Two peers' channels joined in memory, so engine tests need no network.
-import {Channel} from '../../agent/channel.js'
-import {duplexPair} from '../../agent/pair.js'
+import {Channel} from '../../agent/wire/channel.js'
+import {duplexPair} from '../../agent/wire/pair.js'
 
 export {duplexPair}
 

@@ -21,7 +21,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 import type {Test} from 'tap'
-import {shellQuote} from '../../agent/ssh.js'
+import {shellQuote} from '../../agent/run/ssh.js'
 
 const execFileP = promisify(execFile)
 

@@ -9,7 +9,7 @@ import net from 'node:net'
 import {join} from 'node:path'
 import tls from 'node:tls'
 import {EXIT} from '../../agent/errors.js'
-import {newKey, readKeyFile, writeKeyFile} from '../../agent/keys.js'
+import {newKey, readKeyFile, writeKeyFile} from '../../agent/wire/keys.js'
 import {expectedFigures, FINE, KiB, MiB, sampleData, scatterChanges, writeFixture} from '../helpers/blocks.js'
 import {cli, startAgent, type Agent, type CliResult} from '../helpers/cli.js'
 

@@ -12,7 +12,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
-import {collectPayload, renderUnit, systemdQuote} from '../../agent/install.js'
+import {collectPayload, renderUnit, systemdQuote} from '../../agent/ops/install.js'
 import {cli, ensureBuilt, REPO_ROOT} from '../helpers/cli.js'
 import {sshdSkipReason, startSshd} from '../helpers/sshd.js'
 

@@ -15,7 +15,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {cli, keygen, REPO_ROOT, startAgent, type Agent} from '../helpers/cli.js'
 import {MiB} from '../helpers/disks.js'
-import type {JobRecord} from '../../agent/jobs.js'
+import type {JobRecord} from '../../agent/run/jobs.js'
 
 const BIN = path.join(REPO_ROOT, 'bin/run.js')
 

@@ -2,7 +2,7 @@
 // at either end, zeros are never written (they become holes), and scattered
 // 4 KiB changes cost about 4 KiB each on the wire and on disk.
 //
-// Most cases use an agent in this process (agent/server.ts + agent/client.ts);
+// Most cases use an agent in this process (agent/session/server.ts + agent/session/client.ts);
 // the issue's "Done when" checks run the CLI against a `blockpair agent`.
 //
 // Allocation is st_blocks * 512; "identical" compares the sizes and every
@@ -15,11 +15,11 @@ import {execFileSync} from 'node:child_process'
 import {randomBytes, randomInt} from 'node:crypto'
 import {statSync, truncateSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {nativeAvailable} from '../../agent/native.js'
+import {nativeAvailable} from '../../agent/disk/native.js'
 import {cli, startAgent} from '../helpers/cli.js'
 import {GiB, KiB, MiB, allocated, firstDifference, inProcessAgent, isHole, put, sparseFile} from '../helpers/disks.js'
-import {newKey, writeKeyFile} from '../../agent/keys.js'
-import type {Summary} from '../../agent/session.js'
+import {newKey, writeKeyFile} from '../../agent/wire/keys.js'
+import type {Summary} from '../../agent/session/session.js'
 
 const skip = nativeAvailable ? false : 'needs SEEK_DATA/SEEK_HOLE and hole punching (Linux)'
 /** Allocation slack allowed at a destination: filesystem metadata blocks. */

@@ -14,8 +14,8 @@ import {chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, r
 import os from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
-import {PROTOCOL_VERSION} from '../../agent/session.js'
-import {shellQuote} from '../../agent/ssh.js'
+import {PROTOCOL_VERSION} from '../../agent/session/session.js'
+import {shellQuote} from '../../agent/run/ssh.js'
 import {cli, ensureBuilt, REPO_ROOT} from '../helpers/cli.js'
 import {loopDevice, loopSkipReason} from '../helpers/disks.js'
 import {REMOTE_BIN, sshdSkipReason, startSshd, type Sshd} from '../helpers/sshd.js'
@@ -237,9 +237,9 @@ t.test('ssh bootstrap through the CLI', {skip: sshdSkipReason()}, async t => {
     const dist = (m: string) => JSON.stringify(path.join(REPO_ROOT, 'dist', m))
     writeFileSync(stub, `
       import {randomBytes} from 'node:crypto'
-      import {listen} from ${dist('agent/transport.js')}
-      import {Channel} from ${dist('agent/channel.js')}
-      import {parseKeys} from ${dist('agent/keys.js')}
+      import {listen} from ${dist('agent/wire/transport.js')}
+      import {Channel} from ${dist('agent/wire/channel.js')}
+      import {parseKeys} from ${dist('agent/wire/keys.js')}
       const argv = process.argv.slice(2)
       const [host] = argv[argv.indexOf('--listen') + 1].split(':')
       let buf = ''

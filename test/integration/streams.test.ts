@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {cli, keygen, REPO_ROOT, startAgent} from '../helpers/cli.js'
 import {MiB} from '../helpers/disks.js'
-import type {JobRecord} from '../../agent/jobs.js'
+import type {JobRecord} from '../../agent/run/jobs.js'
 
 const SIZE = 24 * MiB
 

@@ -1,4 +1,4 @@
-// blockpair agent --workers N (agent/workers.ts): connections go to the
+// blockpair agent --workers N (agent/session/workers.ts): connections go to the
 // workers in turn, one writer per target across all of them, a SIGTERM stops
 // every worker, a worker that dies is replaced, and bad flags are refused.
 import t from 'tap'

@@ -1,0 +1,157 @@
+// Several sessions over one file (--streams N). Each stream is an ordinary
+// session over its own connection that syncs one range of the file
+// (streamRange: cut at segment boundaries, so no segment is split); the
+// ranges are disjoint and together cover the file.
+//
+// Why: one TLS connection is bound to the core that encrypts or decrypts it
+// (about 0.7 GB/s here), and over ssh every stream gets its own remote agent
+// process, so N streams can use N cores at the remote end and fill a link
+// that one connection cannot.
+//
+// What makes N sessions one sync:
+//   - A barrier before Start. Each stream computes its plan from what both
+//     ends reported when opened; no stream may create, grow or shrink the
+//     destination before every stream has opened it, or the later ones would
+//     see a different destination (size, whether it existed) and plan
+//     differently. The barrier also checks that all streams opened the same
+//     source and destination and agree on the plan.
+//   - One failure stops all: the first error is the sync's error, and the
+//     other streams are aborted (E_STREAM_STOPPED, never reported over it).
+//   - Per-stream checkpoints: a resume continues each range from its own.
+//   - --bwlimit is shared: each stream gets an equal part.
+//   - One summary: counts summed, differences in file order.
+
+import {ProtocolError, UsageError} from '../errors.js'
+import type {Identity} from '../disk/disk.js'
+import type {Plan} from '../engine/engine.js'
+// sameDest: the same object and size, mtime aside (a live source's mtime may move between the opens).
+import {sameDest, streamRange, type Summary, type SyncOptions} from './session.js'
+
+export const MAX_STREAMS = 8
+
+export interface StreamsOptions extends SyncOptions {
+  /** Resume: where each stream's range is durable (absolute offsets), from the job's checkpoints. */
+  resumeEach?: readonly number[]
+  /** Every stream's durable offset, whenever one of them checkpoints (and once at the start). */
+  onCheckpoints?: (offsets: number[]) => void
+}
+
+/** Run one stream's session: connect to the agent and initiate(opts). */
+export type RunStream = (index: number, opts: SyncOptions) => Promise<Summary>
+
+export async function syncStreams(count: number, opts: StreamsOptions, run: RunStream): Promise<Summary> {
+  if (!(Number.isInteger(count) && count >= 1 && count <= MAX_STREAMS)) {
+    throw new UsageError('E_STREAMS', `--streams must be a whole number from 1 to ${MAX_STREAMS}`)
+  }
+  const began = Date.now()
+  const stop = new AbortController()
+  const plans: (Plan | undefined)[] = new Array(count)
+  const ends: ({source: Identity; dest: Identity} | undefined)[] = new Array(count)
+  const done = new Array<number>(count).fill(0)
+  const offsets = new Array<number>(count).fill(0)
+  let arrived = 0
+  let release: () => void = () => {}
+  let refuse: (e: unknown) => void = () => {}
+  const barrier = new Promise<void>((resolve, reject) => {
+    release = resolve
+    refuse = reject
+  })
+  // Streams that are not waiting on it must not turn its rejection into an unhandled one.
+  barrier.catch(() => {})
+
+  const allReady = (): void => {
+    const first = plans[0] as Plan
+    const e0 = ends[0] as {source: Identity; dest: Identity}
+    for (let i = 1; i < count; i++) {
+      const p = plans[i] as Plan
+      const e = ends[i] as {source: Identity; dest: Identity}
+      if (p.size !== first.size || p.blockSize !== first.blockSize || p.destZeroFrom !== first.destZeroFrom || p.verify !== first.verify ||
+        !sameDest(e.source, e0.source) || !sameDest(e.dest, e0.dest)) {
+        throw new ProtocolError('E_STREAMS_DIFFER', 'the streams of this sync opened different files, or the files changed while they opened; run the sync again')
+      }
+    }
+    let remaining = 0
+    for (let i = 0; i < count; i++) {
+      const p = plans[i] as Plan
+      remaining += p.end - p.start
+      offsets[i] = p.start
+    }
+    opts.onStart?.({...first, start: first.size - remaining, end: first.size}, e0)
+    opts.onCheckpoints?.([...offsets])
+  }
+
+  const stream = (i: number): SyncOptions => {
+    const {resumeEach, onCheckpoints, onStart, hooks, resume, ...rest} = opts
+    return {
+      ...rest,
+      resume: resume ? {...resume, from: resumeEach?.[i] ?? 0} : undefined,
+      hooks: {
+        ...hooks,
+        bwlimit: hooks?.bwlimit ? Math.max(1, Math.floor(hooks.bwlimit / count)) : undefined,
+        onProgress: n => {
+          done[i] = n
+          hooks?.onProgress?.(done.reduce((a, b) => a + b, 0))
+        },
+        onCheckpoint: offset => {
+          offsets[i] = offset
+          onCheckpoints?.([...offsets])
+        },
+      },
+      stream: {
+        index: i,
+        count,
+        signal: stop.signal,
+        ready: async (plan, e) => {
+          plans[i] = plan
+          ends[i] = e
+          if (++arrived === count) {
+            try {
+              allReady()
+              release()
+            } catch (err) {
+              refuse(err)
+            }
+          }
+          return barrier
+        },
+      },
+    }
+  }
+
+  let failure: unknown = null
+  const results = await Promise.allSettled(Array.from({length: count}, (_, i) => run(i, stream(i)).catch(err => {
+    // The first failure is the sync's; the streams it stops fail with E_STREAM_STOPPED.
+    if (failure === null) {
+      failure = err
+      refuse(err)
+      stop.abort()
+    }
+    throw err
+  })))
+  if (failure !== null) throw failure
+  return merge(results.map(r => (r as PromiseFulfilledResult<Summary>).value), Date.now() - began)
+}
+
+const SUMMED = ['blocks', 'blocksChanged', 'bytesReadSource', 'bytesReadDest', 'bytesSent', 'bytesOnWire', 'bytesWritten', 'bytesZeroed'] as const
+
+/** One summary for the whole file. Streams are in file order, so differences stay sorted. */
+export function merge(parts: Summary[], durationMs: number): Summary {
+  const first = parts[0] as Summary
+  const s: Summary = {...first, durationMs, differences: parts.flatMap(p => p.differences)}
+  for (const k of SUMMED) s[k] = parts.reduce((a, p) => a + p[k], 0)
+  s.ok = parts.every(p => p.ok)
+  s.verified = parts.every(p => p.verified)
+  s.sourceChanged = parts.some(p => p.sourceChanged)
+  // Bytes not synced again, as for one stream (whose range starts at 0).
+  s.resumedFrom = bytesBelow(parts.map(p => p.resumedFrom), first.size)
+  s.resumeDiscarded = parts.find(p => p.resumeDiscarded)?.resumeDiscarded ?? null
+  // Only one stream created the destination; the others found it.
+  s.destinationCreated = parts.some(p => p.destinationCreated)
+  s.destinationExisted = !s.destinationCreated && first.destinationExisted
+  return s
+}
+
+/** Bytes below each stream's offset within its own part, over all streams: for one stream, the offset. */
+export function bytesBelow(offsets: readonly number[], size: number): number {
+  return offsets.reduce((a, offset, i) => a + offset - streamRange(i, offsets.length, size).offset, 0)
+}

@@ -1,0 +1,249 @@
+// A framed, bidirectional channel over any duplex stream (a TLS socket in
+// production, an in-memory pair in tests). It knows frames, not sync logic:
+//
+// - send() returns what write() returned; callers that produce a lot wait on
+//   drain() (backpressure outbound).
+// - Inbound frames go to one handler at a time; until one is set they queue,
+//   so the handshake can `await next()` frame by frame.
+// - pause()/resume() stop reading from the stream when the consumer is behind
+//   (backpressure inbound); the decoder never holds more than one frame.
+// - An Error frame from the peer, a bad frame, or the stream closing early
+//   all end the channel with one error, delivered to `failed`.
+
+import type {Duplex} from 'node:stream'
+import {encodeDataHeader, encodeFrame, FrameDecoder, type Frame, type FrameKind, type Message} from '../../proto/codec.js'
+import {BlockpairError, errorFromWire, InterruptedError, ProtocolError} from '../errors.js'
+
+export type FrameListener = (frame: Frame) => void
+
+// Frames nobody has taken yet (the handshake is between two steps) are queued;
+// past these bounds the channel stops reading until the queue is empty again,
+// so a peer that floods frames cannot grow it. A few queued frames do not
+// pause: an Error frame or the end behind them is still noticed at once.
+const QUEUE_FRAMES = 256
+const QUEUE_BYTES = 16 << 20
+
+function queueCost(f: Frame): number {
+  return 64 + (f.payload?.length ?? 0)
+}
+
+export class Channel {
+  private readonly decoder: FrameDecoder
+  private readonly queue: Frame[] = []
+  private listener: FrameListener | null = null
+  private waiter: {resolve: (f: Frame) => void; reject: (e: Error) => void} | null = null
+  private error: BlockpairError | null = null
+  private ended = false
+  private failListeners: Array<(e: BlockpairError) => void> = []
+  /** The consumer asked for a pause (pause()); draining the queue does not resume past it. */
+  private held = false
+  /** Reading stopped because the queue is over its bounds. */
+  private queueFull = false
+  private queuedBytes = 0
+  /** Bytes of TLS application data sent and received (framing included). */
+  bytesOut = 0
+  bytesIn = 0
+
+  constructor(readonly stream: Duplex) {
+    this.decoder = new FrameDecoder({
+      onFrame: f => this.dispatch(f),
+      // A bad frame: tell the peer why (an Error frame), then close.
+      onError: e => this.abort(e),
+    })
+    stream.on('data', (chunk: Buffer) => {
+      this.bytesIn += chunk.length
+      this.decoder.push(chunk)
+    })
+    stream.on('end', () => {
+      this.decoder.end()
+      this.fail(new InterruptedError('E_DISCONNECTED', 'the peer closed the connection before the sync finished'), false)
+    })
+    stream.on('close', () => {
+      this.fail(new InterruptedError('E_DISCONNECTED', 'the connection to the peer was lost'), false)
+    })
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      this.fail(new InterruptedError('E_DISCONNECTED', `the connection to the peer failed: ${err.code ?? err.message}`, {cause: err}), false)
+    })
+  }
+
+  send<K extends FrameKind>(kind: K, msg: Message<K>): boolean {
+    const buf = encodeFrame(kind, msg)
+    this.bytesOut += buf.length
+    return this.stream.write(buf)
+  }
+
+  /** Send block data with no copy; `done` runs once the stream no longer needs `payload`. */
+  sendData(offset: number, payload: Buffer, done: () => void): boolean {
+    const header = encodeDataHeader(offset, payload.length)
+    this.bytesOut += header.length + payload.length
+    this.stream.write(header)
+    return this.stream.write(payload, () => done())
+  }
+
+  /** Resolves when the stream can take more writes. */
+  async drain(): Promise<void> {
+    if (!this.stream.writableNeedDrain) return
+    if (this.error) throw this.error
+    await new Promise<void>((resolve, reject) => {
+      const onDrain = (): void => {
+        this.failListeners = this.failListeners.filter(f => f !== onFail)
+        resolve()
+      }
+      const onFail = (e: BlockpairError): void => {
+        this.stream.off('drain', onDrain)
+        reject(e)
+      }
+      this.stream.once('drain', onDrain)
+      this.failListeners.push(onFail)
+    })
+  }
+
+  /** The next frame, for step-by-step exchanges such as the handshake. */
+  async next(): Promise<Frame> {
+    const f = this.queue.shift()
+    if (f) {
+      this.unqueued(f)
+      return f
+    }
+    if (this.error) throw this.error
+    return new Promise((resolve, reject) => {
+      this.waiter = {resolve, reject}
+    })
+  }
+
+  /** Expect a frame of one kind next; anything else is a protocol error. */
+  async expect<K extends FrameKind>(kind: K): Promise<Message<K>> {
+    const f = await this.next()
+    if (f.kind !== kind) {
+      const err = new ProtocolError('E_UNEXPECTED_FRAME', `expected a ${kind} frame from the peer, got ${f.kind}`)
+      this.abort(err)
+      throw err
+    }
+    return f.msg as Message<K>
+  }
+
+  /** Hand every frame from now on to `listener` (queued ones first). */
+  listen(listener: FrameListener): void {
+    this.listener = listener
+    while (this.queue.length > 0 && this.listener === listener && !this.error) {
+      const f = this.queue.shift() as Frame
+      this.unqueued(f)
+      listener(f)
+    }
+  }
+
+  /** Call `fn` once if the channel fails (now or later). */
+  onFail(fn: (e: BlockpairError) => void): void {
+    if (this.error) fn(this.error)
+    else this.failListeners.push(fn)
+  }
+
+  get failure(): BlockpairError | null {
+    return this.error
+  }
+
+  /** Supply the buffers that block payloads spanning several chunks are gathered in. */
+  set payloadAllocator(alloc: (n: number) => Buffer) {
+    this.decoder.allocPayload = alloc
+  }
+
+  pause(): void {
+    this.held = true
+    this.stream.pause()
+  }
+
+  resume(): void {
+    this.held = false
+    if (!this.queueFull) this.stream.resume()
+  }
+
+  /** A frame left the queue: once a full queue is empty, read again. */
+  private unqueued(f: Frame): void {
+    this.queuedBytes -= queueCost(f)
+    if (this.queueFull && this.queue.length === 0) {
+      this.queueFull = false
+      if (!this.held) this.stream.resume()
+    }
+  }
+
+  /** Tell the peer why we stop, then close. Safe to call more than once. */
+  abort(err: BlockpairError): void {
+    if (!this.error && !this.ended) {
+      try {
+        this.send('error', {code: err.code, exit: err.exit, message: err.message})
+      } catch {}
+    }
+    this.fail(err, true)
+  }
+
+  /** Close after everything written so far has been flushed. */
+  async close(): Promise<void> {
+    this.ended = true
+    if (this.stream.writableEnded || this.stream.destroyed) return
+    await new Promise<void>(resolve => {
+      this.stream.end(() => resolve())
+      setTimeout(resolve, 2000).unref()
+    })
+  }
+
+  /**
+   * Release the connection: flush what we wrote (an Error frame included),
+   * give the peer a moment to read it and close its side, then destroy. A
+   * plain destroy() would reset the connection and lose the Error frame, and
+   * the peer would report a lost connection instead of the reason.
+   */
+  async shutdown(graceMs = 1000): Promise<void> {
+    const s = this.stream
+    if (!s.destroyed) {
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, graceMs)
+        timer.unref()
+        s.once('close', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+        if (!s.writableEnded) s.end()
+      })
+    }
+    s.destroy()
+  }
+
+  private dispatch(f: Frame): void {
+    if (this.error) return
+    // Keepalives exist only to keep the connection busy; nobody consumes them.
+    if (f.kind === 'keepalive') return
+    if (f.kind === 'error') {
+      const m = f.msg
+      this.fail(errorFromWire(m.code ?? 'E_PEER', m.exit ?? 4, `the peer reported: ${m.message ?? 'an error'}`), true)
+      return
+    }
+    if (this.waiter) {
+      const w = this.waiter
+      this.waiter = null
+      w.resolve(f)
+    } else if (this.listener) {
+      this.listener(f)
+    } else {
+      this.queue.push(f)
+      this.queuedBytes += queueCost(f)
+      if (!this.queueFull && (this.queue.length > QUEUE_FRAMES || this.queuedBytes > QUEUE_BYTES)) {
+        this.queueFull = true
+        this.stream.pause()
+      }
+    }
+  }
+
+  private fail(err: BlockpairError, close: boolean): void {
+    if (this.error) return
+    if (this.ended && err instanceof InterruptedError) return
+    this.error = err
+    this.ended = true
+    const w = this.waiter
+    this.waiter = null
+    w?.reject(err)
+    for (const fn of this.failListeners.splice(0)) fn(err)
+    if (close) this.stream.end()
+    // Give the Error frame a moment to leave before tearing the socket down.
+    if (close) setTimeout(() => this.stream.destroy(), 1000).unref()
+  }
+}

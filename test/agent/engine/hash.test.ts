@@ -1,0 +1,40 @@
+// Block hashing: xxhash-addon aborts the whole process when handed anything
+// but a Buffer, so BlockHasher checks its inputs and throws a TypeError.
+// (Were a check missing, this test process would crash, not fail.)
+import t from 'tap'
+import {BlockHasher, HASH_BYTES, hashEquals, sessionSeed} from '../../../agent/engine/hash.js'
+
+const seed = Buffer.from('0123456789abcdef', 'hex')
+
+t.test('a non-Buffer block is a TypeError, not a crash', async t => {
+  const h = new BlockHasher(seed)
+  const out = Buffer.alloc(HASH_BYTES)
+  const bad: unknown[] = ['text', 42, null, undefined, {length: 4096}, [1, 2, 3], new Uint8Array(16), new ArrayBuffer(16), new DataView(new ArrayBuffer(8))]
+  for (const b of bad) {
+    t.throws(() => h.hashInto(b as Buffer, out, 0), TypeError, Object.prototype.toString.call(b))
+  }
+  h.hashInto(Buffer.alloc(4096, 7), out, 0)
+  t.not(out.toString('hex'), '00'.repeat(HASH_BYTES), 'a Buffer still hashes after the refusals')
+})
+
+t.test('a seed must be an 8-byte Buffer', async t => {
+  for (const s of ['01234567', 12345678, new Uint8Array(8), Buffer.alloc(7), Buffer.alloc(9), undefined]) {
+    t.throws(() => new BlockHasher(s as Buffer), TypeError)
+  }
+})
+
+t.test('hashes are seeded, and the zero hash is the hash of zeros', async t => {
+  const a = new BlockHasher(seed)
+  const b = new BlockHasher(Buffer.from('fedcba9876543210', 'hex'))
+  const block = Buffer.alloc(4096, 1)
+  const ha = Buffer.alloc(HASH_BYTES)
+  const hb = Buffer.alloc(HASH_BYTES)
+  a.hashInto(block, ha, 0)
+  b.hashInto(block, hb, 0)
+  t.notOk(hashEquals(ha, 0, hb, 0), 'another seed, another hash')
+  const z = Buffer.alloc(HASH_BYTES)
+  a.hashInto(Buffer.alloc(4096), z, 0)
+  t.ok(hashEquals(a.zeroHash(4096), 0, z, 0))
+  t.equal(sessionSeed(Buffer.alloc(8, 1), Buffer.alloc(8, 2)).length, 8)
+  t.not(sessionSeed(Buffer.alloc(8, 1), Buffer.alloc(8, 2)).toString('hex'), sessionSeed(Buffer.alloc(8, 2), Buffer.alloc(8, 1)).toString('hex'), 'the order of the peers matters')
+})

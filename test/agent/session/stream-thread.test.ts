@@ -1,0 +1,67 @@
+// Streams in worker threads (agent/session/stream-thread.ts) against an agent in this
+// process, with real TLS on loopback: the sync, the barrier across threads,
+// progress and checkpoints relayed to the main thread, errors that keep their
+// class and code, and threads that all end.
+import t, {type Test} from 'tap'
+import {randomBytes} from 'node:crypto'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {SEGMENT_BYTES} from '../../../agent/engine/engine.js'
+import {InterruptedError, IoError, PolicyError, UsageError} from '../../../agent/errors.js'
+import {KeyRing, newKey} from '../../../agent/wire/keys.js'
+import {startAgent} from '../../../agent/session/server.js'
+import {threadedStream} from '../../../agent/session/stream-thread.js'
+import {syncStreams, type StreamsOptions} from '../../../agent/session/streams.js'
+
+async function world(t: Test) {
+  const dir = t.testdir({dst: {}})
+  const keys = new KeyRing([newKey('test')])
+  const agent = await startAgent({host: '127.0.0.1', port: 0, keys, allow: [join(dir, 'dst')]})
+  t.teardown(() => agent.close())
+  const src = join(dir, 'src.img')
+  const data = randomBytes(5 * SEGMENT_BYTES + 12345)
+  writeFileSync(src, data)
+  const opts = (more: Partial<StreamsOptions> = {}): StreamsOptions =>
+    ({direction: 'push', localPath: src, remotePath: join(dir, 'dst', 'disk.img'), blockSize: 64 * 1024, job: '20261130-200000-ab12', ...more})
+  return {dir, data, opts, run: threadedStream([agent.address], keys.keys, undefined)}
+}
+
+t.test('three threads push one file; progress and checkpoints reach the main thread', async t => {
+  const w = await world(t)
+  let progress = 0
+  const checkpoints: number[][] = []
+  const s = await syncStreams(3, w.opts({hooks: {onProgress: n => { progress = n }}, onCheckpoints: c => checkpoints.push(c)}), w.run)
+  t.ok(readFileSync(join(w.dir, 'dst', 'disk.img')).equals(w.data), 'identical')
+  t.equal(s.bytesSent, w.data.length)
+  t.equal(progress, w.data.length, 'progress summed over the threads')
+  t.same(checkpoints[0], [0, 2 * SEGMENT_BYTES, 4 * SEGMENT_BYTES], 'the starting points, from the barrier (6 segments, 2 each)')
+})
+
+t.test('a failure in one thread: its error class and code, the others stopped', async t => {
+  const w = await world(t)
+  const err = await syncStreams(2, w.opts({remotePath: join(w.dir, 'outside.img')}), w.run).catch((e: unknown) => e)
+  t.ok(err instanceof PolicyError, 'a PolicyError, rebuilt in the main thread')
+  t.match(err, {code: 'E_NOT_ALLOWED', exit: 7})
+})
+
+t.test('an error the thread raises before connecting keeps its class too', async t => {
+  const w = await world(t)
+  const err = await syncStreams(2, w.opts({blockSize: 3000}), w.run).catch((e: unknown) => e)
+  t.ok(err instanceof UsageError)
+  t.match(err, {code: 'E_BLOCK_SIZE', exit: 2})
+})
+
+t.test('a stream failing mid-sync stops the threads of the others: interrupted, promptly', async t => {
+  const w = await world(t)
+  // 2 MiB/s: the threads are mid-sync, far from done, when stream 1 fails.
+  let stopped: unknown = null
+  const began = Date.now()
+  const err = await syncStreams(2, w.opts({hooks: {bwlimit: 4 << 20}}), (i, o) => {
+    if (i === 0) return w.run(0, o).catch((e: unknown) => { stopped = e; throw e })
+    return Promise.race([w.run(1, o), new Promise<never>((_r, reject) => setTimeout(() => reject(new IoError('E_TEST_FAILURE', 'injected')), 500))])
+  }).catch((e: unknown) => e)
+  t.match(err, {code: 'E_TEST_FAILURE'}, 'the failure is the one reported')
+  t.ok(stopped instanceof InterruptedError, 'stream 0 was stopped as interrupted')
+  t.match(stopped, {code: 'E_STREAM_STOPPED'})
+  t.ok(Date.now() - began < 5000, 'well before the sync could have finished (10 s at this rate)')
+})
