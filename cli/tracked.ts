@@ -4,7 +4,7 @@
 import {Flags} from '@oclif/core'
 import path from 'node:path'
 import {parseAddress} from '../agent/run/address.js'
-import {BlockpairError, EXIT, InterruptedError, IoError} from '../agent/errors.js'
+import {BlockpairError, EXIT, InterruptedError, isResumable, ProtocolError} from '../agent/errors.js'
 import {defaultStateDir, JobStore, type JobRecord} from '../agent/run/jobs.js'
 import type {Summary} from '../agent/session/session.js'
 import {bytesBelow} from '../agent/session/streams.js'
@@ -69,11 +69,11 @@ export async function runTracked(direction: 'push' | 'pull', from: string, to: s
     }
     return summary
   } catch (err) {
-    const e = err instanceof BlockpairError ? err : new IoError('E_INTERNAL', (err as Error).message)
+    const e = err instanceof BlockpairError ? err : new ProtocolError('E_INTERNAL', (err as Error).message)
     await store.settle()
     // Resuming helps when the run was cut short, or once space is freed; not
     // for a device that is too small or a file that cannot be opened.
-    const resumable = e.exit === EXIT.INTERRUPTED || e.code === 'E_NO_SPACE' || e.code === 'E_IO' || e.code === 'E_DIGEST_MISMATCH'
+    const resumable = isResumable(e.code, e.exit)
     store.update(job, {state: e.exit === EXIT.INTERRUPTED ? 'interrupted' : 'failed', error: {code: e.code, message: e.message}})
     if (!resumable) throw e
     const at = job.size > 0 ? ` at ${(100 * job.checkpoint / job.size).toFixed(1)}%` : ''

@@ -13,7 +13,6 @@
 import {createRequire} from 'node:module'
 import './numbers.js'
 import type * as G from './gen/blockpair.cjs'
-import {ProtocolError} from '../agent/errors.js'
 
 // require, not import: an ESM import of a CommonJS file first scans its
 // source for exports, and for the 150 KiB generated file that scan alone
@@ -21,6 +20,26 @@ import {ProtocolError} from '../agent/errors.js'
 const gen = createRequire(import.meta.url)('./gen/blockpair.cjs') as typeof G
 
 const pb = gen.blockpair
+
+/** The codes a frame that cannot be sent or received fails with. */
+export type CodecCode = 'E_FRAME_TOO_LARGE' | 'E_FRAME_TRUNCATED' | 'E_FRAME_MALFORMED' | 'E_FRAME_UNKNOWN'
+
+/**
+ * A frame that cannot be sent or received. proto imports nothing of the
+ * agent's, so this is not one of agent/errors.ts's classes: agent/wire/channel.ts
+ * turns it into a ProtocolError with the same code. `exit` is DESIGN.md's exit
+ * for a protocol error, carried so that every failure has one; agent/errors.ts's
+ * table says the same for each CodecCode (test/agent/errors.test.ts checks).
+ */
+const PROTOCOL_EXIT = 4
+
+export class CodecError extends Error {
+  readonly exit = PROTOCOL_EXIT
+  constructor(readonly code: CodecCode, message: string) {
+    super(message)
+    this.name = 'CodecError'
+  }
+}
 
 export const Role = {SOURCE: pb.Role.SOURCE, DEST: pb.Role.DEST} as const
 export type Role = (typeof Role)[keyof typeof Role]
@@ -53,7 +72,7 @@ const KINDS: ReadonlySet<string> = new Set(FRAME_KINDS)
 export function encodeFrame<K extends FrameKind>(kind: K, msg: Message<K>): Buffer {
   const body = pb.Frame.encode({[kind]: msg} as Props).finish()
   if (body.length > MAX_FRAME) {
-    throw new ProtocolError('E_FRAME_TOO_LARGE', `refusing to send a ${kind} frame of ${body.length} bytes (limit ${MAX_FRAME})`)
+    throw new CodecError('E_FRAME_TOO_LARGE', `refusing to send a ${kind} frame of ${body.length} bytes (limit ${MAX_FRAME})`)
   }
   const out = Buffer.allocUnsafe(4 + body.length)
   out.writeUInt32BE(body.length, 0)
@@ -64,14 +83,14 @@ export function encodeFrame<K extends FrameKind>(kind: K, msg: Message<K>): Buff
 /** The header for `length` bytes of block data at `offset`; the caller writes the payload right after it. */
 export function encodeDataHeader(offset: number, length: number): Buffer {
   if (length > MAX_PAYLOAD) {
-    throw new ProtocolError('E_FRAME_TOO_LARGE', `refusing to send a block of ${length} bytes (limit ${MAX_PAYLOAD})`)
+    throw new CodecError('E_FRAME_TOO_LARGE', `refusing to send a block of ${length} bytes (limit ${MAX_PAYLOAD})`)
   }
   return encodeFrame('data', {offset, length})
 }
 
 export interface FrameHandler {
   onFrame(frame: Frame): void
-  onError(err: ProtocolError): void
+  onError(err: CodecError): void
 }
 
 const enum State { LENGTH, BODY, PAYLOAD, FAILED }
@@ -112,7 +131,7 @@ export class FrameDecoder {
   /** The stream ended: anything left over is a truncated frame. */
   end(): void {
     if (this.state === State.FAILED || this.buffered === 0 && this.state === State.LENGTH) return
-    this.fail(new ProtocolError('E_FRAME_TRUNCATED', `connection closed in the middle of a frame (${this.buffered} bytes left over)`))
+    this.fail(new CodecError('E_FRAME_TRUNCATED', `connection closed in the middle of a frame (${this.buffered} bytes left over)`))
   }
 
   private step(): void {
@@ -120,7 +139,7 @@ export class FrameDecoder {
       case State.LENGTH: {
         const length = this.take(4).readUInt32BE(0)
         if (length > MAX_FRAME) {
-          this.fail(new ProtocolError('E_FRAME_TOO_LARGE', `peer sent a frame of ${length} bytes (limit ${MAX_FRAME})`))
+          this.fail(new CodecError('E_FRAME_TOO_LARGE', `peer sent a frame of ${length} bytes (limit ${MAX_FRAME})`))
           return
         }
         this.state = State.BODY
@@ -133,7 +152,7 @@ export class FrameDecoder {
         if (frame.kind === 'data') {
           const length = frame.msg.length ?? 0
           if (length > MAX_PAYLOAD) {
-            this.fail(new ProtocolError('E_FRAME_TOO_LARGE', `peer announced a block of ${length} bytes (limit ${MAX_PAYLOAD})`))
+            this.fail(new CodecError('E_FRAME_TOO_LARGE', `peer announced a block of ${length} bytes (limit ${MAX_PAYLOAD})`))
             return
           }
           if (length > 0) {
@@ -168,12 +187,12 @@ export class FrameDecoder {
     try {
       msg = pb.Frame.decode(bytes)
     } catch (err) {
-      this.fail(new ProtocolError('E_FRAME_MALFORMED', `peer sent a frame that does not decode: ${(err as Error).message}`))
+      this.fail(new CodecError('E_FRAME_MALFORMED', `peer sent a frame that does not decode: ${(err as Error).message}`))
       return null
     }
     const kind = msg.body
     if (kind === undefined || !KINDS.has(kind)) {
-      this.fail(new ProtocolError('E_FRAME_UNKNOWN', 'peer sent a frame of a type this version does not know'))
+      this.fail(new CodecError('E_FRAME_UNKNOWN', 'peer sent a frame of a type this version does not know'))
       return null
     }
     return {kind, msg: msg[kind]} as Frame
@@ -211,7 +230,7 @@ export class FrameDecoder {
     return out
   }
 
-  private fail(err: ProtocolError): void {
+  private fail(err: CodecError): void {
     this.state = State.FAILED
     this.chunks = []
     this.buffered = 0

@@ -6,7 +6,6 @@
 // device (BLKZEROOUT), never written as zero bytes unless nothing else works.
 
 import fs from 'node:fs'
-import os from 'node:os'
 import type {FileHandle} from 'node:fs/promises'
 import {open} from 'node:fs/promises'
 import {dataExtents} from './extents.js'
@@ -292,7 +291,7 @@ export class Disk {
   async resize(size: number): Promise<void> {
     if (this.isDevice) {
       if (this.size < size) {
-        throw new IoError('E_DEVICE_TOO_SMALL', `${this.path} holds ${this.size} bytes but the source has ${size}; use a device at least as big as the source`)
+        throw deviceTooSmall(this.path, this.size, size)
       }
       return
     }
@@ -318,14 +317,17 @@ export class Disk {
   }
 }
 
+/** A block device cannot grow: a destination device smaller than the source is refused, never filled in part. */
+export function deviceTooSmall(device: string, holds: number, needs: number): IoError {
+  return new IoError('E_DEVICE_TOO_SMALL', `${device} holds ${holds} bytes but the source has ${needs}; use a device at least as big as the source`)
+}
+
 /** What the addon's batch calls reject with: errno (positive), the item that failed, end of file. */
 type NativeError = Error & {errno?: number; index?: number; eof?: boolean; code?: string}
 
-const errnoNames = new Map(Object.entries(os.constants.errno).map(([name, n]) => [n, name]))
-
 /** The addon's errno as the code ioError maps (ENOSPC → E_NO_SPACE, ...). */
 function nativeIoError(e: NativeError, what: string): BlockpairError {
-  e.code = errnoNames.get(e.errno ?? 0) ?? 'EIO'
+  e.code = native.errnoName(e.errno ?? 0) ?? 'EIO'
   return ioError(e, what)
 }
 

@@ -44,14 +44,20 @@ const FADVISE = {
 } as const
 export type FadviseAdvice = keyof typeof FADVISE
 
-// errno number -> name. Several names share a number on Linux; pick the one
-// callers test for (EOPNOTSUPP rather than ENOTSUP, EAGAIN not EWOULDBLOCK).
+// errno number -> name, the one map for koffi's calls and the addon's (disk.ts).
+// Several names share a number on Linux; pick the one callers test for
+// (EOPNOTSUPP rather than ENOTSUP, EAGAIN not EWOULDBLOCK).
 const errnoNames = new Map<number, string>()
 for (const name of ['EOPNOTSUPP', 'EAGAIN', 'EDEADLK']) {
   const n = (constants.errno as Record<string, number>)[name]
   if (n !== undefined) errnoNames.set(n, name)
 }
 for (const [name, n] of Object.entries(constants.errno)) if (!errnoNames.has(n)) errnoNames.set(n, name)
+
+/** The name of a positive C errno (`EAGAIN` for 11), as Node's own errors carry it in `code`. */
+export function errnoName(errno: number): string | undefined {
+  return errnoNames.get(errno)
+}
 
 type Fn = (...args: unknown[]) => unknown
 interface Libc {
@@ -91,7 +97,7 @@ const libc = load()
 export const nativeAvailable: boolean = libc !== null
 
 function sysError(syscall: string, errno: number, what: string): NativeError {
-  const code = errnoNames.get(errno) ?? `E${errno}`
+  const code = errnoName(errno) ?? `E${errno}`
   const text = libc ? String(libc.strerror(errno)) : 'not supported on this platform'
   return Object.assign(new Error(`${syscall} ${what}: ${text} (${code})`), {code, errno, syscall})
 }

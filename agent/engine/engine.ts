@@ -49,7 +49,7 @@
 // Memory is bounded by the buffer pool (READ_AHEAD + WINDOW segments per
 // peer) and by pausing the channel while too many writes are queued.
 
-import {BlockpairError, IoError, ProtocolError} from '../errors.js'
+import {BlockpairError, EXIT, IoError, ProtocolError} from '../errors.js'
 import {BlockHasher, HASH_BYTES, hashEquals} from './hash.js'
 import {BufferPool, Lease} from './pool.js'
 import type {Channel} from '../wire/channel.js'
@@ -1009,7 +1009,7 @@ function rangesOf(m: {diffOffsets?: number[] | null; diffLengths?: number[] | nu
 }
 
 function verifyFailed(): BlockpairError {
-  return new BlockpairError('E_VERIFY_MISMATCH', 1, 'verify: the destination read back from disk does not match the source; the disk or something else writing to it changed the data; run the sync again')
+  return new BlockpairError('E_VERIFY_MISMATCH', EXIT.DIFFERENT, 'verify: the destination read back from disk does not match the source; the disk or something else writing to it changed the data; run the sync again')
 }
 
 /**

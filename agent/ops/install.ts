@@ -29,7 +29,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {createGzip} from 'node:zlib'
-import {BlockpairError, ConnectError, IoError, UsageError} from '../errors.js'
+import {BlockpairError, ConnectError, EXIT, IoError, UsageError, type CodeFor} from '../errors.js'
 import {formatKey, newKey, parseKeys, type Key} from '../wire/keys.js'
 import {shellQuote, sshExec, sshHostname, targetHost, type SshExecResult} from '../run/ssh.js'
 
@@ -293,7 +293,7 @@ async function probe(o: Resolved): Promise<Probe> {
   }
 }
 
-function remoteFailure(code: string, what: string, r: SshExecResult): BlockpairError {
+function remoteFailure(code: CodeFor<typeof EXIT.IO>, what: string, r: SshExecResult): BlockpairError {
   const last = r.stderr.split('\n').map(l => l.trim()).filter(Boolean).pop()
   return new IoError(code, `${what} (exit ${r.code}${last ? `: ${last}` : ''})`)
 }
@@ -347,7 +347,7 @@ function readLocalKey(file: string): Key | null {
     text = fs.readFileSync(file, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw new IoError('E_KEY_FILE', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    throw new UsageError('E_KEY_FILE', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
   return parseKeys(text, file).keys[0] ?? null
 }
@@ -359,7 +359,7 @@ function writeLocalKey(file: string, k: Key): void {
     fs.writeFileSync(tmp, formatKey(k), {mode: 0o600})
     fs.renameSync(tmp, file)
   } catch (err) {
-    throw new IoError('E_KEY_FILE', `cannot write the key to ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    throw new IoError('E_KEY_WRITE', `cannot write the key to ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
 }
 
@@ -566,7 +566,7 @@ export async function uninstall(opts: Pick<InstallOptions, 'target' | 'ssh' | 'p
       fs.rmSync(o.keyFile)
       removed.push('local key')
     } catch (err) {
-      throw new IoError('E_KEY_FILE', `cannot remove ${o.keyFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+      throw new IoError('E_KEY_WRITE', `cannot remove ${o.keyFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
     }
   }
   return {host: o.host, removed, prefixKept: said.includes('kept'), prefix: o.prefix, unit: o.unit, keyFile: o.keyFile}

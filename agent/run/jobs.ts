@@ -20,7 +20,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type {Identity} from '../disk/disk.js'
-import {BlockpairError, UsageError} from '../errors.js'
+import {IoError, UsageError} from '../errors.js'
 
 export type JobState = 'running' | 'interrupted' | 'failed' | 'done'
 
@@ -184,7 +184,7 @@ export class JobStore {
     try {
       rec = JSON.parse(text) as JobRecord
     } catch {
-      throw new BlockpairError('E_JOB_CORRUPT', 5, `job file ${where} is damaged; remove it and start the sync again`)
+      throw new IoError('E_JOB_CORRUPT', `job file ${where} is damaged; remove it and start the sync again`)
     }
     if (rec.state === 'running' && !alive(rec.pid)) rec.state = 'interrupted'
     return rec

@@ -103,7 +103,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     if (sessions.size >= maxSessions) {
       log({event: 'refused', peer, identity, result: `too many sessions (--max-sessions ${maxSessions})`, code: 'E_BUSY', exit: EXIT.POLICY})
       const ch = new Channel(socket)
-      ch.abort(new BlockpairError('E_BUSY', 7, `the agent already serves ${maxSessions} sessions; try again later`))
+      ch.abort(new BlockpairError('E_BUSY', EXIT.POLICY, `the agent already serves ${maxSessions} sessions; try again later`))
       return
     }
     sessions.add(socket)

@@ -10,7 +10,7 @@
 
 import {randomBytes} from 'node:crypto'
 import type {Channel} from '../wire/channel.js'
-import {Disk, type Identity} from '../disk/disk.js'
+import {deviceTooSmall, Disk, type Identity} from '../disk/disk.js'
 import {runDest, runSource, SEGMENT_BYTES, validateBlockSize, type EngineHooks, type EngineResult, type Plan, type Range} from '../engine/engine.js'
 import {BlockpairError, InterruptedError, ProtocolError, UsageError} from '../errors.js'
 import {sessionSeed} from '../engine/hash.js'
@@ -182,7 +182,7 @@ function checkPlan(p: Plan, sourceSize: number | null, destIsDevice: boolean, de
   }
   if (sourceSize !== null && sourceSize !== p.size) throw new ProtocolError('E_BAD_PLAN', `the plan says the source has ${p.size} bytes, it has ${sourceSize}`)
   if (destIsDevice && destSize < p.size) {
-    throw new BlockpairError('E_DEVICE_TOO_SMALL', 5, `the destination device holds ${destSize} bytes but the source has ${p.size}; use a device at least as big as the source`)
+    throw deviceTooSmall('the destination device', destSize, p.size)
   }
 }
 
@@ -357,7 +357,7 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     disk = await openLocal(real, role, dryRun, !!open.force, true)
     if (disk) await checkOpened(disk, real, {devices: opts.allowDevices ?? [], write: role === 'dest' && !dryRun})
     if (role === 'dest' && disk?.isDevice && disk.size < Number(open.sourceSize ?? 0)) {
-      throw new BlockpairError('E_DEVICE_TOO_SMALL', 5, `${real} holds ${disk.size} bytes but the source has ${open.sourceSize}; use a device at least as big as the source`)
+      throw deviceTooSmall(real, disk.size, Number(open.sourceSize))
     }
     const openedId = disk ? await disk.identity() : null
     ch.send('opened', openedOf(disk, openedId))

@@ -11,8 +11,8 @@
 //   all end the channel with one error, delivered to `failed`.
 
 import type {Duplex} from 'node:stream'
-import {encodeDataHeader, encodeFrame, FrameDecoder, type Frame, type FrameKind, type Message} from '../../proto/codec.js'
-import {BlockpairError, errorFromWire, InterruptedError, ProtocolError} from '../errors.js'
+import {CodecError, encodeDataHeader, encodeFrame, FrameDecoder, type Frame, type FrameKind, type Message} from '../../proto/codec.js'
+import {BlockpairError, errorFromWire, EXIT, InterruptedError, ProtocolError} from '../errors.js'
 
 export type FrameListener = (frame: Frame) => void
 
@@ -25,6 +25,15 @@ const QUEUE_BYTES = 16 << 20
 
 function queueCost(f: Frame): number {
   return 64 + (f.payload?.length ?? 0)
+}
+
+/** proto knows nothing of the agent's errors: its CodecError becomes a ProtocolError, same code and exit. */
+function protocolError(e: CodecError): ProtocolError {
+  return new ProtocolError(e.code, e.message)
+}
+
+function fromCodec(err: unknown): unknown {
+  return err instanceof CodecError ? protocolError(err) : err
 }
 
 export class Channel {
@@ -48,7 +57,7 @@ export class Channel {
     this.decoder = new FrameDecoder({
       onFrame: f => this.dispatch(f),
       // A bad frame: tell the peer why (an Error frame), then close.
-      onError: e => this.abort(e),
+      onError: e => this.abort(protocolError(e)),
     })
     stream.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.length
@@ -67,14 +76,24 @@ export class Channel {
   }
 
   send<K extends FrameKind>(kind: K, msg: Message<K>): boolean {
-    const buf = encodeFrame(kind, msg)
+    let buf: Buffer
+    try {
+      buf = encodeFrame(kind, msg)
+    } catch (err) {
+      throw fromCodec(err)
+    }
     this.bytesOut += buf.length
     return this.stream.write(buf)
   }
 
   /** Send block data with no copy; `done` runs once the stream no longer needs `payload`. */
   sendData(offset: number, payload: Buffer, done: () => void): boolean {
-    const header = encodeDataHeader(offset, payload.length)
+    let header: Buffer
+    try {
+      header = encodeDataHeader(offset, payload.length)
+    } catch (err) {
+      throw fromCodec(err)
+    }
     this.bytesOut += header.length + payload.length
     this.stream.write(header)
     return this.stream.write(payload, () => done())
@@ -214,7 +233,7 @@ export class Channel {
     if (f.kind === 'keepalive') return
     if (f.kind === 'error') {
       const m = f.msg
-      this.fail(errorFromWire(m.code ?? 'E_PEER', m.exit ?? 4, `the peer reported: ${m.message ?? 'an error'}`), true)
+      this.fail(errorFromWire(m.code ?? 'E_PEER', m.exit ?? EXIT.PROTOCOL, `the peer reported: ${m.message ?? 'an error'}`), true)
       return
     }
     if (this.waiter) {

@@ -5,7 +5,7 @@
 
 import {randomBytes} from 'node:crypto'
 import fs from 'node:fs'
-import {BlockpairError, UsageError} from '../errors.js'
+import {IoError, UsageError} from '../errors.js'
 
 export const KEY_BYTES = 32
 const IDENTITY = /^[A-Za-z0-9._@-]{1,64}$/
@@ -81,6 +81,6 @@ export function writeKeyFile(path: string, k: Key): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'EEXIST') throw new UsageError('E_KEY_EXISTS', `${path} already exists; remove it first or choose another --out`)
-    throw new BlockpairError('E_KEY_FILE', 5, `cannot write ${path}: ${code ?? (err as Error).message}`)
+    throw new IoError('E_KEY_WRITE', `cannot write ${path}: ${code ?? (err as Error).message}`)
   }
 }

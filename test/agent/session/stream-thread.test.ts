@@ -58,7 +58,7 @@ t.test('a stream failing mid-sync stops the threads of the others: interrupted, 
   const began = Date.now()
   const err = await syncStreams(2, w.opts({hooks: {bwlimit: 4 << 20}}), (i, o) => {
     if (i === 0) return w.run(0, o).catch((e: unknown) => { stopped = e; throw e })
-    return Promise.race([w.run(1, o), new Promise<never>((_r, reject) => setTimeout(() => reject(new IoError('E_TEST_FAILURE', 'injected')), 500))])
+    return Promise.race([w.run(1, o), new Promise<never>((_r, reject) => setTimeout(() => reject(new IoError('E_TEST_FAILURE' as string, 'injected')), 500))])
   }).catch((e: unknown) => e)
   t.match(err, {code: 'E_TEST_FAILURE'}, 'the failure is the one reported')
   t.ok(stopped instanceof InterruptedError, 'stream 0 was stopped as interrupted')

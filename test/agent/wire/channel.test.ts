@@ -95,7 +95,7 @@ t.test('abort() sends an Error frame with code and exit, then closes', async t =
   await t.rejects(nextP, {code: 'E_BAD_FRAME', exit: EXIT.PROTOCOL}, 'a pending next() rejects with the peer code')
   t.match(await bFailed, {code: 'E_BAD_FRAME'})
   await t.rejects(b.next(), {code: 'E_BAD_FRAME'}, 'next() after the failure rejects too')
-  a.abort(new ProtocolError('E_OTHER', 'again'))
+  a.abort(new ProtocolError('E_OTHER' as string, 'again'))
   t.match(a.failure, {code: 'E_BAD_FRAME'}, 'the first error stays')
 })
 
