@@ -286,6 +286,22 @@ t.test('an idle session is dropped', async t => {
   t.match(idleLines()[seen], {event: 'session', identity: 'hv2', result: /idle/})
 })
 
+t.test('regression (issue 14, item 4): a slow drip does not keep a session and its target lock alive', async t => {
+  const raw = await rawSession(agent, hv1)
+  const dst = join(allowed, 'drip.img')
+  raw.send(encodeFrame('open', {path: dst, role: Role.DEST, blockSize: 65536, sourceSize: 64 * 1024}))
+  t.equal((await raw.next()).kind, 'opened')
+  // One byte of the next frame every 500 ms: each resets the 2 s idle timer.
+  const frame = encodeFrame('start', {size: 64 * 1024, blockSize: 65536, start: 0, end: 64 * 1024, destZeroFrom: 0})
+  let i = 0
+  const drip = setInterval(() => { if (i < frame.length - 1) raw.send(frame.subarray(i, ++i)) }, 500)
+  t.teardown(() => clearInterval(drip))
+  t.match(await raw.closed, {kind: 'error', msg: {code: 'E_FRAME_TIMEOUT'}}, 'dropped at the frame deadline')
+  clearInterval(drip)
+  const s = await push(src, dst)
+  t.equal(s.ok, true, 'the target is free again')
+})
+
 t.test('two pushes at once to one destination: one succeeds, the other exits 7', async t => {
   // The first push is paced (16 MiB/s, about 4 s) so the second surely arrives while it writes.
   const big = join(root, 'big.img')
