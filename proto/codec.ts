@@ -115,6 +115,11 @@ export class FrameDecoder {
     return this.buffered
   }
 
+  /** Part of a frame has arrived and the rest has not. */
+  get midFrame(): boolean {
+    return this.buffered > 0 || this.state !== State.LENGTH
+  }
+
   get failed(): boolean {
     return this.state === State.FAILED
   }

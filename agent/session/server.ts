@@ -111,6 +111,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     const began = Date.now()
     const record: SessionRecord = {path: null, role: null, bytesSent: 0, bytesWritten: 0}
     const ch = new Channel(socket)
+    ch.frameDeadline(idleMs)
     socket.setTimeout(idleMs, () => {
       ch.abort(new InterruptedError('E_IDLE_TIMEOUT', `the session was idle for ${Math.round(idleMs / 1000)} s and was dropped; resume it`))
     })

@@ -9,6 +9,10 @@
 //   (backpressure inbound); the decoder never holds more than one frame.
 // - An Error frame from the peer, a bad frame, or the stream closing early
 //   all end the channel with one error, delivered to `failed`.
+// - With a frame deadline, a frame that has begun must finish arriving in
+//   time: otherwise a peer dripping one byte at a time resets every idle
+//   timer and holds its session (and the target's lock) forever. The clock
+//   stops while we paused reading, since then the delay is ours.
 
 import type {Duplex} from 'node:stream'
 import {CodecError, encodeDataHeader, encodeFrame, FrameDecoder, type Frame, type FrameKind, type Message} from '../../proto/codec.js'
@@ -49,6 +53,8 @@ export class Channel {
   /** Reading stopped because the queue is over its bounds. */
   private queueFull = false
   private queuedBytes = 0
+  private frameMs = 0
+  private frameTimer: NodeJS.Timeout | null = null
   /** Bytes of TLS application data sent and received (framing included). */
   bytesOut = 0
   bytesIn = 0
@@ -62,6 +68,7 @@ export class Channel {
     stream.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.length
       this.decoder.push(chunk)
+      this.watchFrame()
     })
     stream.on('end', () => {
       this.decoder.end()
@@ -169,11 +176,37 @@ export class Channel {
   pause(): void {
     this.held = true
     this.stream.pause()
+    this.watchFrame()
   }
 
   resume(): void {
     this.held = false
     if (!this.queueFull) this.stream.resume()
+    this.watchFrame()
+  }
+
+  /** From now on, a frame that has begun must arrive in full within `ms` (issue 14, item 4). */
+  frameDeadline(ms: number): void {
+    this.frameMs = ms
+    this.watchFrame()
+  }
+
+  private get reading(): boolean {
+    return !this.held && !this.queueFull && !this.error
+  }
+
+  /** Start the frame clock when a frame is under way and we read; stop it otherwise. */
+  private watchFrame(): void {
+    const due = this.frameMs > 0 && this.reading && this.decoder.midFrame
+    if (!due) {
+      if (this.frameTimer) clearTimeout(this.frameTimer)
+      this.frameTimer = null
+    } else if (!this.frameTimer) {
+      this.frameTimer = setTimeout(() => {
+        this.frameTimer = null
+        this.abort(new InterruptedError('E_FRAME_TIMEOUT', `a frame from the peer took more than ${Math.round(this.frameMs / 1000)} s to arrive; the session was dropped`))
+      }, this.frameMs)
+    }
   }
 
   /** A frame left the queue: once a full queue is empty, read again. */
@@ -182,6 +215,7 @@ export class Channel {
     if (this.queueFull && this.queue.length === 0) {
       this.queueFull = false
       if (!this.held) this.stream.resume()
+      this.watchFrame()
     }
   }
 
@@ -248,6 +282,7 @@ export class Channel {
       if (!this.queueFull && (this.queue.length > QUEUE_FRAMES || this.queuedBytes > QUEUE_BYTES)) {
         this.queueFull = true
         this.stream.pause()
+        this.watchFrame()
       }
     }
   }
@@ -257,6 +292,7 @@ export class Channel {
     if (this.ended && err instanceof InterruptedError) return
     this.error = err
     this.ended = true
+    this.watchFrame()
     const w = this.waiter
     this.waiter = null
     w?.reject(err)

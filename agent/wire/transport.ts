@@ -142,7 +142,14 @@ function connectError(err: NodeJS.ErrnoException, to: Endpoint, identity: string
     case 'ENETUNREACH':
       return new ConnectError('E_CONNECT_UNREACHABLE', `cannot reach ${where} (${err.code}); check the address and any firewall`, {cause: err})
   }
-  if (err.code?.startsWith('ERR_SSL') || /alert|handshake|ECONNRESET|socket hang up/i.test(`${err.code} ${err.message}`)) {
+  // An agent that refuses a key says so with a TLS alert. One at its
+  // connection cap drops the TCP connection unanswered, before any TLS byte:
+  // that is "busy", and calling it a wrong key sends the operator to check a
+  // key that is fine (issue 14, item 3).
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || /socket hang up|disconnected before secure TLS/i.test(err.message)) {
+    return new ConnectError('E_AGENT_BUSY', `the agent at ${where} closed the connection before the TLS handshake: it is at its connection limit (too many connections at once; try again shortly, and see its log) or it is not a blockpair agent`, {cause: err})
+  }
+  if (err.code?.startsWith('ERR_SSL') || /alert|handshake/i.test(`${err.code} ${err.message}`)) {
     return new ConnectError('E_AUTH', `the agent at ${where} refused our key (identity '${identity}'); both ends must use the same key file (see 'blockpair keygen')`, {cause: err})
   }
   return new ConnectError('E_CONNECT', `cannot connect to ${where}: ${err.code ?? err.message}`, {cause: err})

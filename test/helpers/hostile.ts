@@ -62,8 +62,8 @@ export async function spawnAgent(t: Test, opts: SpawnOptions): Promise<AgentProc
   }
 }
 
-/** Resolves once `cond()` holds, or rejects after `ms`. */
-export async function until(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+/** Resolves once `cond()` holds, or rejects after `ms` (a bound so a broken peer fails the test; loaded machines are slow, so it is generous). */
+export async function until(cond: () => boolean, ms = 60_000, what = 'condition'): Promise<void> {
   const end = Date.now() + ms
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
@@ -78,7 +78,7 @@ export interface RawSession {
   /** Resolves when the agent closed the connection; with the Error frame it sent, if any. */
   closed: Promise<Frame | null>
   send(bytes: Buffer): boolean
-  /** The next frame from the agent (waits up to `ms`). */
+  /** The next frame from the agent (gives up after `ms`, a generous bound for loaded machines). */
   next(ms?: number): Promise<Frame>
   destroy(): void
 }
@@ -114,7 +114,7 @@ export async function rawSession(to: {host: string; port: number}, key: Key, opt
   const raw: RawSession = {
     socket, frames, closed,
     send: bytes => socket.destroyed ? false : socket.write(bytes),
-    async next(ms = 5000) {
+    async next(ms = 60_000) {
       const end = Date.now() + ms
       while (taken >= frames.length) {
         if (socket.destroyed || Date.now() > end) throw new Error(`no frame from the agent (closed: ${socket.destroyed})`)

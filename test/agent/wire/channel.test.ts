@@ -172,3 +172,36 @@ t.test('an empty frame from the peer is a protocol failure, not a crash', async 
   x.write(Buffer.from([0, 0, 0, 0]))
   t.match(await failed, {code: 'E_FRAME_UNKNOWN', exit: EXIT.PROTOCOL})
 })
+
+t.test('regression (issue 14, item 4): a frame dripped one byte at a time is dropped at its deadline', async t => {
+  const [x, y] = duplexPair()
+  const b = new Channel(y)
+  b.frameDeadline(300)
+  const f = encodeFrame('hello', {version: 1, software: 'x'.repeat(200)})
+  let i = 0
+  // Each byte resets any idle timer; only the frame deadline ends this.
+  const drip = setInterval(() => { if (i < f.length - 1) x.write(f.subarray(i, ++i)) }, 20)
+  t.teardown(() => clearInterval(drip))
+  const began = Date.now()
+  t.match(await failureOf(b, 60_000), {code: 'E_FRAME_TIMEOUT', exit: EXIT.INTERRUPTED})
+  t.ok(Date.now() - began >= 300, 'not before its deadline')
+  t.ok(i < f.length - 1, 'before the frame was complete')
+})
+
+t.test('the frame deadline: whole frames never trip it, and its clock stops while we pause reading', async t => {
+  const [x, y] = duplexPair()
+  const b = new Channel(y)
+  b.frameDeadline(100)
+  for (let k = 0; k < 5; k++) {
+    x.write(encodeFrame('keepalive', {}))
+    await new Promise(resolve => setTimeout(resolve, 60))
+  }
+  b.pause()
+  const f = encodeFrame('hello', {version: 1})
+  x.write(f.subarray(0, 3))
+  t.equal(await failureOf(b, 400), null, 'no failure: complete frames, then a partial one while paused')
+  b.resume()
+  x.write(f.subarray(3))
+  t.match(await b.next(), {kind: 'hello'}, 'the frame completes after resume')
+  t.equal(b.failure, null)
+})

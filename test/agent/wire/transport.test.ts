@@ -20,6 +20,8 @@ interface Server {
   address: Endpoint
   refusals: Refusal[]
   sessions: Array<{socket: tls.TLSSocket; identity: string}>
+  /** TCP connections the server holds now (the ones past its cap never count). */
+  connections(): number
 }
 
 async function server(t: Test, opts: {handshakeMs?: number; maxConnections?: number} = {}): Promise<Server> {
@@ -34,11 +36,16 @@ async function server(t: Test, opts: {handshakeMs?: number; maxConnections?: num
     },
     onRefused: r => refusals.push(r),
   })
+  let open = 0
+  server.on('connection', (raw: net.Socket) => {
+    open++
+    raw.once('close', () => open--)
+  })
   t.teardown(() => new Promise<void>(resolve => {
     for (const s of sessions) s.socket.destroy()
     server.close(() => resolve())
   }))
-  return {address, refusals, sessions}
+  return {address, refusals, sessions, connections: () => open}
 }
 
 async function until(cond: () => boolean, ms = 3000): Promise<void> {
@@ -182,9 +189,27 @@ t.test('connections past the cap are dropped and logged', async t => {
     await new Promise(resolve => c.once('connect', resolve))
     await new Promise(resolve => setTimeout(resolve, 30))
   }
-  await until(() => closed[2] === true, 1500)
+  await until(() => closed[2] === true, 30_000)
   t.same([!!closed[0], !!closed[1], !!closed[2]], [false, false, true], 'the third is dropped at once')
   t.match(s.refusals, [{code: 'E_TOO_MANY_CONNECTIONS', peer: /^127\.0\.0\.1:/}])
+})
+
+t.test('regression (issue 14, item 3): over the connection cap, a right key is reported as busy, not as a wrong key', async t => {
+  const s = await server(t, {maxConnections: 2})
+  const held: net.Socket[] = []
+  t.teardown(() => { for (const c of held) c.destroy() })
+  for (let i = 0; i < 2; i++) {
+    const c = net.connect(s.address.port, s.address.host)
+    c.on('error', () => {})
+    held.push(c)
+    await new Promise(resolve => c.once('connect', resolve))
+  }
+  await until(() => s.connections() >= 2, 30_000)
+  await t.rejects(connect(s.address, 'hv1', hv1.key), {code: 'E_AGENT_BUSY', exit: EXIT.CONNECT}, 'busy, with the right key')
+  await t.rejects(connect(s.address, 'hv1', randomBytes(32)), {code: 'E_AGENT_BUSY'}, 'a wrong key cannot be judged while busy')
+  for (const c of held) c.destroy()
+  await until(() => s.connections() === 0, 30_000)
+  await t.rejects(connect(s.address, 'hv1', randomBytes(32)), {code: 'E_AUTH'}, 'once free, a wrong key is a wrong key')
 })
 
 t.test('connect(): a wrong key or unknown identity is E_AUTH (exit 3)', async t => {
