@@ -19,13 +19,17 @@
 //     other streams are aborted (E_STREAM_STOPPED, never reported over it).
 //   - Per-stream checkpoints: a resume continues each range from its own.
 //   - --bwlimit is shared: each stream gets an equal part.
-//   - One summary: counts summed, differences in file order.
+//   - One summary: counts summed, differences in file order (summary.ts).
 
 import {ProtocolError, UsageError} from '../errors.js'
 import type {Identity} from '../disk/disk.js'
 import type {Plan} from '../engine/engine.js'
 // sameDest: the same object and size, mtime aside (a live source's mtime may move between the opens).
-import {sameDest, streamRange, type Summary, type SyncOptions} from './session.js'
+import {resumePointOf, sameDest} from './resume.js'
+import type {SyncOptions} from './session.js'
+import {merge, type Summary} from './summary.js'
+
+export {bytesBelow, merge} from './summary.js'
 
 export const MAX_STREAMS = 8
 
@@ -84,7 +88,7 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
     const {resumeEach, onCheckpoints, onStart, hooks, resume, ...rest} = opts
     return {
       ...rest,
-      resume: resume ? {...resume, from: resumeEach?.[i] ?? 0} : undefined,
+      resume: resumePointOf(resume, i, resumeEach),
       hooks: {
         ...hooks,
         bwlimit: hooks?.bwlimit ? Math.max(1, Math.floor(hooks.bwlimit / count)) : undefined,
@@ -130,28 +134,4 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
   })))
   if (failure !== null) throw failure
   return merge(results.map(r => (r as PromiseFulfilledResult<Summary>).value), Date.now() - began)
-}
-
-const SUMMED = ['blocks', 'blocksChanged', 'bytesReadSource', 'bytesReadDest', 'bytesSent', 'bytesOnWire', 'bytesWritten', 'bytesZeroed'] as const
-
-/** One summary for the whole file. Streams are in file order, so differences stay sorted. */
-export function merge(parts: Summary[], durationMs: number): Summary {
-  const first = parts[0] as Summary
-  const s: Summary = {...first, durationMs, differences: parts.flatMap(p => p.differences)}
-  for (const k of SUMMED) s[k] = parts.reduce((a, p) => a + p[k], 0)
-  s.ok = parts.every(p => p.ok)
-  s.verified = parts.every(p => p.verified)
-  s.sourceChanged = parts.some(p => p.sourceChanged)
-  // Bytes not synced again, as for one stream (whose range starts at 0).
-  s.resumedFrom = bytesBelow(parts.map(p => p.resumedFrom), first.size)
-  s.resumeDiscarded = parts.find(p => p.resumeDiscarded)?.resumeDiscarded ?? null
-  // Only one stream created the destination; the others found it.
-  s.destinationCreated = parts.some(p => p.destinationCreated)
-  s.destinationExisted = !s.destinationCreated && first.destinationExisted
-  return s
-}
-
-/** Bytes below each stream's offset within its own part, over all streams: for one stream, the offset. */
-export function bytesBelow(offsets: readonly number[], size: number): number {
-  return offsets.reduce((a, offset, i) => a + offset - streamRange(i, offsets.length, size).offset, 0)
 }
