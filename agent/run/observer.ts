@@ -1,7 +1,7 @@
 // How a run tells the outside what happens: ONE observer, passed down once.
 // The CLI's progress bar and printing implement it (cli/progress.ts); a job
 // (agent/run/job.ts) implements the parts it records. sync.ts turns the
-// observer into the session's callbacks in one place (sessionCallbacks), so
+// observer into the session's callbacks in one place (its session()), so
 // no layer wraps another's hooks.
 
 import type {Identity} from '../disk/disk.js'
