@@ -12,6 +12,12 @@ export abstract class BaseCommand extends Command {
 
   protected wantsJson = false
 
+  async init(): Promise<void> {
+    await super.init()
+    // Until run() has parsed its flags: a flag whose parser throws (--streams) fails before that.
+    this.wantsJson = this.argv.includes('--json')
+  }
+
   protected out(text: string): void {
     process.stdout.write(text.endsWith('\n') ? text : text + '\n')
   }
@@ -22,12 +28,18 @@ export abstract class BaseCommand extends Command {
 
   async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (err instanceof BlockpairError) {
-      if (this.wantsJson) this.printJson({ok: false, code: err.code, exit: err.exit, message: err.message})
-      process.stderr.write(`blockpair: ${err.message} [${err.code}]\n`)
+      const message = withoutOclifFrame(err.message)
+      if (this.wantsJson) this.printJson({ok: false, code: err.code, exit: err.exit, message})
+      process.stderr.write(`blockpair: ${message} [${err.code}]\n`)
       this.exit(err.exit)
     }
     // oclif's own parse errors (unknown flag, missing argument) are usage errors.
     if (err.oclif && err.oclif.exit === undefined) err.oclif.exit = EXIT.USAGE
     return super.catch(err)
   }
+}
+
+/** oclif wraps the message of an error thrown by a flag's parser in lines of its own; ours is one line. */
+function withoutOclifFrame(message: string): string {
+  return message.replace(/^Parsing --\S+ \n\t/, '').replace(/\nSee more help with --help$/, '')
 }

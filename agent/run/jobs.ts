@@ -10,8 +10,9 @@
 // next checkpoint carries the whole record, and losing an end state to a
 // crash costs only a resume that finds nothing to do.
 //
-// A job records how it was started (the two ends and the flags needed to
-// reconnect), the identities of both ends when it started, and the last
+// A job records how it was started (the two ends and the options needed to
+// reconnect, camelCase; files written before them kept the kebab-case flags,
+// converted on read), the identities of both ends when it started, and the last
 // checkpoint: the offset below which the destination is durable and equal to
 // the source.
 
@@ -21,6 +22,8 @@ import os from 'node:os'
 import path from 'node:path'
 import type {Identity} from '../disk/disk.js'
 import {IoError, UsageError} from '../errors.js'
+import type {JobOptions} from './options.js'
+import {parseSize} from './units.js'
 
 export type JobState = 'running' | 'interrupted' | 'failed' | 'done'
 
@@ -34,8 +37,8 @@ export interface JobRecord {
   /** The source and destination arguments as the user gave them. */
   from: string
   to: string
-  /** The flags that decide how to reconnect and what to do, as given. */
-  flags: Record<string, string | boolean | number | undefined>
+  /** The options that decide how to reconnect and what to do, as first given (agent/run/options.ts). */
+  options: JobOptions
   size: number
   blockSize: number
   /** Bytes of the file durable at the destination: the offset below which it is, for one stream. */
@@ -180,12 +183,14 @@ export class JobStore {
   }
 
   private parse(text: string, where: string): JobRecord {
-    let rec: JobRecord
+    let rec: JobRecord & {flags?: LegacyFlags}
     try {
       rec = JSON.parse(text) as JobRecord
+      if (rec.flags && !rec.options) rec.options = fromLegacyFlags(rec.flags)
     } catch {
       throw new IoError('E_JOB_CORRUPT', `job file ${where} is damaged; remove it and start the sync again`)
     }
+    delete rec.flags
     if (rec.state === 'running' && !alive(rec.pid)) rec.state = 'interrupted'
     return rec
   }
@@ -197,6 +202,26 @@ export class JobStore {
     fs.writeFileSync(tmp, JSON.stringify(rec, null, 2) + '\n', {mode: 0o600})
     fs.renameSync(tmp, file)
   }
+}
+
+/** What job files kept before RunOptions: the command line's flags, kebab-case, sizes as typed. */
+type LegacyFlags = Record<string, string | boolean | number | undefined>
+
+const LEGACY_NAMES: Record<string, keyof JobOptions> = {
+  'psk-file': 'pskFile', identity: 'identity', 'block-size': 'blockSize', force: 'force', ssh: 'ssh',
+  'remote-bin': 'remoteBin', verify: 'verify', bwlimit: 'bwlimit', streams: 'streams',
+}
+
+/** A job file written with kebab-case flags, as options. A bad value throws (the file is then damaged). */
+export function fromLegacyFlags(flags: LegacyFlags): JobOptions {
+  const o: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(flags)) {
+    const name = LEGACY_NAMES[k]
+    if (name && v !== undefined) o[name] = v
+  }
+  for (const k of ['blockSize', 'bwlimit'] as const) if (typeof o[k] === 'string') o[k] = parseSize(o[k], k)
+  if (typeof o.streams === 'string') o.streams = Number(o.streams)
+  return o as JobOptions
 }
 
 function alive(pid: number): boolean {

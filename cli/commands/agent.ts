@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
-import {UsageError} from '../../agent/errors.js'
-import {parseKeys, readKeyFile, type KeyRing} from '../../agent/wire/keys.js'
+import {EXIT} from '../../agent/errors.js'
+import {keyFromStdin, parseDuration, parseListen} from '../../agent/ops/serve.js'
+import {readKeyFile} from '../../agent/wire/keys.js'
 import {checkAgentOptions, startAgent, type LogEntry} from '../../agent/session/server.js'
 import type {Endpoint} from '../../agent/wire/transport.js'
 import {isWorker, MAX_WORKERS, PrimaryLocks, reportListening, runPrimary} from '../../agent/session/workers.js'
@@ -80,50 +81,10 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
       process.stdin.resume()
     }
     await agent.done
-    process.exit(0)
+    process.exit(EXIT.OK)
   }
 
   private listening(a: Endpoint): void {
     process.stdout.write(`listening ${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}\n`)
   }
-}
-
-const DURATION_UNITS: Record<string, number> = {ms: 1, s: 1000, '': 1000, m: 60_000, h: 3_600_000}
-
-/** `30`, `30s`, `1500ms`, `5m`, `1h`: a bare number is seconds. */
-export function parseDuration(text: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|)$/.exec(text.trim())
-  const ms = m ? Math.round(Number(m[1]) * (DURATION_UNITS[m[2] as string] as number)) : NaN
-  if (!(ms > 0 && ms <= 2 ** 31 - 1)) throw new UsageError('E_DURATION', `${what}: '${text}' is not a duration; write e.g. 30s, 5m or 1500ms`)
-  return ms
-}
-
-function parseListen(text: string): [string, number] {
-  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text)
-  const port = Number(m?.[2])
-  if (!m || !(port >= 0 && port < 65536)) throw new UsageError('E_LISTEN_ADDRESS', `--listen '${text}' is not HOST:PORT (port 0 picks a free one)`)
-  return [(m[1] as string).replace(/^\[|\]$/g, ''), port]
-}
-
-/** The first line of stdin: a hex key, optionally preceded by its identity. stdin stays open. */
-async function keyFromStdin(identity: string): Promise<KeyRing> {
-  const line = await new Promise<string>((resolve, reject) => {
-    let text = ''
-    const onData = (chunk: Buffer): void => {
-      text += String(chunk)
-      if (text.includes('\n') || text.length > 512) done()
-    }
-    const done = (): void => {
-      process.stdin.off('data', onData)
-      process.stdin.off('end', done)
-      process.stdin.pause()
-      resolve(text.split('\n')[0] ?? '')
-    }
-    process.stdin.on('data', onData)
-    process.stdin.once('end', done)
-    process.stdin.once('error', reject)
-  })
-  if (line.trim() === '') throw new UsageError('E_KEY_STDIN', '--psk-stdin: no key arrived on stdin')
-  const parts = line.trim().split(/\s+/)
-  return parseKeys(parts.length === 1 ? `${identity} ${parts[0]}` : line, 'stdin')
 }

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
-import {SyncCommand, syncFlags} from '../sync.js'
-import {jobFlags, runTracked} from '../tracked.js'
+import {jobFlags, syncFlags} from '../options.js'
+import {SyncCommand} from '../sync.js'
 
 export default class Pull extends SyncCommand {
   static summary = 'Make local files or devices identical to remote ones, sending only what differs.'
@@ -30,8 +30,7 @@ another. The first file that fails stops the run.`
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Pull)
-    this.wantsJson = flags.json
     // Each file is a job of its own (resumable alone); all share one remote agent.
-    await this.sync('pull', [...args.sources, args.destination], flags, (from, to, remote) => runTracked('pull', from, to, flags, {remote}))
+    await this.sync('pull', [...args.sources, args.destination], flags)
   }
 }

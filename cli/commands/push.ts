@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
-import {SyncCommand, syncFlags} from '../sync.js'
-import {jobFlags, runTracked} from '../tracked.js'
+import {jobFlags, syncFlags} from '../options.js'
+import {SyncCommand} from '../sync.js'
 
 export default class Push extends SyncCommand {
   static summary = 'Make remote files or devices identical to local ones, sending only what differs.'
@@ -35,8 +35,7 @@ connection carries, on hosts with cores to spare.`
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Push)
-    this.wantsJson = flags.json
     // Each file is a job of its own (resumable alone); all share one remote agent.
-    await this.sync('push', [...args.sources, args.destination], flags, (from, to, remote) => runTracked('push', from, to, flags, {remote}))
+    await this.sync('push', [...args.sources, args.destination], flags)
   }
 }

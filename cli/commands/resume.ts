@@ -1,8 +1,10 @@
 import {Args, Flags} from '@oclif/core'
-import {UsageError} from '../../agent/errors.js'
-import {describe} from '../sync.js'
+import {jobStore, resumableJob} from '../../agent/run/job.js'
+import {runOptions} from '../../agent/run/options.js'
+import {runSync} from '../../agent/run/sync.js'
 import {BaseCommand} from '../base.js'
-import {jobStore, runTracked, type TrackedFlags} from '../tracked.js'
+import {describe} from '../format.js'
+import {Progress} from '../progress.js'
 
 export default class Resume extends BaseCommand {
   static summary = 'Continue an interrupted sync from its last checkpoint.'
@@ -23,18 +25,11 @@ change is ever skipped; --trust-checkpoint resumes anyway.`
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Resume)
     this.wantsJson = flags.json
-    const store = jobStore(flags)
-    const job = args.job ? store.get(args.job) : store.list().find(j => j.state !== 'done')
-    if (!job) throw new UsageError('E_NO_JOB', `no unfinished job in ${store.dir}; see 'blockpair jobs'`)
-    if (job.state === 'done') throw new UsageError('E_JOB_DONE', `job ${job.id} already finished; start a new sync with push or pull`)
-    if (job.state === 'running') throw new UsageError('E_JOB_RUNNING', `job ${job.id} is still running (pid ${job.pid})`)
-    const kept = job.flags as Partial<TrackedFlags>
-    const tracked: TrackedFlags = {
-      'block-size': '64K', ssh: 'ssh', 'remote-bin': 'blockpair', force: false, verify: false, ...kept,
-      'dry-run': false, json: flags.json, quiet: flags.quiet, 'state-dir': flags['state-dir'],
-    }
+    const job = resumableJob(jobStore(flags['state-dir']), args.job)
+    // The job's own options, as first given; only where to print and keep state is this run's.
+    const o = runOptions({...job.options, dryRun: false, json: flags.json, quiet: flags.quiet, stateDir: flags['state-dir']})
     if (!flags.quiet && !flags.json) process.stderr.write(`resuming job ${job.id} from ${job.checkpoint} of ${job.size} bytes\n`)
-    const s = await runTracked(job.direction, job.from, job.to, tracked, {resume: {job, trust: flags['trust-checkpoint']}})
+    const s = await runSync(job.direction, job.from, job.to, o, new Progress(!o.quiet && !!process.stderr.isTTY), {job, trust: flags['trust-checkpoint']})
     if (flags.json) this.printJson(s)
     else if (!flags.quiet) {
       if (s.resumeDiscarded) this.out(`started over: ${s.resumeDiscarded}`)

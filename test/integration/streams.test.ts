@@ -40,7 +40,7 @@ t.test('push and pull with --streams 3: identical files, three sessions each at 
   t.equal(sessions.reduce((a, e) => a + (e.bytesWritten as number), 0), SIZE, 'each wrote its own part')
   const job = jobs(w.state)[0] as JobRecord
   t.equal(job.state, 'done')
-  t.equal(job.flags.streams, '3', 'the job remembers its streams for a resume')
+  t.equal(job.options.streams, 3, 'the job remembers its streams for a resume')
 
   fs.writeFileSync(path.join(w.dir, 'back.img'), '')
   const pulled = await cli(['pull', w.agent.url(w.dst), path.join(w.dir, 'back.img'), '--psk-file', w.psk, '--streams', '2', '--json', '--state-dir', w.state])

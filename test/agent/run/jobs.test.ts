@@ -7,7 +7,7 @@ import path from 'node:path'
 import {JobStore, type JobRecord} from '../../../agent/run/jobs.js'
 
 const fields = {
-  direction: 'push' as const, from: '/a.img', to: 'agent://h:1/b.img', flags: {},
+  direction: 'push' as const, from: '/a.img', to: 'agent://h:1/b.img', options: {},
   size: 1 << 30, blockSize: 65536, checkpoint: 0, source: null, dest: null,
 }
 

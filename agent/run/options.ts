@@ -1,0 +1,96 @@
+// What a push, pull, resume or verify runs with: one camelCase object and one
+// table of defaults. The CLI builds it from its flags in one place
+// (cli/options.ts); a job file keeps the part a resume needs (JOB_KEYS), so a
+// resumed job reconnects and syncs exactly as it was first started.
+//
+// Every check here runs before anything connects or is created: a bad value
+// is a usage error (exit 2) with its own code, never a half-started run.
+
+import {DEFAULT_BLOCK, validateBlockSize} from '../engine/engine.js'
+import {BlockpairError, EXIT, UsageError} from '../errors.js'
+import {MAX_STREAMS} from '../session/streams.js'
+
+export interface RunOptions {
+  /** Coarse block size in bytes (a power of two, 4K to 4M). */
+  blockSize: number
+  /** Report what differs; write nothing (and keep no job). */
+  dryRun: boolean
+  /** Write to a block device even if it looks mounted or in use. */
+  force: boolean
+  /** The ssh command that starts the remote agent (like rsync -e). */
+  ssh: string
+  /** How to run blockpair on the remote host (shell text). */
+  remoteBin: string
+  /** Seconds to wait for ssh and the remote agent to report its port. */
+  sshTimeout: number
+  /** Connections per file (--streams). */
+  streams: number
+  /** Key file shared with a running agent (agent:// addresses). */
+  pskFile: string | undefined
+  /** Which identity of the key file to use (default: the first). */
+  identity: string | undefined
+  /** After the sync, re-read the destination and check it. */
+  verify: boolean
+  /** Cap block data at this many bytes per second. */
+  bwlimit: number | undefined
+  /** Folder for job state (default: defaultStateDir()). */
+  stateDir: string | undefined
+  json: boolean
+  quiet: boolean
+}
+
+/** The one table of defaults. */
+export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
+  blockSize: DEFAULT_BLOCK,
+  dryRun: false,
+  force: false,
+  ssh: 'ssh',
+  remoteBin: 'blockpair',
+  sshTimeout: 20,
+  streams: 1,
+  pskFile: undefined,
+  identity: undefined,
+  verify: false,
+  bwlimit: undefined,
+  stateDir: undefined,
+  json: false,
+  quiet: false,
+})
+
+/** The options a job file keeps: how to reconnect and what to do, as first given. */
+export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'verify', 'bwlimit', 'streams'] as const
+
+export type JobOptions = Partial<Pick<RunOptions, (typeof JOB_KEYS)[number]>>
+
+/** Fill in the defaults and check every value. Keys given as undefined take their default. */
+export function runOptions(given: Partial<RunOptions>): RunOptions {
+  const o: RunOptions = {...DEFAULTS}
+  for (const [k, v] of Object.entries(given)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v
+  checkOptions(o)
+  return o
+}
+
+function checkOptions(o: RunOptions): void {
+  const bad = validateBlockSize(o.blockSize)
+  if (bad) throw new UsageError('E_BLOCK_SIZE', bad)
+  checkStreams(o.streams, String(o.streams))
+  if (o.bwlimit !== undefined && o.bwlimit < 1024) throw new BlockpairError('E_BWLIMIT', EXIT.USAGE, '--bwlimit must be at least 1K (bytes per second)')
+}
+
+/** --streams as typed: a whole number from 1 to MAX_STREAMS. */
+export function parseStreams(text: string): number {
+  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN
+  checkStreams(n, text)
+  return n
+}
+
+function checkStreams(n: number, text: string): void {
+  if (!(Number.isInteger(n) && n >= 1 && n <= MAX_STREAMS)) {
+    throw new UsageError('E_STREAMS', `--streams must be a whole number from 1 to ${MAX_STREAMS}, not '${text}'`)
+  }
+}
+
+/** The part of `o` a job keeps. */
+export function jobOptions(o: RunOptions): JobOptions {
+  return Object.fromEntries(JOB_KEYS.map(k => [k, o[k]])) as JobOptions
+}

@@ -1,0 +1,136 @@
+// What push and pull run, once the CLI has built its RunOptions:
+//
+//   runSyncs   the loop: plan `SRC... DEST` (plan.ts), check every local
+//              source, reach the remote end once (remote.ts), then sync each
+//              file in order over it; the first failure stops the run and
+//              names its file (FileSyncError)
+//   runSync    one pair, `from` and `to` as on the command line, over a
+//              remote end of its own (resume, verify)
+//   syncFile   one file over an open remote end: a job of its own
+//              (job.ts) unless it is a dry run
+//   session    the session(s) of one file: one connection, or --streams N
+//              sessions in worker threads; the observer becomes the
+//              session's callbacks here and nowhere else
+//
+// Nothing here prints: what happens reaches the caller through its
+// RunObserver (observer.ts).
+
+import fs from 'node:fs'
+import path from 'node:path'
+import {BlockpairError, ioError} from '../errors.js'
+import {syncWithAgent} from '../session/client.js'
+import type {Summary} from '../session/session.js'
+import {threadedStream} from '../session/stream-thread.js'
+import {syncStreams, type StreamsOptions} from '../session/streams.js'
+import type {Endpoint} from '../wire/transport.js'
+import {Job, jobStore, type JobSession} from './job.js'
+import type {JobRecord} from './jobs.js'
+import {observers, type RunObserver} from './observer.js'
+import type {RunOptions} from './options.js'
+import {fileArgs, planRun, type Direction, type FilePair, type RunPlan} from './plan.js'
+import {openRemote, type Remote} from './remote.js'
+
+/** A file of a several-file run failed; the run stopped there. Same code and exit as the cause. */
+export class FileSyncError extends BlockpairError {
+  constructor(readonly file: string, readonly done: Summary[], cause: BlockpairError) {
+    super(cause.code, cause.exit, `${file}: ${cause.message}`, {cause})
+  }
+}
+
+/**
+ * Sync every file of `SRC... DEST`, in order, over one remote end (one ssh
+ * bootstrap, one agent serving a session per file).
+ */
+export async function runSyncs(direction: Direction, paths: readonly string[], o: RunOptions, observer: RunObserver = {}): Promise<Summary[]> {
+  const plan = planRun(direction, paths)
+  // Every local error before anything starts on the remote host.
+  if (direction === 'push') {
+    for (const f of plan.files) {
+      try {
+        fs.statSync(f.local)
+      } catch (err) {
+        throw ioError(err, f.local)
+      }
+    }
+  }
+  const remote = await openRemote(plan, o)
+  const done: Summary[] = []
+  try {
+    for (const file of plan.files) {
+      try {
+        done.push(await syncFile(plan, file, o, remote, observer))
+      } catch (err) {
+        if (plan.files.length === 1 || !(err instanceof BlockpairError)) throw err
+        throw new FileSyncError(direction === 'push' ? file.local : file.remote, [...done], err)
+      }
+    }
+  } finally {
+    await remote.close()
+  }
+  return done
+}
+
+/**
+ * Sync one pair, `from` and `to` as on the command line, over a remote end of
+ * its own. With `resume`, continue that job instead of starting one.
+ */
+export async function runSync(direction: Direction, from: string, to: string, o: RunOptions, observer: RunObserver = {},
+  resume?: {job: JobRecord; trust: boolean}): Promise<Summary> {
+  const plan = planRun(direction, [from, to])
+  const remote = await openRemote(plan, o)
+  try {
+    return await syncFile(plan, plan.files[0] as FilePair, o, remote, observer, resume)
+  } finally {
+    await remote.close()
+  }
+}
+
+/** One file over an open remote end; a job of its own unless a dry run. */
+async function syncFile(plan: RunPlan, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver,
+  resume?: {job: JobRecord; trust: boolean}): Promise<Summary> {
+  if (o.dryRun) return session(plan.direction, file, o, remote, observer, {})
+  const store = jobStore(o.stateDir)
+  const job = resume
+    ? Job.resume(store, resume.job, resume.trust)
+    : Job.start(store, plan.direction, fileArgs(plan, {...file, local: path.resolve(file.local)}), o)
+  let summary: Summary
+  try {
+    summary = await session(plan.direction, file, o, remote, observers(job, observer), job.session(o))
+  } catch (err) {
+    throw await job.failed(err, o.stateDir)
+  }
+  const unsaved = await job.done(summary)
+  if (unsaved) observer.onWarning?.(unsaved)
+  if (summary.sourceChanged) {
+    observer.onWarning?.(`${summary.source} changed while it was read; the destination may mix old and new data. Sync again with the source quiet (the VM stopped).`)
+  }
+  return summary
+}
+
+/** The session(s) of one file. */
+async function session(direction: Direction, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver, job: JobSession): Promise<Summary> {
+  const opts: StreamsOptions = {
+    direction,
+    localPath: file.local,
+    remotePath: file.remote,
+    blockSize: o.blockSize,
+    dryRun: o.dryRun,
+    force: o.force,
+    ...job,
+    onStart: observer.onPlan?.bind(observer),
+    onCheckpoints: observer.onCheckpoints?.bind(observer),
+    hooks: {bwlimit: o.bwlimit, onProgress: observer.onProgress?.bind(observer), onCheckpoint: observer.onCheckpoint?.bind(observer)},
+  }
+  observer.onFileStart?.(direction, file)
+  let summary: Summary | null = null
+  try {
+    summary = o.streams === 1
+      ? await syncWithAgent(remote.endpoints[0] as Endpoint, remote.keys, remote.identity, opts)
+      : await syncStreams(o.streams, opts, threadedStream(remote.endpoints, remote.keys.keys, remote.identity))
+    return summary
+  } catch (err) {
+    throw await remote.explain(err)
+  } finally {
+    observer.onFileEnd?.(file, summary)
+  }
+}

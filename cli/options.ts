@@ -1,0 +1,65 @@
+// The sync flags of push, pull and verify, and the ONE place where parsed
+// flags become RunOptions (agent/run/options.ts). Defaults come from the
+// options' table; nothing kebab-case goes past this file.
+
+import {Flags} from '@oclif/core'
+import {DEFAULTS, parseStreams, runOptions, type RunOptions} from '../agent/run/options.js'
+import {parseSize} from '../agent/run/units.js'
+import {MAX_STREAMS} from '../agent/session/streams.js'
+
+export const syncFlags = {
+  'psk-file': Flags.string({description: 'Key file shared with the agent (agent:// addresses).'}),
+  identity: Flags.string({description: 'Which identity of the key file to use (default: the first).'}),
+  'block-size': Flags.string({char: 'b', description: 'Coarse block size (4K to 4M, a power of two); changes inside a block are still found and sent 4 KiB at a time.', default: `${DEFAULTS.blockSize >> 10}K`}),
+  'dry-run': Flags.boolean({char: 'n', description: 'Report what differs; write nothing.'}),
+  force: Flags.boolean({description: 'Write to a block device even if it looks mounted or in use.'}),
+  ssh: Flags.string({char: 'e', description: 'The ssh command to start the remote agent with, like rsync -e.', default: DEFAULTS.ssh}),
+  'remote-bin': Flags.string({description: 'How to run blockpair on the remote host, if not on its PATH (shell text, e.g. "node /opt/blockpair/bin/run.js").', default: DEFAULTS.remoteBin}),
+  'ssh-timeout': Flags.integer({description: 'Seconds to wait for ssh to connect and the remote agent to report its port.', default: DEFAULTS.sshTimeout, min: 1}),
+  // A whole number checked as it is parsed, so a bad one is E_STREAMS (exit 2) before anything starts.
+  streams: Flags.custom<number>({description: `Sync each file over this many connections at once (1 to ${MAX_STREAMS}), each over its own part of the file; over ssh each gets its own remote agent process. For links faster than one connection carries (about 0.7 GB/s per core).`, default: DEFAULTS.streams, parse: async text => parseStreams(text)})(),
+}
+
+export const jobFlags = {
+  verify: Flags.boolean({description: 'After the sync, re-read the destination from disk and check it against the source.'}),
+  bwlimit: Flags.string({description: 'Cap block data at this many bytes per second (K, M, G suffixes), e.g. 100M.'}),
+  'state-dir': Flags.string({description: 'Folder for job state (default $XDG_STATE_HOME/blockpair or ~/.local/state/blockpair).'}),
+}
+
+/** Any subset of the flags above, as oclif parsed them, with the base flags. */
+export interface SyncFlagValues {
+  'psk-file'?: string
+  identity?: string
+  'block-size'?: string
+  'dry-run'?: boolean
+  force?: boolean
+  ssh?: string
+  'remote-bin'?: string
+  'ssh-timeout'?: number
+  streams?: number
+  verify?: boolean
+  bwlimit?: string
+  'state-dir'?: string
+  json: boolean
+  quiet: boolean
+}
+
+/** Parsed flags to RunOptions; sizes parsed, every value checked (usage errors, exit 2). */
+export function toRunOptions(f: SyncFlagValues): RunOptions {
+  return runOptions({
+    pskFile: f['psk-file'],
+    identity: f.identity,
+    blockSize: f['block-size'] === undefined ? undefined : parseSize(f['block-size'], '--block-size'),
+    dryRun: f['dry-run'],
+    force: f.force,
+    ssh: f.ssh,
+    remoteBin: f['remote-bin'],
+    sshTimeout: f['ssh-timeout'],
+    streams: f.streams,
+    verify: f.verify,
+    bwlimit: f.bwlimit === undefined ? undefined : parseSize(f.bwlimit, '--bwlimit'),
+    stateDir: f['state-dir'],
+    json: f.json,
+    quiet: f.quiet,
+  })
+}

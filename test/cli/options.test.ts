@@ -1,0 +1,58 @@
+// Flags to RunOptions (cli/options.ts): the defaults, every conversion, and
+// every bad value as a usage error with its own code.
+import t from 'tap'
+import {EXIT} from '../../agent/errors.js'
+import {DEFAULTS, parseStreams, runOptions} from '../../agent/run/options.js'
+import {syncFlags, toRunOptions} from '../../cli/options.js'
+
+const base = {json: false, quiet: false}
+
+t.test('no flags: the table of defaults', async t => {
+  t.same(toRunOptions(base), DEFAULTS)
+  t.same(runOptions({streams: undefined, ssh: undefined}), DEFAULTS, 'undefined takes the default')
+})
+
+t.test('the flags keep their defaults, as typed before', async t => {
+  t.equal(syncFlags['block-size'].default, '64K')
+  t.equal(syncFlags.ssh.default, 'ssh')
+  t.equal(syncFlags['remote-bin'].default, 'blockpair')
+  t.equal(syncFlags['ssh-timeout'].default, 20)
+  t.equal(syncFlags.streams.default, 1)
+})
+
+t.test('every flag lands in its option', async t => {
+  const o = toRunOptions({
+    'psk-file': 'k.psk', identity: 'hv1', 'block-size': '1M', 'dry-run': true, force: true, ssh: 'ssh -p 2222',
+    'remote-bin': 'node /opt/b.js', 'ssh-timeout': 5, streams: 4, verify: true, bwlimit: '100M', 'state-dir': '/s', json: true, quiet: true,
+  })
+  t.same(o, {
+    pskFile: 'k.psk', identity: 'hv1', blockSize: 1 << 20, dryRun: true, force: true, ssh: 'ssh -p 2222', remoteBin: 'node /opt/b.js',
+    sshTimeout: 5, streams: 4, verify: true, bwlimit: 100 << 20, stateDir: '/s', json: true, quiet: true,
+  })
+})
+
+t.test('--bwlimit: K, M, G suffixes, a bare number is bytes here; below 1K is E_BWLIMIT', async t => {
+  t.equal(toRunOptions({...base, bwlimit: '1K'}).bwlimit, 1024)
+  t.equal(toRunOptions({...base, bwlimit: '1024'}).bwlimit, 1024)
+  for (const bad of ['1023', '512', '0', '0.5K']) {
+    t.throws(() => toRunOptions({...base, bwlimit: bad}), {code: 'E_BWLIMIT', exit: EXIT.USAGE}, bad)
+  }
+  t.throws(() => toRunOptions({...base, bwlimit: 'fast'}), {code: 'E_SIZE', exit: EXIT.USAGE})
+})
+
+t.test('bad sizes and block sizes', async t => {
+  for (const bad of ['', 'abc', '64X', '-4K', '1e3']) {
+    t.throws(() => toRunOptions({...base, 'block-size': bad}), {code: 'E_SIZE', exit: EXIT.USAGE}, JSON.stringify(bad))
+  }
+  for (const bad of ['3K', '2K', '8M', '100000']) {
+    t.throws(() => toRunOptions({...base, 'block-size': bad}), {code: 'E_BLOCK_SIZE', exit: EXIT.USAGE}, bad)
+  }
+  t.equal(toRunOptions({...base, 'block-size': '4K'}).blockSize, 4096)
+  t.equal(toRunOptions({...base, 'block-size': '4M'}).blockSize, 4 << 20)
+})
+
+t.test('--streams: a whole number from 1 to 8, as typed and as a number', async t => {
+  t.equal(parseStreams('8'), 8)
+  for (const bad of ['0', '9', 'two', '1.5', '-1', '']) t.throws(() => parseStreams(bad), {code: 'E_STREAMS', exit: EXIT.USAGE}, bad)
+  for (const bad of [0, 9, 1.5, Number.NaN]) t.throws(() => toRunOptions({...base, streams: bad}), {code: 'E_STREAMS', exit: EXIT.USAGE}, String(bad))
+})
