@@ -11,7 +11,7 @@
 //
 // Environment:
 //   BENCH_RUNS=N    warm runs per tool and case (default 5; 2 with BENCH_QUICK), plus one cold
-//   BENCH_QUICK=1   small files, a smoke test that finishes in under a minute;
+//   BENCH_QUICK=1   small files, a smoke test that finishes in about two minutes;
 //                   prints the report but writes no file unless BENCH_OUT is set
 //   BENCH_CASES=a,b only these cases (ids: see CASES in cases.ts)
 //   BENCH_KEEP=1    keep the data folder (.bench/) afterwards
@@ -386,8 +386,9 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
         }
         dstDirty = false
         const agent = t.def.agent ? await liveAgent(t.def.agent, round) : undefined
-        if (cold) await dropCaches()
-        else {
+        if (cold) {
+          await dropCaches()
+        } else {
           await must(['sync'])
           await warm(def.warm(env, dst))
         }
