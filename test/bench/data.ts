@@ -13,6 +13,8 @@ import {must} from './proc.js'
 import {BLOCK, type Extent, MiB, Rng, randomStream, sampleDistinct} from './util.js'
 
 export interface Sizes {
+  /** The start-up case's file (a push that is all start-up). */
+  small: number
   /** The dense image. */
   dense: number
   /** The sparse image: apparent size, bytes of data in it, and the size of each data extent. */
@@ -64,7 +66,7 @@ export function changedBlocks(ranges: readonly Extent[], fraction: number, label
   return out
 }
 
-async function writeRandom(file: string, ranges: readonly Extent[], apparent: number, label: string): Promise<void> {
+export async function writeRandom(file: string, ranges: readonly Extent[], apparent: number, label: string): Promise<void> {
   const next = randomStream(label)
   const fh = await open(file, 'w')
   try {

@@ -138,6 +138,8 @@ export interface NsSshd {
   rshell: string
   /** user@ADDR_B */
   target: string
+  /** The listening sshd (ip netns exec execs it): its tree's CPU is the far end of a run over ssh. */
+  pid?: number
   stop(): Promise<void>
 }
 
@@ -187,7 +189,7 @@ export async function startNsSshd(dir: string): Promise<NsSshd> {
       throw new Error(`sshd exited at start-up: ${lastLines(stderr, 2) || '(no output)'}`)
     }
     const r = await run(inNs(NS_A, ['ssh', ...opts, target, 'true']), {timeoutMs: 5000})
-    if (r.code === 0) return {ssh: inNs(NS_A, ['ssh', ...opts, target]), rshell: ['ssh', ...opts].join(' '), target, stop}
+    if (r.code === 0) return {ssh: inNs(NS_A, ['ssh', ...opts, target]), rshell: ['ssh', ...opts].join(' '), target, pid: child.pid, stop}
     last = lastLines(r.stderr, 1)
     await new Promise(r => setTimeout(r, 100))
   }

@@ -1,10 +1,13 @@
-// Child processes for the benchmark: timed runs (wall clock, peak RSS through GNU
-// time, bytes read through /proc/self/io), untimed helpers, and the blockpair agent.
+// Child processes for the benchmark: timed runs (wall clock, CPU and peak RSS through
+// GNU time, bytes read through /proc/self/io), untimed helpers, and the blockpair agent.
+// CPU is user+sys of every process involved: a command's own rusage covers it and
+// every descendant it waited for; long-running helpers (the agent, an sshd) are
+// measured as the change of their process tree's CPU around the run (treeCpuSec).
 // Every child gets its own process group and is tracked, so that a timeout, an
 // error or Ctrl-C kills it and anything it started.
 
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {closeSync, existsSync, openSync, readFileSync} from 'node:fs'
+import {accessSync, closeSync, constants, existsSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {performance} from 'node:perf_hooks'
 
 const live = new Set<ChildProcess>()
@@ -35,6 +38,78 @@ export function gnuTimeMissing(): string | undefined {
   return undefined
 }
 
+/** Clock ticks per second of /proc/PID/stat times (USER_HZ; 100 on Linux everywhere that matters). */
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout?.trim()) || 100
+
+interface Stat {
+  ppid: number
+  /** utime + stime: the process's own CPU, seconds. */
+  own: number
+  /** cutime + cstime: CPU of the children it has waited for (and theirs), seconds. */
+  reaped: number
+}
+
+/** Fields of /proc/PID/stat after the command name (which may hold spaces and parentheses). */
+function readStat(pid: number | 'self'): Stat | undefined {
+  let text: string
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return undefined
+  }
+  // After ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number)
+  return {ppid: f[1]!, own: (f[11]! + f[12]!) / CLK_TCK, reaped: (f[13]! + f[14]!) / CLK_TCK}
+}
+
+/**
+ * CPU seconds used so far by `root` and all its descendants: each live process's
+ * own time plus what it has reaped. A descendant that exits and is waited for moves
+ * its time into its parent's `reaped`, so the sum only grows; the difference around
+ * a run is what the tree spent on it (--workers children included).
+ */
+export function treeCpuSec(root: number | undefined): number | undefined {
+  if (root === undefined || !readStat(root)) return undefined
+  const stats = new Map<number, Stat>()
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    const st = readStat(Number(name))
+    if (st) stats.set(Number(name), st)
+  }
+  const children = new Map<number, number[]>()
+  for (const [pid, st] of stats) children.set(st.ppid, [...(children.get(st.ppid) ?? []), pid])
+  let sum = 0
+  const todo = [root]
+  for (let pid = todo.pop(); pid !== undefined; pid = todo.pop()) {
+    const st = stats.get(pid)
+    if (st) sum += st.own + st.reaped
+    todo.push(...(children.get(pid) ?? []))
+  }
+  return sum
+}
+
+/** CPU seconds of this process's children that it has waited for. */
+function reapedCpuSec(): number {
+  return readStat('self')?.reaped ?? NaN
+}
+
+/** Why the page cache cannot be dropped for the cold rounds, or undefined when it can. */
+export function dropCachesMissing(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not root: /proc/sys/vm/drop_caches needs root'
+  try {
+    accessSync('/proc/sys/vm/drop_caches', constants.W_OK)
+  } catch {
+    return '/proc/sys/vm/drop_caches is not writable (a container?)'
+  }
+  return undefined
+}
+
+/** Write dirty pages, then drop the page cache, dentries and inodes of the whole machine. */
+export async function dropCaches(): Promise<void> {
+  await must(['sync'])
+  writeFileSync('/proc/sys/vm/drop_caches', '3\n')
+}
+
 /** Bytes this process and its reaped children have read with read() and friends (rchar). */
 export function selfRchar(): number {
   const m = /^rchar:\s*(\d+)/m.exec(readFileSync('/proc/self/io', 'utf8'))
@@ -48,7 +123,7 @@ export interface RunOptions {
   discardStdout?: boolean
   /** Kill the whole process group after this long. */
   timeoutMs?: number
-  /** Run under GNU time and write its report here (peak RSS in KiB). */
+  /** Run under GNU time and write its report here (CPU seconds and peak RSS in KiB). */
   rssFile?: string
 }
 
@@ -62,6 +137,12 @@ export interface RunResult {
   stderr: string
   /** Peak RSS of the command (largest of its processes), KiB; with rssFile only. */
   rssKiB?: number
+  /**
+   * User+sys CPU seconds of the command and every descendant that was waited for
+   * (the rusage wait4 reports): from GNU time, else from this process's reaped-children
+   * times around the run (no other child of the benchmark exits during a run).
+   */
+  cpuSec: number
   /** Bytes read by the command and its children (rchar): files, pipes and sockets alike. */
   rchar: number
   timedOut: boolean
@@ -69,7 +150,8 @@ export interface RunResult {
 }
 
 export async function run(argv: readonly string[], o: RunOptions = {}): Promise<RunResult> {
-  const full = o.rssFile ? [GNU_TIME, '-f', '%M', '-o', o.rssFile, ...argv] : [...argv]
+  if (o.rssFile) rmSync(o.rssFile, {force: true})
+  const full = o.rssFile ? [GNU_TIME, '-f', '%U %S %M', '-o', o.rssFile, ...argv] : [...argv]
   const [cmd, ...args] = full
   if (cmd === undefined) throw new Error('run: empty command')
   const stdinFd = o.stdinFile !== undefined ? openSync(o.stdinFile, 'r') : undefined
@@ -78,6 +160,7 @@ export async function run(argv: readonly string[], o: RunOptions = {}): Promise<
   let stderr = ''
   let timedOut = false
   const rchar0 = selfRchar()
+  const reaped0 = reapedCpuSec()
   const t0 = performance.now()
   let tExit: number | undefined
   const child = spawn(cmd, args, {detached: true, stdio: [stdinFd ?? 'ignore', nullFd ?? 'pipe', 'pipe']})
@@ -109,13 +192,17 @@ export async function run(argv: readonly string[], o: RunOptions = {}): Promise<
   const rchar = selfRchar() - rchar0
   if (stdinFd !== undefined) closeSync(stdinFd)
   if (nullFd !== undefined) closeSync(nullFd)
+  let cpuSec = reapedCpuSec() - reaped0
   let rssKiB: number | undefined
   if (o.rssFile && existsSync(o.rssFile)) {
-    // GNU time may write "Command exited with non-zero status N" before the figure.
-    const last = readFileSync(o.rssFile, 'utf8').trim().split('\n').pop() ?? ''
-    if (/^\d+$/.test(last)) rssKiB = Number(last)
+    // GNU time may write "Command exited with non-zero status N" before the figures.
+    const m = /^([\d.]+) ([\d.]+) (\d+)$/.exec(readFileSync(o.rssFile, 'utf8').trim().split('\n').pop() ?? '')
+    if (m) {
+      cpuSec = Number(m[1]) + Number(m[2])
+      rssKiB = Number(m[3])
+    }
   }
-  return {ms, code: end.code, signal: end.signal, stdout, stderr, rssKiB, rchar, timedOut, spawnError: end.err?.message}
+  return {ms, code: end.code, signal: end.signal, stdout, stderr, rssKiB, cpuSec, rchar, timedOut, spawnError: end.err?.message}
 }
 
 /** Why a run failed, in one line, or undefined when it succeeded. */
@@ -230,6 +317,11 @@ export class Agent {
 
   hwmKiB(): number | undefined {
     return this.alive ? vmHwmKiB(this.child.pid) : undefined
+  }
+
+  /** CPU seconds of the agent and its worker processes so far (compare two readings). */
+  cpuSec(): number | undefined {
+    return this.alive ? treeCpuSec(this.child.pid) : undefined
   }
 
   async stop(): Promise<void> {

@@ -1,12 +1,23 @@
 // Results of the benchmark and their Markdown rendering (BENCHMARKS.md and stdout).
+//
+// Every tool of a case runs RUNS warm rounds (its files read just before each run)
+// and one cold round (page cache dropped before each run). Each run has a wall time
+// and a CPU time (user+sys of every process involved, the agent's or sshd's part
+// included); ratios pair runs of the same round, warm with warm and cold with cold.
 
-import {type CaseDef, type Measured, type Target, type ToolDef, BLOCKPAIR} from './cases.js'
+import {type CaseDef, type Measured, type Metric, type Target, type ToolDef, BLOCKPAIR} from './cases.js'
 import {fmtBytes, fmtRatio, fmtSec, median} from './util.js'
 
 export interface RunRecord {
   round: number
+  /** Run with the page cache dropped just before (the cold round). */
+  cold?: boolean
   /** Wall clock of a successful run. */
   ms?: number
+  /** User+sys CPU seconds of every process involved (the command's tree, plus cpuSideSec). */
+  cpuSec?: number
+  /** The part of cpuSec spent by long-running processes on the other end (the listening agent, an sshd). */
+  cpuSideSec?: number
   error?: string
   rssKiB?: number
   /** Bytes read by the command's processes (rchar). */
@@ -32,6 +43,8 @@ export interface CaseResult {
   about: string[]
   tools: ToolResult[]
   rounds: number
+  /** Why there is no cold round (not root), if there is none. */
+  noCold?: string
   /** Peak RSS of the `blockpair push` tool's agent, KiB. */
   agentKiB?: number
   /** Peak RSS of each agent of the case, by AgentSpec key, KiB. */
@@ -46,22 +59,44 @@ export interface CaseResult {
 }
 
 const ok = (r: RunRecord): r is RunRecord & {ms: number} => r.ms !== undefined && r.error === undefined
+/** Successful runs of the warm rounds (cold: of the cold round). */
+const good = (t: ToolResult, cold = false) => t.runs.filter(r => ok(r) && !r.cold === !cold)
+
+const PICK: Record<Metric, {cold: boolean, of: (r: RunRecord) => number | undefined}> = {
+  'wall': {cold: false, of: r => r.ms},
+  'cpu': {cold: false, of: r => r.cpuSec},
+  'cold wall': {cold: true, of: r => r.ms},
+  'cold cpu': {cold: true, of: r => r.cpuSec},
+}
+
+function values(t: ToolResult, metric: Metric): number[] {
+  const p = PICK[metric]
+  return good(t, p.cold).map(p.of).filter((v): v is number => v !== undefined && Number.isFinite(v))
+}
+
+/** Median over the tool's successful runs: ms for wall times, seconds for CPU. */
+export function medianOf(t: ToolResult | undefined, metric: Metric = 'wall'): number | undefined {
+  return t ? median(values(t, metric)) : undefined
+}
 
 export function medianMs(t: ToolResult | undefined): number | undefined {
-  return t ? median(t.runs.filter(ok).map(r => r.ms)) : undefined
+  return medianOf(t, 'wall')
 }
 
 /** Median of the per-round ratios a/b (runs of the same round were taken back to back); ratio of medians if no round has both. */
-export function pairedRatio(a: ToolResult | undefined, b: ToolResult | undefined): number | undefined {
+export function pairedRatio(a: ToolResult | undefined, b: ToolResult | undefined, metric: Metric = 'wall'): number | undefined {
   if (!a || !b) return undefined
+  const p = PICK[metric]
   const rs: number[] = []
-  for (const ra of a.runs.filter(ok)) {
-    const rb = b.runs.find(r => r.round === ra.round && ok(r))
-    if (rb?.ms) rs.push(ra.ms / rb.ms)
+  for (const ra of good(a, p.cold)) {
+    const rb = good(b, p.cold).find(r => r.round === ra.round)
+    const va = p.of(ra)
+    const vb = rb && p.of(rb)
+    if (va !== undefined && vb) rs.push(va / vb)
   }
   if (rs.length) return median(rs)
-  const ma = medianMs(a)
-  const mb = medianMs(b)
+  const ma = medianOf(a, metric)
+  const mb = medianOf(b, metric)
   return ma !== undefined && mb ? ma / mb : undefined
 }
 
@@ -71,7 +106,7 @@ function num(v: unknown): number | undefined {
 
 export function summaryField(t: ToolResult | undefined, field: string): number | undefined {
   if (!t) return undefined
-  return median(t.runs.filter(ok).map(r => num(r.summary?.[field])).filter((v): v is number => v !== undefined))
+  return median(good(t).map(r => num(r.summary?.[field])).filter((v): v is number => v !== undefined))
 }
 
 function maxOf(xs: (number | undefined)[]): number | undefined {
@@ -82,25 +117,26 @@ function maxOf(xs: (number | undefined)[]): number | undefined {
 export function measured(c: Omit<CaseResult, 'targets'>): Measured {
   const tool = (name: string) => c.tools.find(t => t.def.name === name)
   return {
-    ratio: (a, b) => pairedRatio(tool(a), tool(b)),
+    ratio: (a, b, metric) => pairedRatio(tool(a), tool(b), metric),
     summary: (name, field) => summaryField(tool(name), field),
     allocated: name => median((tool(name)?.runs ?? []).filter(ok).map(r => r.allocated).filter((v): v is number => v !== undefined)),
     rssKiB: name => maxOf((tool(name)?.runs ?? []).filter(ok).map(r => r.rssKiB)),
     agentKiB: c.agentKiB,
     ms: name => medianMs(tool(name)),
+    cpuSec: name => medianOf(tool(name), 'cpu'),
   }
 }
 
 function status(t: ToolResult, rounds: number): {failed?: string, note?: string} {
   if (t.def.unavailable) return {failed: `not available: ${t.def.unavailable}`}
-  const good = t.runs.filter(ok)
+  const warm = good(t)
   const bad = t.runs.filter(r => r.error !== undefined)
   const firstError = bad[0]?.error
-  if (!good.length) return {failed: `failed: ${firstError ?? t.skipped ?? 'did not run'}`}
+  if (!warm.length) return {failed: `failed: ${firstError ?? t.skipped ?? 'did not run'}`}
   const notes: string[] = []
   if (bad.length) notes.push(`${bad.length} of ${t.runs.length} runs failed: ${firstError}`)
   if (t.skipped) notes.push(t.skipped)
-  if (good.length < rounds && !bad.length && !t.skipped) notes.push(`${good.length} of ${rounds} runs`)
+  if (warm.length < rounds && !bad.length && !t.skipped) notes.push(`${warm.length} of ${rounds} runs`)
   return {note: notes.join('; ') || undefined}
 }
 
@@ -110,50 +146,80 @@ function kib(v: number | undefined): string {
   return fmtBytes(v === undefined ? undefined : v * 1024)
 }
 
+const fmtCpu = (sec: number | undefined) => fmtSec(sec === undefined ? undefined : sec * 1000)
+
+/** Median CPU, and for a tool with a long-running far end (agent, sshd) how it splits. */
+function cpuCell(t: ToolResult, metric: 'cpu' | 'cold cpu'): string {
+  const total = medianOf(t, metric)
+  const side = median(good(t, metric === 'cold cpu').map(r => r.cpuSideSec).filter((v): v is number => v !== undefined))
+  if (total === undefined || side === undefined) return fmtCpu(total)
+  const far = t.def.agent ? 'agent' : 'sshd'
+  return `${fmtCpu(total)} (${t.def.agent ? 'push' : 'client'} ${fmtCpu(total - side)} + ${far} ${fmtCpu(side)})`
+}
+
+/** What a tool read, sent and wrote: blockpair's own counts, or rchar for the others. */
+function ioCells(t: ToolResult): string[] {
+  if (!t.def.agent) {
+    const rc = median(good(t).map(r => r.rchar).filter((v): v is number => v !== undefined && Number.isFinite(v)))
+    return [`${fmtBytes(rc)} (read() total)`, '–', '–']
+  }
+  const zeroed = summaryField(t, 'bytesZeroed')
+  return [
+    `src ${fmtBytes(summaryField(t, 'bytesReadSource'))}, dst ${fmtBytes(summaryField(t, 'bytesReadDest'))}`,
+    `${fmtBytes(summaryField(t, 'bytesSent'))} / ${fmtBytes(summaryField(t, 'bytesOnWire'))}`,
+    `${fmtBytes(summaryField(t, 'bytesWritten'))}${zeroed ? ` (+${fmtBytes(zeroed)} zeroed)` : ''}`,
+  ]
+}
+
+const TABLE_HEAD = [
+  '| tool | wall, warm (median) | × floor | CPU, warm (user+sys, all processes) | CPU × floor | wall, cold | cold × floor | CPU, cold | × blockpair (wall) | runs ok | bytes read | sent (payload / on wire) | written | dst allocated | peak RSS |',
+  '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|---|---|',
+]
+
+function toolRow(c: CaseResult, t: ToolResult, floor: ToolResult | undefined, bp: ToolResult | undefined): string {
+  const name = `${t.def.name}${t.def.role === 'floor' ? ' **(floor)**' : ''}`
+  const rss = maxOf(t.runs.filter(ok).map(r => r.rssKiB))
+  const alloc = t.def.writesDst ? fmtBytes(median(good(t).map(r => r.allocated).filter((v): v is number => v !== undefined))) : '–'
+  const peak = t.def.agent ? `push ${kib(rss)}; agent ${kib(c.agentKiBs?.[t.def.agent.key] ?? c.agentKiB)}` : kib(rss)
+  const vs = (ref: ToolResult | undefined, metric: Metric) => (t === ref ? '1×' : fmtRatio(pairedRatio(t, ref, metric)))
+  const cells = [
+    esc(name), fmtSec(medianOf(t, 'wall')), vs(floor, 'wall'), cpuCell(t, 'cpu'), vs(floor, 'cpu'),
+    fmtSec(medianOf(t, 'cold wall')), vs(floor, 'cold wall'), cpuCell(t, 'cold cpu'), vs(bp, 'wall'),
+    `${good(t).length}/${c.rounds}${good(t, true).length ? ' + 1 cold' : ''}`, ...ioCells(t), alloc, peak,
+  ]
+  return `| ${cells.join(' | ')} |`
+}
+
+/** Each run's wall and CPU seconds, in round order, so that outliers show. */
+function runsLine(c: CaseResult): string[] {
+  const one = (r: RunRecord) => (ok(r) ? `${(r.ms / 1000).toFixed(2)}/${r.cpuSec === undefined ? '–' : r.cpuSec.toFixed(2)}` : 'x')
+  const runs = c.tools
+    .filter(t => t.runs.length)
+    .map(t => `${t.def.name}: ${t.runs.map(r => `${r.cold ? 'cold ' : ''}${one(r)}`).join(', ')}`)
+  return runs.length ? [`Each run's wall/CPU seconds, in round order (x: failed): ${runs.join('; ')}.`, ''] : []
+}
+
 export function caseTable(c: CaseResult): string[] {
   const floor = c.tools.find(t => t.def.name === c.def.floor)
   const bp = c.tools.find(t => t.def.name === BLOCKPAIR)
-  const lines = [
-    '| tool | median time (noisy) | × floor | × blockpair | runs ok | bytes read | sent (payload / on wire) | written | dst allocated | peak RSS |',
-    '|---|--:|--:|--:|--:|---|---|---|---|---|',
-  ]
+  const lines = [...TABLE_HEAD]
   const notes: string[] = []
   for (const t of c.tools) {
-    const name = `${t.def.name}${t.def.role === 'floor' ? ' **(floor)**' : ''}`
     const st = status(t, c.rounds)
     if (st.failed) {
-      lines.push(`| ${esc(name)} | ${esc(st.failed)} | – | – | 0/${c.rounds} | – | – | – | – | – |`)
+      const dash = (n: number) => Array<string>(n).fill('–')
+      lines.push(`| ${[esc(t.def.name), esc(st.failed), ...dash(7), `0/${c.rounds}`, ...dash(5)].join(' | ')} |`)
       continue
     }
     if (st.note) notes.push(`${t.def.name}: ${st.note}`)
-    const good = t.runs.filter(ok)
-    const rss = maxOf(good.map(r => r.rssKiB))
-    let read: string
-    let sent = '–'
-    let written = '–'
-    if (t.def.agent) {
-      read = `src ${fmtBytes(summaryField(t, 'bytesReadSource'))}, dst ${fmtBytes(summaryField(t, 'bytesReadDest'))}`
-      sent = `${fmtBytes(summaryField(t, 'bytesSent'))} / ${fmtBytes(summaryField(t, 'bytesOnWire'))}`
-      const zeroed = summaryField(t, 'bytesZeroed')
-      written = `${fmtBytes(summaryField(t, 'bytesWritten'))}${zeroed ? ` (+${fmtBytes(zeroed)} zeroed)` : ''}`
-    } else {
-      const rc = median(good.map(r => r.rchar).filter((v): v is number => v !== undefined && Number.isFinite(v)))
-      read = `${fmtBytes(rc)} (read() total)`
-    }
-    const alloc = t.def.writesDst ? fmtBytes(median(good.map(r => r.allocated).filter((v): v is number => v !== undefined))) : '–'
-    const peak = t.def.agent ? `push ${kib(rss)}; agent ${kib(c.agentKiBs?.[t.def.agent.key] ?? c.agentKiB)}` : kib(rss)
-    const vsFloor = t === floor ? '1×' : fmtRatio(pairedRatio(t, floor))
-    const vsBp = t === bp ? '1×' : fmtRatio(pairedRatio(t, bp))
-    lines.push(`| ${esc(name)} | ${fmtSec(medianMs(t))} | ${vsFloor} | ${vsBp} | ${good.length}/${c.rounds} | ${read} | ${sent} | ${written} | ${alloc} | ${peak} |`)
+    lines.push(toolRow(c, t, floor, bp))
   }
   const out = [...lines, '']
+  if (c.noCold) out.push(`No cold round: ${esc(c.noCold)}.`, '')
   out.push('Commands:', '')
   for (const t of c.tools) out.push(`- ${t.def.name}: \`${t.def.show}\``)
   out.push('')
-  const runs = c.tools
-    .filter(t => t.runs.length)
-    .map(t => `${t.def.name}: ${t.runs.map(r => (ok(r) ? (r.ms / 1000).toFixed(2) : 'x')).join(', ')}`)
-  if (runs.length) out.push(`Each run's time in seconds, in round order (x: failed): ${runs.join('; ')}.`, '')
+  out.push(...runsLine(c))
   const verified = c.tools.filter(t => t.runs.some(r => r.verified))
   const byCmp = verified.filter(t => !t.def.verifySparse).map(t => t.def.name)
   const byExtents = verified.filter(t => t.def.verifySparse).map(t => t.def.name)
@@ -187,36 +253,39 @@ export interface ReportMeta {
   analysis?: string
 }
 
+/** One line of the summary: blockpair against the floor (wall and CPU, warm and cold), the others against blockpair. */
+function summaryLine(c: CaseResult): string {
+  const dash = (why: string) => `| ${esc(c.title)} | ${esc(why)} | | | | |`
+  if (c.unavailable) return dash(`not available: ${c.unavailable}`)
+  if (c.error) return dash(`failed: ${c.error}`)
+  const bp = c.tools.find(t => t.def.name === BLOCKPAIR)
+  const floor = c.tools.find(t => t.def.name === c.def.floor)
+  const bpStatus = bp ? status(bp, c.rounds).failed : 'not run'
+  if (bpStatus) return dash(bpStatus)
+  const others = c.tools
+    .filter(t => t !== bp && t.def.role !== 'floor')
+    .map(t => `${t.def.name} ${status(t, c.rounds).failed ? 'n/a'
+      : `${fmtRatio(pairedRatio(t, bp))} (CPU ${fmtRatio(pairedRatio(t, bp, 'cpu'))})`}`)
+    .join('; ')
+  const vs = (metric: Metric) => fmtRatio(pairedRatio(bp, floor, metric))
+  return `| ${esc(c.title)} | ${esc(c.def.floor)} | ${vs('wall')} | ${vs('cpu')} | ${vs('cold wall')} | ${esc(others)} |`
+}
+
 export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
   const out: string[] = ['# Benchmarks', '']
   out.push(`Written by \`npm run bench\` (test/bench/run.ts) on ${meta.date}; do not edit by hand.` +
     `${meta.quick ? ' **Quick smoke run (BENCH_QUICK=1): small files, not for conclusions.**' : ''}`, '')
   out.push('## Summary', '')
-  out.push('Medians of alternated runs; ratios are the median of per-round ratios (the tools of one round ran back to back). ' +
+  out.push('Medians of alternated runs; ratios are the median of per-round ratios (the tools of one round ran back to back), ' +
+    'warm rounds with warm, the cold round with cold. Wall is the elapsed time; CPU is user+sys of every process involved ' +
+    '(for blockpair the push and the listening agent; for ssh and rsync over ssh the client side and the sshd side). ' +
     'Absolute times on this machine swing by up to ±50% between runs; the ratios are the result.', '')
-  out.push('| case | blockpair × floor | time of the others ÷ blockpair |', '|---|--:|---|')
-  for (const c of cases) {
-    if (c.unavailable) {
-      out.push(`| ${esc(c.title)} | not available: ${esc(c.unavailable)} | |`)
-      continue
-    }
-    if (c.error) {
-      out.push(`| ${esc(c.title)} | failed: ${esc(c.error)} | |`)
-      continue
-    }
-    const bp = c.tools.find(t => t.def.name === BLOCKPAIR)
-    const floor = c.tools.find(t => t.def.name === c.def.floor)
-    const bpStatus = bp ? status(bp, c.rounds).failed : 'not run'
-    const others = c.tools
-      .filter(t => t !== bp && t.def.role !== 'floor')
-      .map(t => `${t.def.name} ${status(t, c.rounds).failed ? 'n/a' : fmtRatio(pairedRatio(t, bp))}`)
-      .join('; ')
-    out.push(`| ${esc(c.title)} | ${bpStatus ? esc(bpStatus) : `${fmtRatio(pairedRatio(bp, floor))} (${esc(c.def.floor)})`} | ${esc(others)} |`)
-  }
-  out.push('')
+  out.push('| case | floor | blockpair wall × floor | blockpair CPU × floor | blockpair cold wall × floor | wall of the others ÷ blockpair (CPU ÷ blockpair) |',
+    '|---|---|--:|--:|--:|---|')
+  out.push(...cases.map(summaryLine), '')
   const targets = cases.flatMap(targetLines)
   if (targets.length) {
-    out.push('### Targets (issues 3 and 7)', '', '| case | target | measured | |', '|---|---|--:|---|', ...targets, '')
+    out.push('### Targets (issues 3, 7 and 19)', '', '| case | target | measured | |', '|---|---|--:|---|', ...targets, '')
   }
   out.push('## Setup', '')
   out.push(`- Command: \`${meta.command}\` (${meta.runs} runs per tool, alternated; total ${(meta.totalSec / 60).toFixed(1)} min)`)
@@ -240,12 +309,18 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
   }
   out.push('## How to read this', '')
   out.push(
-    '- **Ratios are the result; absolute times are noisy.** Every timed run is preceded by restoring the destination ' +
-      '(not timed), `sync`, and reading the files of the case into the page cache, because this machine pages out file data ' +
-      'untouched for about 30 s. Tools run in turn within each round, in a rotating order, so slow phases of the machine hit all of them.',
-    '- **× floor** is the tool\'s time divided by the floor\'s (cat of the files, or of the data only for sparse images) in the same round, ' +
-      'median over rounds; 1× would be as fast as just reading. **× blockpair** is the same against blockpair: ' +
-      'rsync at 10× takes ten times as long as blockpair.',
+    '- **Ratios are the result; absolute times are noisy.** Every warm run is preceded by restoring the destination ' +
+      '(not timed), `sync`, and reading the files of the case into the page cache right before the tool starts, because this machine ' +
+      'pages out file data untouched for about 30 s (a `cat` of partly paged-out files is slow and flatters every ratio). ' +
+      'Tools run in turn within each round, in a rotating order, so slow phases of the machine hit all of them.',
+    '- **Cold**: one more round per case in which the page cache is dropped (`sync; echo 3 > /proc/sys/vm/drop_caches`) ' +
+      'before each tool\'s run: the files, and the tools\' own code, come from disk. Needs root; without it the case says so.',
+    '- **CPU** is user+sys seconds of every process involved: the command\'s own rusage (GNU time, which counts every descendant ' +
+      'it waited for: rsync\'s processes, both `cat`s, the ssh client), plus the change of the listening agent\'s CPU (its process ' +
+      'tree in /proc, workers included) or of the sshd\'s (its sessions) around the run. On a hypervisor that CPU belongs to the guests.',
+    '- **× floor** is the tool\'s wall (or CPU) time divided by the floor\'s (cat of both files at once, or of the data only for ' +
+      'sparse images) in the same round, median over rounds; 1× would be as fast as just reading. **× blockpair** is the wall ' +
+      'time against blockpair: rsync at 10× takes ten times as long as blockpair.',
     '- blockpair\'s time is the whole `push` command, CLI start-up and TLS handshake included, against an agent that was started once per case; ' +
       'it ends with fdatasync of the destination (rsync, cat and ssh do not flush).',
     '- **bytes read**: for blockpair, its own counts at each end (`bytesReadSource`, `bytesReadDest`); ' +

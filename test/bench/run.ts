@@ -2,9 +2,16 @@
 // the files, all in one run, tools alternated run by run, medians and ratios.
 // Writes BENCHMARKS.md and prints the same tables on stdout (progress on stderr).
 //
+// Each timed run is preceded by reading the files it touches (this machine pages out
+// file data left idle for ~30 s, and a `cat` of half-paged-out files flatters every
+// ratio); after the warm rounds each case has one cold round, the page cache dropped
+// before each tool (root only). Every run records wall time and CPU (user+sys) of
+// every process involved: the command's rusage, plus the listening agent's or sshd's
+// CPU over the run, read from /proc (test/bench/proc.ts).
+//
 // Environment:
-//   BENCH_RUNS=N    runs per tool and case (default 5; 2 with BENCH_QUICK)
-//   BENCH_QUICK=1   small files, a smoke test that finishes in under a minute;
+//   BENCH_RUNS=N    warm runs per tool and case (default 5; 2 with BENCH_QUICK), plus one cold
+//   BENCH_QUICK=1   small files, a smoke test that finishes in about two minutes;
 //                   prints the report but writes no file unless BENCH_OUT is set
 //   BENCH_CASES=a,b only these cases (ids: see CASES in cases.ts)
 //   BENCH_KEEP=1    keep the data folder (.bench/) afterwards
@@ -30,7 +37,7 @@ import {type AgentSpec, BLOCKPAIR, CASES, type CaseDef, type Env, FULL_SIZES, LO
 import {sparseDiffers} from './compare.js'
 import {DataSet, type Sizes, bigSparseLayout, copySparse, dataDefs, sparseLayout} from './data.js'
 import {NS_B, type NsSshd, lanDown, lanUnavailable, lanUp, startNsSshd} from './netns.js'
-import {Agent, failure, gnuTimeMissing, killAllSync, lastLines, must, run} from './proc.js'
+import {Agent, dropCaches, dropCachesMissing, failure, gnuTimeMissing, killAllSync, lastLines, must, run, treeCpuSec} from './proc.js'
 import {type CaseResult, type RunRecord, type ToolResult, measured, renderReport} from './report.js'
 import {MiB, fmtBytes} from './util.js'
 
@@ -137,7 +144,7 @@ function scaled(s: Sizes, f: number): Sizes {
   const sparseApparent = Math.max(sparseData * 2, Math.floor(s.sparseApparent / f / s.extent) * s.extent)
   const lanDense = Math.max(MiB, Math.floor(s.lanDense / f / MiB) * MiB)
   const bigSparseApparent = Math.max(sparseData * 2, Math.floor(s.bigSparseApparent / f / s.extent) * s.extent)
-  return {dense, sparseApparent, sparseData, extent: s.extent, lanDense, bigSparseApparent}
+  return {small: s.small, dense, sparseApparent, sparseData, extent: s.extent, lanDense, bigSparseApparent}
 }
 
 function dataSetFor(sizes: Sizes, cases: readonly CaseDef[]): DataSet {
@@ -183,9 +190,13 @@ function chooseSizes(cases: readonly CaseDef[]): {sizes: Sizes, note?: string} {
 
 // ---- per-run steps ------------------------------------------------------------
 
-/** Read files into the page cache: whole files with cat, sparse ones only where their data is. */
+/** Read files into the page cache: whole files with cat, sparse ones only where their data is; run the warm-up commands. */
 async function warm(items: readonly WarmItem[]): Promise<void> {
   for (const w of items) {
+    if ('argv' in w) {
+      await must(w.argv, {discardStdout: true, timeoutMs: RUN_TIMEOUT_MS})
+      continue
+    }
     if (!existsSync(w.path)) continue
     if (!w.ranges) {
       await must(['cat', w.path], {discardStdout: true, timeoutMs: RUN_TIMEOUT_MS})
@@ -252,7 +263,11 @@ async function ensureSsh(env: Env): Promise<void> {
     const argv = [...sshd.sshCommand.split(/\s+/), sshd.target]
     const probe = await run([...argv, 'true'], {timeoutMs: 30_000})
     const why = failure(probe, 30_000)
-    env.ssh = why ? {unavailable: `ssh to the throwaway sshd failed: ${why}`} : {argv}
+    // The listening sshd's pid, for the CPU of the sessions it runs (the far end of the ssh stream).
+    const pidFile = path.join(sshd.dir, 'sshd.pid')
+    const pid = existsSync(pidFile) ? Number.parseInt(readFileSync(pidFile, 'utf8'), 10) || undefined : undefined
+    if (!pid) log(`no pid in ${pidFile}: the ssh stream's CPU counts the client only`)
+    env.ssh = why ? {unavailable: `ssh to the throwaway sshd failed: ${why}`} : {argv, pid}
     if (!why) log(`sshd on 127.0.0.1:${sshd.port} for the ssh stream`)
   } catch (e) {
     env.ssh = {unavailable: `could not start sshd: ${message(e)}`}
@@ -266,7 +281,7 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
   const s = env.sizes
   const dst = path.join(DATA_DIR, `dst-${def.id}.img`)
   const rssFile = path.join(BENCH_DIR, 'rss.txt')
-  const base = {def, title: def.title(s), about: def.about(env), tools: [] as ToolResult[], rounds: RUNS, agentNotes: [] as string[]}
+  const base = {def, title: def.title(s), about: def.about(env), tools: [] as ToolResult[], rounds: RUNS, agentNotes: [] as string[], noCold: dropCachesMissing()}
   log(`case ${def.id}: ${base.title}`)
   const lanMissing = def.lan ? lanUnavailable() : undefined
   if (lanMissing) {
@@ -334,6 +349,16 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
     }
     return a
   }
+  /** The case's running agent for this spec, started again if it died. */
+  const liveAgent = async (spec: AgentSpec, round: number) => {
+    let a = agents.get(spec.key) ?? await startAgent(spec)
+    if (a.agent && !a.agent.alive) {
+      base.agentNotes.push(`round ${round + 1}: ${a.agent.deathNote}; started a new one`)
+      a = await startAgent(spec)
+    }
+    if (!a.agent?.alive) throw new Error(a.error ?? 'the agent is not running')
+    return a.agent
+  }
 
   let tools: ToolResult[] = []
   try {
@@ -347,68 +372,79 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
 
     removeDst(dst)
     let dstDirty = true
-    for (let round = 0; round < RUNS; round++) {
-      const order = tools.map((_, i) => tools[(i + round) % tools.length]!)
-      for (const t of order) {
-        if (t.def.unavailable || t.skipped) continue
-        const rec: RunRecord = {round}
-        t.runs.push(rec)
-        let agent: Agent | undefined
-        try {
-          // The destination's starting state, then everything flushed and the files in the page cache.
-          if (def.startFrom) {
-            if (dstDirty || !existsSync(dst)) await copySparse(env.data.path(def.startFrom), dst)
-          } else {
-            removeDst(dst)
-          }
-          dstDirty = false
+    // One timed run of one tool: the destination's starting state, everything flushed,
+    // then the files read into the page cache (warm) or the page cache dropped (cold)
+    // right before the tool starts, so that nothing else runs in between.
+    const runOnce = async (t: ToolResult, round: number, cold: boolean) => {
+      const rec: RunRecord = {round, cold: cold || undefined}
+      t.runs.push(rec)
+      try {
+        if (def.startFrom) {
+          if (dstDirty || !existsSync(dst)) await copySparse(env.data.path(def.startFrom), dst)
+        } else {
+          removeDst(dst)
+        }
+        dstDirty = false
+        const agent = t.def.agent ? await liveAgent(t.def.agent, round) : undefined
+        if (cold) {
+          await dropCaches()
+        } else {
           await must(['sync'])
           await warm(def.warm(env, dst))
-          if (t.def.agent) {
-            let a = agents.get(t.def.agent.key) ?? await startAgent(t.def.agent)
-            if (a.agent && !a.agent.alive) {
-              base.agentNotes.push(`round ${round + 1}: ${a.agent.deathNote}; started a new one`)
-              a = await startAgent(t.def.agent)
-            }
-            agent = a.agent
-            if (!agent?.alive) throw new Error(a.error ?? 'the agent is not running')
-          }
-          const r = await run(t.def.argv({port: agent?.port}), {
-            rssFile: haveTime ? rssFile : undefined,
-            stdinFile: t.def.stdinFile,
-            timeoutMs: RUN_TIMEOUT_MS,
-          })
-          if (t.def.writesDst) dstDirty = true
-          rec.rssKiB = r.rssKiB
-          rec.rchar = r.rchar
-          const why = failure(r, RUN_TIMEOUT_MS)
-          if (r.timedOut) t.skipped = `timed out in round ${round + 1}, later runs skipped`
-          if (t.def.agent) {
-            const sum = parseSummary(r.stdout)
-            if (sum && sum.ok === true && !why) rec.summary = sum
-            else if (sum && sum.ok === false) rec.error = `exit ${r.code}: ${String(sum.code)}: ${String(sum.message)}`
-            else rec.error = why ?? `no JSON summary on stdout: ${lastLines(r.stdout + r.stderr, 2)}`
-            if (!agent?.alive && agent) base.agentNotes.push(`round ${round + 1}: ${agent.deathNote}`)
-          } else if (why) {
-            rec.error = why
-          }
-          if (rec.error === undefined) {
-            if (t.def.writesDst && existsSync(dst)) rec.allocated = statSync(dst).blocks * 512
-            if (t.def.verify && (verifyEveryRun || !t.runs.some(x => x.verified))) {
-              const diff = await differs(t.def.verify, dst, t.def.verifySparse)
-              if (diff) rec.error = `the destination differs from the source after the run (${diff})`
-              else rec.verified = true
-            }
-            if (rec.error === undefined) rec.ms = r.ms
-          }
-        } catch (e) {
-          rec.error = message(e)
-          dstDirty = true
         }
-        // An agent that died keeps its peak only if read before; read it after every run.
-        keepPeaks()
-        log(`  ${def.id} round ${round + 1}/${RUNS} ${t.def.name}: ${rec.ms !== undefined ? `${(rec.ms / 1000).toFixed(2)} s` : `FAILED ${rec.error}`}`)
+        const sidePid = t.def.sidePid?.()
+        const side0 = agent ? agent.cpuSec() : treeCpuSec(sidePid)
+        const r = await run(t.def.argv({port: agent?.port}), {
+          rssFile: haveTime ? rssFile : undefined,
+          stdinFile: t.def.stdinFile,
+          timeoutMs: RUN_TIMEOUT_MS,
+        })
+        const side1 = agent ? agent.cpuSec() : treeCpuSec(sidePid)
+        if (side0 !== undefined && side1 !== undefined) rec.cpuSideSec = side1 - side0
+        rec.cpuSec = Number.isFinite(r.cpuSec) ? r.cpuSec + (rec.cpuSideSec ?? 0) : undefined
+        if (t.def.writesDst) dstDirty = true
+        rec.rssKiB = r.rssKiB
+        rec.rchar = r.rchar
+        const why = failure(r, RUN_TIMEOUT_MS)
+        if (r.timedOut) t.skipped = `timed out in round ${round + 1}, later runs skipped`
+        if (t.def.agent) {
+          const sum = parseSummary(r.stdout)
+          if (sum && sum.ok === true && !why) rec.summary = sum
+          else if (sum && sum.ok === false) rec.error = `exit ${r.code}: ${String(sum.code)}: ${String(sum.message)}`
+          else rec.error = why ?? `no JSON summary on stdout: ${lastLines(r.stdout + r.stderr, 2)}`
+          if (!agent?.alive && agent) base.agentNotes.push(`round ${round + 1}: ${agent.deathNote}`)
+        } else if (why) {
+          rec.error = why
+        }
+        if (rec.error === undefined) await check(t, rec, r.ms)
+      } catch (e) {
+        rec.error = message(e)
+        dstDirty = true
       }
+      // An agent that died keeps its peak only if read before; read it after every run.
+      keepPeaks()
+      const what = rec.ms !== undefined ? `${(rec.ms / 1000).toFixed(2)} s, CPU ${rec.cpuSec?.toFixed(2) ?? '–'} s` : `FAILED ${rec.error}`
+      log(`  ${def.id} ${cold ? 'cold round' : `round ${round + 1}/${RUNS}`} ${t.def.name}: ${what}`)
+    }
+    /** After a successful run: the destination's allocation, and whether it equals the source. */
+    const check = async (t: ToolResult, rec: RunRecord, ms: number) => {
+      if (t.def.writesDst && existsSync(dst)) rec.allocated = statSync(dst).blocks * 512
+      if (t.def.verify && (verifyEveryRun || !t.runs.some(x => x.verified))) {
+        const diff = await differs(t.def.verify, dst, t.def.verifySparse)
+        if (diff) rec.error = `the destination differs from the source after the run (${diff})`
+        else rec.verified = true
+      }
+      if (rec.error === undefined) rec.ms = ms
+    }
+    // Warm rounds, then the cold one; the order of the tools rotates from round to round.
+    for (let round = 0; round <= RUNS; round++) {
+      const cold = round === RUNS
+      if (cold && base.noCold) {
+        log(`  ${def.id}: no cold round (${base.noCold})`)
+        break
+      }
+      const order = tools.map((_, i) => tools[(i + round) % tools.length]!)
+      for (const t of order) if (!t.def.unavailable && !t.skipped) await runOnce(t, round, cold)
     }
   } finally {
     keepPeaks()
