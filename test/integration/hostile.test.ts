@@ -298,6 +298,8 @@ t.test('regression (issue 14, item 4): a slow drip does not keep a session and i
   t.teardown(() => clearInterval(drip))
   t.match(await raw.closed, {kind: 'error', msg: {code: 'E_FRAME_TIMEOUT'}}, 'dropped at the frame deadline')
   clearInterval(drip)
+  // The agent logs the session once it has let go of it and its lock.
+  await until(() => agent.log().some(l => l.event === 'session' && l.code === 'E_FRAME_TIMEOUT'), WAIT_MS, 'the dropped session in the log')
   const s = await push(src, dst)
   t.equal(s.ok, true, 'the target is free again')
 })
