@@ -1,7 +1,7 @@
 // What one sync of a range is given (Plan, EngineHooks) and gives back
 // (EngineResult), the engine's constants, and the errors both peers raise.
 
-import {BlockpairError, IoError, ProtocolError} from '../errors.js'
+import {BlockpairError, EXIT, IoError, ProtocolError} from '../errors.js'
 import type {Stats} from '../../proto/codec.js'
 
 export const FINE = 4096
@@ -105,7 +105,7 @@ export function digestMismatch(): IoError {
 }
 
 export function verifyFailed(): BlockpairError {
-  return new BlockpairError('E_VERIFY_MISMATCH', 1, 'verify: the destination read back from disk does not match the source; the disk or something else writing to it changed the data; run the sync again')
+  return new BlockpairError('E_VERIFY_MISMATCH', EXIT.DIFFERENT, 'verify: the destination read back from disk does not match the source; the disk or something else writing to it changed the data; run the sync again')
 }
 
 /** A promise settled from outside (a frame that ends a wait, or the channel failing). */
