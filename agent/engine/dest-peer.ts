@@ -1,0 +1,333 @@
+// The destination's side of a sync (see the DEV DOCS in engine.ts): it reads
+// and hashes each segment and sends its manifest, answers refines with
+// 4 KiB hashes, and hands what the source sends to its DestWriter. It holds
+// every segment from its manifest to its SegmentEnd, patching a copy of the
+// segment's bytes so that the digest covers what the disk now holds. The
+// peer's state lives in fields; each message the source sends has one
+// handler (onData, onZero, onRefine, onSegmentEnd, onFinish).
+
+import type {BlockpairError} from '../errors.js'
+import type {Channel} from '../wire/channel.js'
+import type {Disk} from '../disk/disk.js'
+import type {Frame, Message} from '../../proto/codec.js'
+import {HASH_BYTES} from './hash.js'
+import {Lease} from './pool.js'
+import type {Hashed} from './layout.js'
+import {packManifest, zeroHashes} from './manifest.js'
+import {rereadDigest} from './reader.js'
+import {Peer} from './peer.js'
+import {dispatch} from './dispatch.js'
+import {DestWriter} from './dest-writer.js'
+import {Deferred, digestMismatch, FINE, HOLE_RUN, MAX_OPEN, MAX_RANGES, protocol, verifyFailed, WINDOW,
+  type EngineHooks, type EngineResult, type Plan, type Range} from './plan.js'
+
+/** A segment between its manifest (or first write, when known zero) and its end. */
+interface Held extends Hashed {
+  /** Coarse blocks written in this segment: rehashed at its end. */
+  touched: Set<number>
+  /** A Refine was answered: the source asks once per segment, so a second is a flood. */
+  refined?: boolean
+}
+
+type Finish = Frame & {kind: 'finish'}
+
+export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks: EngineHooks = {}, seed: Buffer): Promise<EngineResult> {
+  return new DestPeer(ch, disk, plan, hooks, seed).run()
+}
+
+export class DestPeer extends Peer {
+  private readonly writer: DestWriter
+  private readonly held = new Map<number, Held>()
+  private readonly finish = new Deferred<Finish>()
+  private nextEnd = 0
+  private slotWaiter: (() => void) | null = null
+
+  /** `disk` is null in a dry run to a missing destination: everything is known zero. */
+  constructor(ch: Channel, private readonly disk: Disk | null, plan: Plan, hooks: EngineHooks, seed: Buffer) {
+    super(ch, disk, plan, hooks, seed, k => !disk || this.layout.knownZero(k))
+    this.writer = new DestWriter(disk as Disk, {
+      pause: () => ch.pause(),
+      resume: () => ch.resume(),
+      fail: err => ch.abort(err),
+      durable: offset => {
+        ch.send('checkpoint', {offset})
+        hooks.onCheckpoint?.(offset)
+      },
+    }, plan.start)
+    ch.payloadAllocator = n => this.writer.take(n)
+    ch.onFail(err => this.onFail(err))
+  }
+
+  async run(): Promise<EngineResult> {
+    if (!this.plan.dryRun) await (this.disk as Disk).resize(this.plan.size)
+    dispatch(this.ch, {
+      data: f => this.onData(f.msg.offset ?? -1, f.payload as Buffer),
+      zero: f => this.onZero(f.msg.offset ?? -1, f.msg.length ?? 0),
+      refine: f => this.onRefine(f.msg.segment ?? -1, f.msg.blocks ?? []),
+      segmentEnd: f => this.onSegmentEnd(f.msg),
+      finish: f => this.onFinish(f),
+    })
+    await this.sendManifests()
+    return this.finishUp(await this.finish.promise)
+  }
+
+  private onFail(err: BlockpairError): void {
+    this.finish.reject(err)
+    this.slotWaiter?.()
+  }
+
+  private onData(offset: number, payload: Buffer): void {
+    const x = this.target(offset, payload.length)
+    const from = offset - x.seg.offset
+    this.stats.bytesWritten += payload.length
+    if (this.plan.dryRun) return
+    const to = from + payload.length
+    const bs = this.plan.blockSize
+    if (from % bs === 0 && (to % bs === 0 || to === x.seg.length)) {
+      // Whole blocks: hash them straight from the payload, so a new
+      // destination needs no zeroed copy of each segment for its digest.
+      if (x.hashes.length === 0) x.hashes = zeroHashes(this.h, x.seg.length, bs)
+      this.h.hashBlocks(payload, bs, x.hashes, (from / bs) * HASH_BYTES)
+      for (let b = from; b < to; b += bs) x.touched.delete(b / bs)
+      this.unhole(x, from, to)
+      if (x.seg.lease) payload.copy(x.seg.lease.buf, from)
+    } else {
+      const buf = this.patchable(x)
+      this.unhole(x, from, to)
+      payload.copy(buf, from)
+      this.touch(x, from, to)
+    }
+    this.writer.write(payload, offset)
+  }
+
+  private onZero(offset: number, length: number): void {
+    const x = this.target(offset, length)
+    const from = offset - x.seg.offset
+    this.stats.bytesZeroed += length
+    if (this.plan.dryRun) return
+    this.unhole(x, from, from + length)
+    if (x.seg.lease) x.seg.lease.buf.fill(0, from, from + length)
+    this.touch(x, from, from + length)
+    this.writer.zero(offset, length)
+  }
+
+  private onRefine(k: number, list: number[]): void {
+    const {layout, h} = this
+    const bs = this.plan.blockSize
+    const x = this.held.get(k)
+    if (!x || layout.knownZero(k)) throw protocol(`refine for segment ${k}, which has no manifest`)
+    if (x.refined) throw protocol(`a second refine for segment ${k}`)
+    x.refined = true
+    const n = layout.blocksIn(x.seg.length)
+    let count = 0
+    let prev = -1
+    for (const i of list) {
+      if (!(i > prev && i < n)) throw protocol(`refine for segment ${k} names block ${i} out of order or range`)
+      prev = i
+      count += layout.blocksIn(Math.min(bs, x.seg.length - i * bs), FINE)
+    }
+    const out = Buffer.allocUnsafe(count * HASH_BYTES)
+    let at = 0
+    for (const i of list) {
+      const bFrom = i * bs
+      const bTo = Math.min(bFrom + bs, x.seg.length)
+      if (x.seg.lease && x.holes[i] !== 1) h.hashBlocks(x.seg.lease.buf.subarray(bFrom, bTo), FINE, out, at)
+      else h.zeroHashes(bTo - bFrom, FINE).copy(out, at)
+      at += layout.blocksIn(bTo - bFrom, FINE) * HASH_BYTES
+    }
+    this.ch.send('refineHashes', {segment: k, hashes: out})
+  }
+
+  private onSegmentEnd(m: Message<'segmentEnd'>): void {
+    const k = m.segment ?? -1
+    // Each one is checked in turn: a count past what is open fails at the first that is not.
+    for (let j = 0; j < Math.max(1, m.count ?? 0); j++) this.endSegment(k + j)
+  }
+
+  private onFinish(f: Finish): void {
+    if (this.nextEnd !== this.layout.segments) throw protocol(`finish before all segments ended (${this.nextEnd} of ${this.layout.segments})`)
+    this.finish.resolve(f)
+  }
+
+  /** Segment k is complete: its final hashes go into the digest, and a checkpoint may follow. */
+  private endSegment(k: number): void {
+    const {layout, plan} = this
+    if (k !== this.nextEnd || k >= layout.segments) throw protocol(`segment ${k} ended out of order (expected ${this.nextEnd})`)
+    const x = this.held.get(k)
+    if (!x && !layout.knownZero(k)) throw protocol(`segment ${k} ended before its manifest`)
+    const hashes = this.finalHashes(k, x)
+    this.digest.update(hashes)
+    x?.seg.lease?.unref()
+    this.held.delete(k)
+    this.nextEnd++
+    this.blocks += hashes.length / HASH_BYTES
+    const done = layout.segStart(k) + layout.segLength(k)
+    this.hooks.onProgress?.(done - plan.start)
+    this.wakeSlot()
+    if (!plan.dryRun) this.writer.segmentDone(done, plan.end)
+  }
+
+  /** The hashes of what segment k holds now: rehashed where it was patched. */
+  private finalHashes(k: number, x: Held | undefined): Buffer {
+    const bs = this.plan.blockSize
+    const length = this.layout.segLength(k)
+    const rehash = x !== undefined && x.seg.lease !== null && x.touched.size > 0
+    let hashes = x && x.hashes.length > 0 ? x.hashes : null
+    // The shared zero hashes only when nothing is written into them.
+    if (!hashes) hashes = rehash ? zeroHashes(this.h, length, bs) : this.h.zeroHashes(length, bs)
+    if (x && x.seg.lease && rehash) {
+      for (const i of x.touched) {
+        const from = i * bs
+        const to = Math.min(from + bs, length)
+        this.h.hashInto(x.seg.lease.buf.subarray(from, to), hashes, i * HASH_BYTES)
+      }
+    }
+    return hashes
+  }
+
+  /** The open segment that holds [offset, offset+length), checked against the plan. */
+  private target(offset: number, length: number): Held {
+    const {layout, plan} = this
+    if (!(length > 0) || offset < plan.start || offset + length > plan.end) {
+      throw protocol(`write of ${length} bytes at ${offset} is outside the range [${plan.start}, ${plan.end})`)
+    }
+    const k = layout.segmentOf(offset)
+    if (offset + length > layout.segStart(k) + layout.segLength(k)) throw protocol(`write at ${offset} crosses a segment boundary`)
+    if (k < this.nextEnd) throw protocol(`write to segment ${k} after its end`)
+    let x = this.held.get(k)
+    if (!x) {
+      // Only the part known to be zero has no manifest to wait for.
+      if (!layout.knownZero(k)) throw protocol(`write to segment ${k} before its manifest`)
+      if (this.held.size >= MAX_OPEN + WINDOW + 2) throw protocol('too many segments open at once')
+      x = {seg: layout.emptySegment(k), hashes: Buffer.alloc(0), holes: new Uint8Array(0), touched: new Set()}
+      this.held.set(k, x)
+    }
+    return x
+  }
+
+  /** Give a held segment a buffer to patch, so its final hashes can be computed. */
+  private patchable(x: Held): Buffer {
+    if (!x.seg.lease) {
+      // An honest source sends data from at most WINDOW segments at once,
+      // beside the WINDOW we read; each patched one pins a segment buffer.
+      if (this.leasedHeld() >= WINDOW * 2 + 2) throw protocol('too many segments open at once')
+      x.seg.lease = new Lease(this.pool, this.pool.takeNow().fill(0))
+      x.holes = new Uint8Array(0)
+    }
+    return x.seg.lease.buf
+  }
+
+  /** Zero-fill the never-filled hole blocks of x's buffer within [from, to), before bytes go there. */
+  private unhole(x: Held, from: number, to: number): void {
+    const buf = x.seg.lease?.buf
+    if (!buf) return
+    const bs = this.plan.blockSize
+    for (let i = Math.floor(from / bs); i * bs < to && i < x.holes.length; i++) {
+      if (x.holes[i] === 1) {
+        buf.fill(0, i * bs, Math.min((i + 1) * bs, x.seg.length))
+        x.holes[i] = 0
+      }
+    }
+  }
+
+  private touch(x: Held, from: number, to: number): void {
+    const bs = this.plan.blockSize
+    for (let i = Math.floor(from / bs); i * bs < to; i++) x.touched.add(i)
+  }
+
+  /** Held segments that pin a buffer (all-hole ones do not, until patched). */
+  private leasedHeld(): number {
+    let n = 0
+    for (const x of this.held.values()) if (x.seg.lease) n++
+    return n
+  }
+
+  private windowFull(): boolean {
+    return this.leasedHeld() >= WINDOW || this.held.size >= MAX_OPEN
+  }
+
+  private wakeSlot(): void {
+    const w = this.slotWaiter
+    this.slotWaiter = null
+    w?.()
+  }
+
+  private hasManifest(k: number): boolean {
+    return !!this.disk && k < this.layout.segments && !this.layout.knownZero(k)
+  }
+
+  /**
+   * Read ahead, hash, and send manifests for the part that may hold data.
+   * Reading and hashing run ahead of the window; only sending waits for it,
+   * so the disk stays busy while the source catches up.
+   */
+  private async sendManifests(): Promise<void> {
+    const {ch, h, layout} = this
+    let next: Hashed | null = null
+    for (let k = 0; this.hasManifest(k);) {
+      const first = next ?? await this.reader.get(k)
+      next = null
+      while (this.windowFull() && !ch.failure) await new Promise<void>(resolve => { this.slotWaiter = resolve })
+      if (ch.failure) {
+        first.seg.lease?.unref()
+        break
+      }
+      this.hold(k, first)
+      if (first.seg.lease) {
+        ch.send('manifest', {segment: k, ...packManifest(h, layout, k, first.hashes, false)})
+        k++
+      } else {
+        const run = await this.holeRun(k)
+        next = run.next
+        ch.send('manifest', run.count > 1 ? {segment: k, count: run.count} : {segment: k, ...packManifest(h, layout, k, first.hashes, true)})
+        k += run.count
+      }
+      await ch.drain()
+    }
+    next?.seg.lease?.unref()
+  }
+
+  /** All-hole segments after hole k, held for one manifest; `next` is the first that holds data, read already. */
+  private async holeRun(k: number): Promise<{count: number; next: Hashed | null}> {
+    let count = 1
+    while (count < HOLE_RUN && this.held.size < MAX_OPEN && this.hasManifest(k + count) && !this.ch.failure) {
+      const n = await this.reader.get(k + count)
+      if (n.seg.lease) return {count, next: n}
+      this.hold(k + count, n)
+      count++
+    }
+    return {count, next: null}
+  }
+
+  private hold(k: number, {seg, hashes, holes}: Hashed): void {
+    this.held.set(k, {seg, hashes, holes, touched: new Set()})
+  }
+
+  /** The source's Finish: flush, compare digests, answer Finished. */
+  private async finishUp(fin: Finish): Promise<EngineResult> {
+    const {ch, plan, stats, disk} = this
+    await this.writer.idle()
+    if (!plan.dryRun) await (disk as Disk).sync()
+    this.pool.close()
+    const mine = this.digest.digest()
+    const theirs = Buffer.from(fin.msg.digest ?? [])
+    const verified = plan.verify && !plan.dryRun ? (await rereadDigest(disk as Disk, this.layout, this.h, ch)).equals(theirs) : false
+    stats.bytesRead = disk?.bytesRead ?? 0
+    ch.send('finished', {digest: mine, stats, verified})
+    if (!plan.dryRun && !theirs.equals(mine)) throw digestMismatch()
+    if (plan.verify && !verified) throw verifyFailed()
+    return {blocks: this.blocks, ...stats, digest: mine, peer: fin.msg.stats ?? {}, differences: rangesOf(fin.msg, plan), verified, sourceChanged: !!fin.msg.sourceChanged} as EngineResult
+  }
+}
+
+/** The differing ranges a source reported, checked against the plan. */
+function rangesOf(m: {diffOffsets?: number[] | null; diffLengths?: number[] | null}, plan: Plan): Range[] {
+  const offsets = m.diffOffsets ?? []
+  const lengths = m.diffLengths ?? []
+  if (offsets.length !== lengths.length || offsets.length > MAX_RANGES) throw protocol('finish carries a malformed list of differences')
+  return offsets.map((offset, i) => {
+    const length = lengths[i] as number
+    if (!(offset >= plan.start && length > 0 && offset + length <= plan.end)) throw protocol(`difference at ${offset}+${length} is outside the range`)
+    return {offset, length}
+  })
+}

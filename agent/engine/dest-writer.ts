@@ -1,0 +1,187 @@
+// The destination's write path, apart from the protocol: block payloads and
+// zero ranges go to the disk through a WriteQueue (several at once, on the
+// thread pool), small ones gathered into batches, and a checkpoint is a
+// barrier in that queue. Bytes that wait in it are charged against a high
+// mark: past it the flow (the channel) is paused until writes release
+// enough, so a fast peer cannot grow our memory.
+
+import type {BlockpairError} from '../errors.js'
+import type {Disk} from '../disk/disk.js'
+import {alignedBuffer} from '../disk/blockhash.js'
+import {WriteBatcher, WriteQueue} from './write-queue.js'
+import {FINE, MAX_RUN} from './plan.js'
+
+/** Bytes queued for the disk past which the flow is paused (resumed below half). */
+export const WRITE_HIGH = 8 << 20
+const WRITES_IN_FLIGHT = 4
+/** Payloads smaller than this are written in batches (see WriteBatcher). */
+export const BATCH_BELOW = 64 << 10
+const CHECKPOINT_MS = 1000
+const CHECKPOINT_BYTES = 256 << 20
+
+/** Where the writer's backpressure and outcome go: the channel, in a sync. */
+export interface WriteFlow {
+  pause(): void
+  resume(): void
+  /** A disk operation failed: nothing more is written. */
+  fail(err: BlockpairError): void
+  /** Everything below `offset` is on disk (fdatasync returned). */
+  durable(offset: number): void
+}
+
+interface Piece {
+  payload: Buffer
+  offset: number
+  cost: number
+}
+
+export class DestWriter {
+  private readonly queue: WriteQueue
+  private readonly small: WriteBatcher<Piece>
+  private readonly payloads = new PayloadBuffers()
+  private queuedBytes = 0
+  private paused = false
+  private flushing: Promise<void> | null = null
+  private lastCheckpoint: {at: number; offset: number}
+
+  constructor(private readonly disk: Disk, private readonly flow: WriteFlow, start: number) {
+    this.queue = new WriteQueue(WRITES_IN_FLIGHT, err => flow.fail(err))
+    this.small = new WriteBatcher<Piece>(this.queue, batch => this.writeBatch(batch))
+    this.lastCheckpoint = {at: Date.now(), offset: start}
+  }
+
+  /** A buffer to receive an `n`-byte payload in; it comes back when its write is done. */
+  take(n: number): Buffer {
+    return this.payloads.take(n)
+  }
+
+  /** Bytes charged and not yet released. */
+  get queued(): number {
+    return this.queuedBytes
+  }
+
+  get error(): BlockpairError | null {
+    return this.queue.error
+  }
+
+  /** Write `payload` at `offset`; the writer owns the buffer from now on. */
+  write(payload: Buffer, offset: number): void {
+    const cost = this.payloads.cost(payload)
+    if (payload.length < BATCH_BELOW) {
+      this.charge(cost)
+      this.small.add({payload, offset, cost})
+    } else {
+      this.enqueue(cost, () => this.disk.write(payload, offset).finally(() => this.payloads.recycle(payload)))
+    }
+  }
+
+  zero(offset: number, length: number): void {
+    // Counted as a small write: a flood of Zero frames must fill the queue too.
+    this.enqueue(FINE, () => this.disk.zero(offset, length))
+  }
+
+  /**
+   * Everything below `done` has been handed to the writer: checkpoint there
+   * if one is due (by time or bytes) and none is running.
+   */
+  segmentDone(done: number, end: number): void {
+    const due = Date.now() - this.lastCheckpoint.at >= CHECKPOINT_MS || done - this.lastCheckpoint.offset >= CHECKPOINT_BYTES
+    if (due && done < end && !this.flushing) this.checkpoint(done)
+  }
+
+  /**
+   * A barrier: it starts once every write queued before it (all of them
+   * below `done`) has returned. fdatasync makes durable what was written
+   * before it was called, so it then runs beside the writes that follow
+   * instead of stalling them at disk speed.
+   */
+  checkpoint(done: number): void {
+    this.lastCheckpoint = {at: Date.now(), offset: done}
+    this.small.seal()
+    this.enqueue(0, async () => {
+      this.flushing = this.disk.sync().then(() => this.flow.durable(done), (err: BlockpairError) => this.queue.fail(err))
+        .finally(() => { this.flushing = null })
+    }, true)
+  }
+
+  /** Every write queued so far is done (and a running checkpoint too); throws the first failure. */
+  async idle(): Promise<void> {
+    await this.queue.idle()
+    await this.flushing
+    if (this.queue.error) throw this.queue.error
+  }
+
+  private charge(bytes: number): void {
+    this.queuedBytes += bytes
+    if (this.queuedBytes > WRITE_HIGH && !this.paused) {
+      this.paused = true
+      this.flow.pause()
+    }
+  }
+
+  private release(bytes: number): void {
+    this.queuedBytes -= bytes
+    if (this.paused && this.queuedBytes < WRITE_HIGH / 2) {
+      this.paused = false
+      this.flow.resume()
+    }
+  }
+
+  private enqueue(bytes: number, op: () => Promise<void>, barrier = false): void {
+    this.charge(bytes)
+    this.queue.push(async () => {
+      try {
+        await op()
+      } finally {
+        this.release(bytes)
+      }
+    }, barrier)
+  }
+
+  private async writeBatch(batch: Piece[]): Promise<void> {
+    try {
+      await this.disk.writeBatch(batch.map(p => p.payload), batch.map(p => p.offset))
+    } finally {
+      for (const p of batch) {
+        this.release(p.cost)
+        this.payloads.recycle(p.payload)
+      }
+    }
+  }
+}
+
+/**
+ * Buffers that received block payloads are gathered in, reused once their
+ * disk write is done. A new buffer per frame would leave tens of MiB to the
+ * garbage collector at any moment, and the agent's memory would drift up.
+ */
+class PayloadBuffers {
+  private readonly free: Buffer[] = []
+  private readonly ours = new WeakSet<ArrayBufferLike>()
+
+  take(n: number): Buffer {
+    // Small payloads (scattered 4 KiB changes) get buffers of their own size:
+    // a recycled 512 KiB buffer each would hold far more memory than the write
+    // queue accounts for.
+    if (n > MAX_RUN || n < MAX_RUN / 8) return Buffer.allocUnsafe(n)
+    let b = this.free.pop()
+    if (!b) {
+      // Aligned: the kernel copies out of it into the page cache faster.
+      b = alignedBuffer(MAX_RUN)
+      this.ours.add(b.buffer)
+    }
+    return b.subarray(0, n)
+  }
+
+  /** What holding `payload` until its write is done keeps in memory. */
+  cost(payload: Buffer): number {
+    // A view into a received chunk keeps the whole chunk alive.
+    return this.ours.has(payload.buffer) ? payload.length : Math.max(payload.length, payload.buffer.byteLength)
+  }
+
+  recycle(payload: Buffer): void {
+    if (this.ours.has(payload.buffer) && this.free.length < WRITE_HIGH / MAX_RUN) {
+      this.free.push(Buffer.from(payload.buffer, payload.byteOffset, MAX_RUN))
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// The one frame loop both peers run: each frame goes to the handler named
+// after its message, and whatever a handler throws (a protocol violation,
+// a bad offset) aborts the channel, which tells the peer why.
+
+import type {BlockpairError} from '../errors.js'
+import type {Channel} from '../wire/channel.js'
+import type {Frame, FrameKind} from '../../proto/codec.js'
+import {protocol} from './plan.js'
+
+/** A peer's handlers, by message: frames of any other kind are a protocol error. */
+export type Handlers = {[K in FrameKind]?: (frame: Frame & {kind: K}) => void}
+
+export function dispatch(ch: Channel, handlers: Handlers): void {
+  ch.listen(f => {
+    try {
+      const on = handlers[f.kind] as ((frame: Frame) => void) | undefined
+      if (!on) throw protocol(`unexpected ${f.kind} frame during the sync`)
+      on(f)
+    } catch (err) {
+      ch.abort(err as BlockpairError)
+    }
+  })
+}

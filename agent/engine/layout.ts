@@ -1,0 +1,69 @@
+// Geometry shared by both peers: the segments and blocks of a plan, and the
+// shapes a segment takes once read (Segment) and hashed (Hashed).
+
+import type {Extent} from '../disk/disk.js'
+import type {Lease} from './pool.js'
+import {SEGMENT, type Plan} from './plan.js'
+
+export class Layout {
+  readonly segSize: number
+  readonly segments: number
+
+  constructor(readonly plan: Plan) {
+    this.segSize = Math.max(SEGMENT, plan.blockSize)
+    this.segments = Math.ceil((plan.end - plan.start) / this.segSize)
+  }
+
+  segStart(k: number): number {
+    return this.plan.start + k * this.segSize
+  }
+
+  segLength(k: number): number {
+    return Math.min(this.segSize, this.plan.end - this.segStart(k))
+  }
+
+  blocksIn(length: number, blockSize = this.plan.blockSize): number {
+    return Math.ceil(length / blockSize)
+  }
+
+  /** Length of coarse block i of segment k (the last may be short). */
+  blockLength(k: number, i: number): number {
+    return Math.min(this.plan.blockSize, this.segLength(k) - i * this.plan.blockSize)
+  }
+
+  /** Does the destination hold only zeros in segment k, without looking? */
+  knownZero(k: number): boolean {
+    return this.segStart(k) >= this.plan.destZeroFrom
+  }
+
+  segmentOf(offset: number): number {
+    return Math.floor((offset - this.plan.start) / this.segSize)
+  }
+
+  /** Segment k with no bytes read: all hole, or not looked at. */
+  emptySegment(k: number): Segment {
+    return {k, offset: this.segStart(k), length: this.segLength(k), lease: null, extents: []}
+  }
+}
+
+/** A segment's bytes in a pooled buffer, or null when it is all hole. */
+export interface Segment {
+  k: number
+  offset: number
+  length: number
+  lease: Lease | null
+  extents: Extent[]
+}
+
+/** A segment read and hashed: its coarse block hashes. */
+export interface Hashed {
+  seg: Segment
+  hashes: Buffer
+  /**
+   * holes[i] is 1 when coarse block i lies wholly in a hole: it reads as zero,
+   * and its bytes in the buffer are stale (never filled), so nothing may look
+   * at them. The destination clears the mark when it zero-fills the block to
+   * patch it.
+   */
+  holes: Uint8Array
+}

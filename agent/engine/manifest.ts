@@ -1,0 +1,106 @@
+// A segment's coarse block hashes: what hashing it takes (planHashes), and
+// their form on the wire, where all-zero blocks are one bit each instead of
+// a hash (packManifest, unpackManifest).
+
+import type {Extent} from '../disk/disk.js'
+import {type BlockHasher, HASH_BYTES, hashEquals} from './hash.js'
+import type {Layout, Segment} from './layout.js'
+
+/** The destination's side of a segment: its coarse hashes, or null when it is all zero. */
+export type Theirs = Buffer | null
+
+/**
+ * What hashing a segment takes: the runs of blocks that hold data (each
+ * hashed in one call), and the hashes with those of the blocks that lie
+ * wholly in a hole already filled in (the zero hash, unread).
+ */
+export function planHashes(h: BlockHasher, seg: Segment, blockSize: number): {hashes: Buffer; holes: Uint8Array; runs: Array<[number, number]>} {
+  const n = Math.ceil(seg.length / blockSize)
+  const hashes = Buffer.allocUnsafe(n * HASH_BYTES)
+  const holes = new Uint8Array(n)
+  const runs: Array<[number, number]> = []
+  let runFrom = -1
+  const endRun = (i: number): void => {
+    if (runFrom >= 0) runs.push([runFrom * blockSize, Math.min(i * blockSize, seg.length)])
+    runFrom = -1
+  }
+  let e = 0
+  for (let i = 0; i < n; i++) {
+    const from = i * blockSize
+    const len = Math.min(blockSize, seg.length - from)
+    const abs = seg.offset + from
+    while (e < seg.extents.length && endOf(seg.extents[e] as Extent) <= abs) e++
+    const ext = seg.extents[e]
+    if (!ext || ext.offset >= abs + len) {
+      endRun(i)
+      h.zeroHash(len).copy(hashes, i * HASH_BYTES)
+      holes[i] = 1
+    } else if (runFrom < 0) {
+      runFrom = i
+    }
+  }
+  endRun(n)
+  return {hashes, holes, runs}
+}
+
+/** Hashes of `length` bytes of zeros in blocks of `blockSize`: a fresh copy, which the caller may patch. */
+export function zeroHashes(h: BlockHasher, length: number, blockSize: number): Buffer {
+  return Buffer.from(h.zeroHashes(length, blockSize))
+}
+
+/** A segment's coarse hashes for the wire: all-zero blocks become bits. */
+export function packManifest(h: BlockHasher, layout: Layout, k: number, hashes: Buffer, allHole: boolean): {hashes: Buffer; zeros: Buffer} {
+  const n = hashes.length / HASH_BYTES
+  const zeros = Buffer.alloc(Math.ceil(n / 8))
+  if (allHole) {
+    zeros.fill(0xff)
+    if (n % 8) zeros[zeros.length - 1] = (1 << (n % 8)) - 1
+    return {hashes: Buffer.alloc(0), zeros}
+  }
+  const kept = Buffer.allocUnsafe(hashes.length)
+  let at = 0
+  let any = false
+  for (let i = 0; i < n; i++) {
+    if (hashEquals(hashes, i * HASH_BYTES, h.zeroHash(layout.blockLength(k, i)), 0)) {
+      zeros[i >> 3] = (zeros[i >> 3] as number) | (1 << (i & 7))
+      any = true
+    } else {
+      hashes.copy(kept, at, i * HASH_BYTES, (i + 1) * HASH_BYTES)
+      at += HASH_BYTES
+    }
+  }
+  return {hashes: kept.subarray(0, at), zeros: any ? zeros : Buffer.alloc(0)}
+}
+
+/**
+ * The full coarse hash list of a manifest (null: every block is zero), or
+ * undefined when its sizes do not fit segment k.
+ */
+export function unpackManifest(h: BlockHasher, layout: Layout, k: number, hashes: Buffer, zeros: Buffer): Theirs | undefined {
+  const n = layout.blocksIn(layout.segLength(k))
+  if (zeros.length !== 0 && zeros.length !== Math.ceil(n / 8)) return undefined
+  if (hashes.length === 0 && zeros.length > 0 && allBits(zeros, n)) return null
+  const out = Buffer.allocUnsafe(n * HASH_BYTES)
+  let at = 0
+  for (let i = 0; i < n; i++) {
+    const zero = zeros.length > 0 && ((zeros[i >> 3] as number) & (1 << (i & 7))) !== 0
+    if (zero) {
+      h.zeroHash(layout.blockLength(k, i)).copy(out, i * HASH_BYTES)
+    } else {
+      if (at + HASH_BYTES > hashes.length) return undefined
+      hashes.copy(out, i * HASH_BYTES, at, at + HASH_BYTES)
+      at += HASH_BYTES
+    }
+  }
+  return at === hashes.length ? out : undefined
+}
+
+/** Are bits 0..n-1 of the bitmap all set? */
+function allBits(bits: Buffer, n: number): boolean {
+  for (let i = 0; i < n >> 3; i++) if (bits[i] !== 0xff) return false
+  return n % 8 === 0 || ((bits[n >> 3] as number) & ((1 << (n % 8)) - 1)) === (1 << (n % 8)) - 1
+}
+
+function endOf(e: Extent): number {
+  return e.offset + e.length
+}

@@ -1,0 +1,124 @@
+// What one sync of a range is given (Plan, EngineHooks) and gives back
+// (EngineResult), the engine's constants, and the errors both peers raise.
+
+import {BlockpairError, EXIT, IoError, ProtocolError} from '../errors.js'
+import type {Stats} from '../../proto/codec.js'
+
+export const FINE = 4096
+export const MIN_BLOCK = FINE
+export const MAX_BLOCK = 4 << 20
+export const DEFAULT_BLOCK = 64 << 10
+export const SEGMENT = 4 << 20
+/** Segment size: ranges cut at its multiples split no segment (no block is larger). */
+export const SEGMENT_BYTES = SEGMENT
+/** Segments in flight that hold data (a buffer each), per peer. */
+export const WINDOW = 5
+/**
+ * Segments in flight in all, all-hole ones included: those pin no buffer,
+ * only a manifest of at most 16 KiB, so many can be in flight and a sparse
+ * image is not paced by round trips over its holes.
+ */
+export const MAX_OPEN = 64
+export const READ_AHEAD = 3
+/**
+ * Most all-hole segments one Manifest (and one SegmentEnd) stands for: an
+ * 8 GiB sparse image is 2,048 segments, and a frame each way per segment was
+ * most of what the source's event loop did.
+ */
+export const HOLE_RUN = 16
+/** Largest run of adjacent changed pieces sent as one Data frame. */
+export const MAX_RUN = 512 << 10
+export const KEEPALIVE_MS = 5000
+export const MAX_RANGES = 10_000
+
+export interface Plan {
+  size: number
+  blockSize: number
+  start: number
+  end: number
+  destZeroFrom: number
+  dryRun: boolean
+  /** After writing, the destination drops its cache and re-reads everything to check it. */
+  verify?: boolean
+}
+
+export interface EngineHooks {
+  /** Bytes of the range dealt with so far. */
+  onProgress?: (done: number) => void
+  /** Everything below `offset` is durable at the destination. */
+  onCheckpoint?: (offset: number) => void
+  /** Source only: cap block data at this many bytes per second. */
+  bwlimit?: number
+  /** Source only: was the source modified while it was read? Asked once, at the end. */
+  sourceChanged?: () => Promise<boolean>
+}
+
+/** A byte range where the two ends differ (reported by dry runs and `verify`). */
+export interface Range {
+  offset: number
+  length: number
+}
+
+export interface EngineResult {
+  blocks: number
+  blocksChanged: number
+  bytesSent: number
+  bytesRead: number
+  bytesWritten: number
+  bytesZeroed: number
+  digest: Buffer
+  peer: Stats
+  /** Dry runs: where the ends differ, merged, at most MAX_RANGES entries. */
+  differences: Range[]
+  /** The destination re-read from disk matched (plan.verify). */
+  verified: boolean
+  /** The source was modified during the sync: the destination may hold a mix of old and new. */
+  sourceChanged: boolean
+}
+
+export function validateBlockSize(n: number): string | null {
+  if (!Number.isInteger(n) || n < MIN_BLOCK || n > MAX_BLOCK || (n & (n - 1)) !== 0) {
+    return `block size must be a power of two from ${MIN_BLOCK} to ${MAX_BLOCK} bytes, got ${n}`
+  }
+  return null
+}
+
+/** What each peer counts, sent to the other in Finish/Finished. */
+export interface Counters {
+  bytesRead: number
+  bytesWritten: number
+  bytesZeroed: number
+  bytesSent: number
+  blocksChanged: number
+}
+
+export function emptyStats(): Counters {
+  return {bytesRead: 0, bytesWritten: 0, bytesZeroed: 0, bytesSent: 0, blocksChanged: 0}
+}
+
+export function protocol(msg: string): ProtocolError {
+  return new ProtocolError('E_BAD_FRAME', msg)
+}
+
+export function digestMismatch(): IoError {
+  return new IoError('E_DIGEST_MISMATCH', 'the destination does not match the source after the sync (digest mismatch); run the sync again, and check the destination disk if it repeats')
+}
+
+export function verifyFailed(): BlockpairError {
+  return new BlockpairError('E_VERIFY_MISMATCH', EXIT.DIFFERENT, 'verify: the destination read back from disk does not match the source; the disk or something else writing to it changed the data; run the sync again')
+}
+
+/** A promise settled from outside (a frame that ends a wait, or the channel failing). */
+export class Deferred<T> {
+  resolve!: (v: T) => void
+  reject!: (e: Error) => void
+  readonly promise: Promise<T>
+
+  constructor() {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve
+      this.reject = reject
+    })
+    this.promise.catch(() => {})
+  }
+}

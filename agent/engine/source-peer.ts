@@ -1,0 +1,255 @@
+// The source's side of a sync (see the DEV DOCS in engine.ts): it reads and
+// hashes each segment, compares with the destination's manifest, and sends
+// what differs. The peer's state lives in fields; each message the
+// destination sends has one handler (onManifest, onRefineHashes,
+// onCheckpoint, onFinished).
+
+import type {BlockpairError} from '../errors.js'
+import type {Channel} from '../wire/channel.js'
+import type {Disk} from '../disk/disk.js'
+import type {Frame, Message} from '../../proto/codec.js'
+import {HASH_BYTES, hashEquals} from './hash.js'
+import type {Lease} from './pool.js'
+import {isZero} from './zero.js'
+import type {Segment} from './layout.js'
+import {unpackManifest, type Theirs} from './manifest.js'
+import {Peer} from './peer.js'
+import {dispatch} from './dispatch.js'
+import {Mailbox} from './mailbox.js'
+import {RunSender, type RunKind} from './run-sender.js'
+import {RateLimiter} from './rate.js'
+import {Deferred, digestMismatch, FINE, HOLE_RUN, MAX_OPEN, MAX_RANGES, protocol, READ_AHEAD, verifyFailed, WINDOW,
+  type EngineHooks, type EngineResult, type Plan, type Range} from './plan.js'
+
+interface Outstanding {
+  seg: Segment
+  /** Coarse block indexes waiting for refine hashes; null once answered. */
+  refine: number[] | null
+}
+
+type Finished = Frame & {kind: 'finished'}
+
+export async function runSource(ch: Channel, disk: Disk, plan: Plan, hooks: EngineHooks = {}, seed: Buffer): Promise<EngineResult> {
+  return new SourcePeer(ch, disk, plan, hooks, seed).run()
+}
+
+export class SourcePeer extends Peer {
+  private readonly manifests = new Mailbox<Theirs>()
+  private readonly outstanding: Outstanding[] = []
+  private readonly differences: Range[] = []
+  private readonly limiter: RateLimiter | null
+  private readonly runs: RunSender
+  private readonly finished = new Deferred<Finished>()
+  private nextManifest = 0
+  private windowWaiter: (() => void) | null = null
+  /** Outstanding segments that hold a buffer. */
+  private leased = 0
+
+  constructor(ch: Channel, private readonly disk: Disk, plan: Plan, hooks: EngineHooks, seed: Buffer) {
+    super(ch, disk, plan, hooks, seed, () => false)
+    this.limiter = hooks.bwlimit ? new RateLimiter(hooks.bwlimit) : null
+    this.runs = new RunSender((kind, seg, from, to) => this.emit(kind, seg, from, to))
+    ch.onFail(err => this.onFail(err))
+  }
+
+  async run(): Promise<EngineResult> {
+    dispatch(this.ch, {
+      manifest: f => this.onManifest(f.msg),
+      refineHashes: f => this.onRefineHashes(f.msg.segment ?? -1, Buffer.from(f.msg.hashes ?? [])),
+      checkpoint: f => this.onCheckpoint(f.msg.offset ?? -1),
+      finished: f => this.finished.resolve(f),
+    })
+    for (let k = 0; k < this.layout.segments; k++) {
+      if (this.ch.failure) throw this.ch.failure
+      await this.compare(k)
+      await this.ch.drain()
+      await this.limiter?.pace()
+      while (this.windowFull() && !this.ch.failure) await this.windowFreed()
+    }
+    this.flushEnds()
+    while (this.outstanding.length > 0 && !this.ch.failure) await this.windowFreed()
+    if (this.ch.failure) throw this.ch.failure
+    return this.finish()
+  }
+
+  private onFail(err: BlockpairError): void {
+    this.manifests.fail(err)
+    this.finished.reject(err)
+    this.windowWaiter?.()
+  }
+
+  private onManifest(m: Message<'manifest'>): void {
+    const k = m.segment ?? -1
+    const count = Math.max(1, m.count ?? 0)
+    // knownZero holds from some segment to the end: checking the last one covers the run.
+    if (k !== this.nextManifest || count > HOLE_RUN || k + count > this.layout.segments || this.layout.knownZero(k + count - 1)) {
+      throw protocol(`unexpected manifest for segment ${k} (count ${count})`)
+    }
+    this.nextManifest += count
+    if (this.manifests.size + count > MAX_OPEN + READ_AHEAD + 2) throw protocol('the destination sent manifests too far ahead')
+    if (count > 1) {
+      if ((m.hashes?.length ?? 0) > 0 || (m.zeros?.length ?? 0) > 0) throw protocol(`the manifest for the hole run at segment ${k} carries hashes`)
+      for (let j = k; j < k + count; j++) this.manifests.put(j, null)
+      return
+    }
+    const hashes = unpackManifest(this.h, this.layout, k, Buffer.from(m.hashes ?? []), Buffer.from(m.zeros ?? []))
+    if (hashes === undefined) throw protocol(`manifest for segment ${k} does not match its ${this.layout.blocksIn(this.layout.segLength(k))} blocks`)
+    this.manifests.put(k, hashes)
+  }
+
+  private onRefineHashes(k: number, hashes: Buffer): void {
+    const o = this.outstanding.find(x => x.refine !== null)
+    if (!o || o.seg.k !== k) throw protocol(`refine hashes for segment ${k} were not asked for`)
+    const list = o.refine as number[]
+    const seg = o.seg
+    const bs = this.plan.blockSize
+    const buf = (seg.lease as Lease).buf
+    let expected = 0
+    for (const i of list) expected += this.layout.blocksIn(Math.min(bs, seg.length - i * bs), FINE)
+    if (hashes.length !== expected * HASH_BYTES) throw protocol(`refine hashes for segment ${k} have ${hashes.length} bytes, expected ${expected * HASH_BYTES}`)
+    const mine = Buffer.allocUnsafe(this.layout.blocksIn(bs, FINE) * HASH_BYTES)
+    let at = 0
+    for (const i of list) {
+      const bFrom = i * bs
+      const bTo = Math.min(bFrom + bs, seg.length)
+      this.h.hashBlocks(buf.subarray(bFrom, bTo), FINE, mine, 0)
+      for (let p = bFrom, j = 0; p < bTo; p += FINE, j += HASH_BYTES, at += HASH_BYTES) {
+        if (!hashEquals(mine, j, hashes, at)) {
+          const piece = buf.subarray(p, Math.min(p + FINE, bTo))
+          this.runs.add(isZero(piece) ? 'zero' : 'data', seg, p, p + piece.length)
+        }
+      }
+    }
+    this.runs.flush()
+    o.refine = null
+    this.flushEnds()
+  }
+
+  private onCheckpoint(offset: number): void {
+    if (offset < this.plan.start || offset > this.plan.end) throw protocol(`checkpoint at ${offset} is outside the range`)
+    this.hooks.onCheckpoint?.(offset)
+  }
+
+  /** Segment k against the destination's manifest: send or ask about what differs. */
+  private async compare(k: number): Promise<void> {
+    const {seg, hashes: mine, holes} = await this.reader.get(k)
+    this.digest.update(mine)
+    const theirs = this.layout.knownZero(k) ? null : await this.manifests.take(k)
+    // Hole against zeros (most of a sparse image): nothing to compare.
+    const bothZero = !seg.lease && theirs === null
+    const n = mine.length / HASH_BYTES
+    this.blocks += n
+    const refine = bothZero ? [] : this.compareBlocks(seg, mine, holes, theirs)
+    this.runs.flush()
+    this.outstanding.push({seg, refine: refine.length > 0 ? refine : null})
+    if (seg.lease) this.leased++
+    if (refine.length > 0) this.ch.send('refine', {segment: k, blocks: refine})
+    // Holes that match end together, in one frame per HOLE_RUN of them.
+    if (!bothZero || this.outstanding.length >= HOLE_RUN) this.flushEnds()
+  }
+
+  /** Queue what differs in a segment; returns the blocks to refine (4 KiB hashes asked of the destination). */
+  private compareBlocks(seg: Segment, mine: Buffer, holes: Uint8Array, theirs: Theirs): number[] {
+    const bs = this.plan.blockSize
+    const refine: number[] = []
+    const n = mine.length / HASH_BYTES
+    for (let i = 0; i < n; i++) {
+      const at = i * HASH_BYTES
+      const from = i * bs
+      const to = Math.min(from + bs, seg.length)
+      const zero = this.h.zeroHash(to - from)
+      // A block with the zero hash is checked byte by byte, unless it lies in a
+      // hole: in a sparse image most blocks do, and checking them was most of the CPU.
+      const srcZero = holes[i] === 1 || (hashEquals(mine, at, zero, 0) && isZero((seg.lease as Lease).buf.subarray(from, to)))
+      const dstZero = theirs === null || hashEquals(theirs, at, zero, 0)
+      if (theirs ? hashEquals(mine, at, theirs, at) : srcZero) continue
+      this.stats.blocksChanged++
+      if (srcZero) {
+        this.runs.add('zero', seg, from, to)
+      } else if (dstZero) {
+        // The destination holds zeros here: refine against zeros without asking.
+        const buf = (seg.lease as Lease).buf
+        for (let p = from; p < to; p += FINE) {
+          const pTo = Math.min(p + FINE, to)
+          if (!isZero(buf.subarray(p, pTo))) this.runs.add('data', seg, p, pTo)
+        }
+      } else if (bs === FINE) {
+        this.runs.add('data', seg, from, to)
+      } else {
+        refine.push(i)
+      }
+    }
+    return refine
+  }
+
+  /** One merged run of changes onto the wire (a dry run only notes where it is). */
+  private emit(kind: RunKind, seg: Segment, from: number, to: number): void {
+    const offset = seg.offset + from
+    if (this.plan.dryRun) this.note(offset, to - from)
+    if (kind === 'zero') {
+      this.stats.bytesZeroed += to - from
+      if (!this.plan.dryRun) this.ch.send('zero', {offset, length: to - from})
+      return
+    }
+    this.stats.bytesSent += to - from
+    this.limiter?.add(to - from)
+    if (this.plan.dryRun) return
+    const lease = seg.lease as Lease
+    lease.ref()
+    this.ch.sendData(offset, lease.buf.subarray(from, to), () => lease.unref())
+  }
+
+  private note(offset: number, length: number): void {
+    const last = this.differences[this.differences.length - 1]
+    if (last && last.offset + last.length === offset) last.length += length
+    else if (this.differences.length < MAX_RANGES) this.differences.push({offset, length})
+  }
+
+  /** Send SegmentEnd for every finished segment at the head, in order. */
+  private flushEnds(): void {
+    // Consecutive finished segments end in one frame.
+    let first = -1
+    let count = 0
+    while (this.outstanding.length > 0 && (this.outstanding[0] as Outstanding).refine === null) {
+      const o = this.outstanding.shift() as Outstanding
+      if (o.seg.lease) this.leased--
+      if (count === 0) first = o.seg.k
+      count++
+      o.seg.lease?.unref()
+      this.hooks.onProgress?.(o.seg.offset + o.seg.length - this.plan.start)
+    }
+    if (count > 0) this.ch.send('segmentEnd', count > 1 ? {segment: first, count} : {segment: first})
+    if (!this.windowFull() && this.windowWaiter) {
+      const w = this.windowWaiter
+      this.windowWaiter = null
+      w()
+    }
+  }
+
+  private windowFull(): boolean {
+    return this.leased >= WINDOW || this.outstanding.length >= MAX_OPEN
+  }
+
+  private async windowFreed(): Promise<void> {
+    await new Promise<void>(resolve => { this.windowWaiter = resolve })
+  }
+
+  /** Finish{digest} and the destination's answer: do both ends hold the same? */
+  private async finish(): Promise<EngineResult> {
+    const {ch, plan, stats, differences} = this
+    stats.bytesRead = this.disk.bytesRead
+    const digest = this.digest.digest()
+    const sourceChanged = (await this.hooks.sourceChanged?.()) ?? false
+    ch.send('finish', {digest, stats, sourceChanged, diffOffsets: differences.map(r => r.offset), diffLengths: differences.map(r => r.length)})
+    const fin = await this.finished.promise
+    const theirs = Buffer.from(fin.msg.digest ?? [])
+    if (!plan.dryRun && !theirs.equals(digest)) {
+      const err = digestMismatch()
+      ch.abort(err)
+      throw err
+    }
+    this.pool.close()
+    if (plan.verify && !fin.msg.verified) throw verifyFailed()
+    return {blocks: this.blocks, ...stats, digest, peer: fin.msg.stats ?? {}, differences, verified: !!plan.verify, sourceChanged} as EngineResult
+  }
+}
