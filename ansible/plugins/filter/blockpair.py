@@ -22,6 +22,11 @@ def key_name(host, peer):
     return '_'.join(sorted([str(host), str(peer)]))
 
 
+def key_files(peers, host, store):
+    """The controller's key files `host` shares with each of `peers`, in the peers' order."""
+    return ['%s/%s.psk' % (store, key_name(host, peer)) for peer in peers]
+
+
 PAIR_FIELDS = ('src_host', 'src', 'dest_host', 'dest')
 
 
@@ -78,7 +83,7 @@ def sync_records(results, pass_name):
             'job': r.get('job'),
             'resumed': bool(r.get('resumed')),
         }
-        for key in ('duration_ms', 'bytes_read_source', 'bytes_read_dest', 'bytes_sent', 'bytes_written', 'verified'):
+        for key in ('duration_ms', 'bytes_read_source', 'bytes_read_dest', 'bytes_sent', 'bytes_written', 'verified', 'resumed_from'):
             rec[key] = r.get(key)
         if not ok:
             rec.update(code=r.get('code') or 'E_MODULE', rc=r.get('rc'), resumable=bool(r.get('resumable')),
@@ -121,6 +126,7 @@ class FilterModule(object):
     def filters(self):
         return {
             'key_name': key_name,
+            'key_files': key_files,
             'waves': waves,
             'pair_label': pair_label,
             'sync_records': sync_records,

@@ -15,7 +15,7 @@ DOCUMENTATION = r'''
 ---
 module: sync
 short_description: Make a file or block device on another host identical to one on this host
-version_added: "0.1.0"
+version_added: "1.0.0"
 description:
   - Runs C(blockpair push --json) on the host the task runs on (the source), to the
     blockpair agent of the destination host (C(agent://)), or over ssh.
@@ -140,6 +140,10 @@ bytes_written:
   description: Bytes written at the destination.
   returned: success
   type: int
+resumed_from:
+  description: The offset a resumed sync continued from (0 or null when it started from the beginning).
+  returned: success
+  type: int
 duration_ms:
   description: How long the sync took.
   returned: success
@@ -185,6 +189,7 @@ SUMMARY_FIELDS = {
     'size': 'size',
     'blocksChanged': 'blocks_changed',
     'verified': 'verified',
+    'resumedFrom': 'resumed_from',
 }
 
 

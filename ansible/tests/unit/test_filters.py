@@ -40,6 +40,7 @@ class Keys(unittest.TestCase):
     def test_one_name_per_pair_of_hosts_the_same_from_both_ends(self):
         self.assertEqual(filters.key_name('hv2', 'hv1'), filters.key_name('hv1', 'hv2'))
         self.assertEqual(filters.key_name('hv1', 'hv2'), 'hv1_hv2')
+        self.assertEqual(filters.key_files(['hv3', 'hv1'], 'hv2', '/k'), ['/k/hv2_hv3.psk', '/k/hv1_hv2.psk'])
 
 
 class Report(unittest.TestCase):
