@@ -32,9 +32,10 @@ export const REMOTE_BIN = `${shellQuote(process.execPath)} ${shellQuote(path.joi
 
 export interface Sshd {
   port: number
-  host: '127.0.0.1'
+  /** 127.0.0.1, or the address given to startSshd. */
+  host: string
   user: string
-  /** `user@127.0.0.1`, the ssh target. */
+  /** `user@HOST`, the ssh target. */
   target: string
   /** Private key authorized for `user`. */
   keyFile: string
@@ -59,13 +60,23 @@ export function sshdSkipReason(): string | false {
   return false
 }
 
+/** Where sshd runs: by default on 127.0.0.1 here; or in a network namespace, on its address. */
+export interface SshdPlace {
+  /** `ip netns exec NETNS sshd ...`; the namespace must reach `address` from here. */
+  netns: string
+  address: string
+  /** A namespace of its own has every port free. */
+  port: number
+}
+
 /** Start sshd and stop it when `t` ends. Throws when sshdSkipReason() is not false. */
-export async function startSshd(t: Test): Promise<Sshd> {
+export async function startSshd(t: Test, place?: SshdPlace): Promise<Sshd> {
   const reason = sshdSkipReason()
   if (reason) throw new Error(`cannot start sshd: ${reason}`)
   // sshd checks for its privilege-separation dir at startup; normally systemd makes it.
   mkdirSync('/run/sshd', {recursive: true, mode: 0o755})
 
+  const host = place?.address ?? '127.0.0.1'
   const dir = mkdtempSync(path.join(os.tmpdir(), 'blockpair-sshd-'))
   const user = os.userInfo().username
   const hostKey = path.join(dir, 'host_ed25519')
@@ -80,11 +91,11 @@ export async function startSshd(t: Test): Promise<Sshd> {
   let lastError: unknown
   // A port found free can be taken before sshd binds it: retry with another.
   for (let attempt = 0; attempt < 5 && !sshd; attempt++) {
-    const port = await freePort()
+    const port = place?.port ?? await freePort()
     const config = path.join(dir, 'sshd_config')
-    writeFileSync(config, await sshdConfig({dir, port, hostKey, authorized}))
+    writeFileSync(config, await sshdConfig({dir, host, port, hostKey, authorized}))
     try {
-      sshd = await launch(config, port)
+      sshd = await launch(config, host, port, place?.netns)
     } catch (e) {
       lastError = e
     }
@@ -101,14 +112,14 @@ export async function startSshd(t: Test): Promise<Sshd> {
 
   return {
     port,
-    host: '127.0.0.1',
+    host,
     user,
-    target: `${user}@127.0.0.1`,
+    target: `${user}@${host}`,
     keyFile,
     // UserKnownHostsFile=/dev/null: the host key is new each run; never touch ~/.ssh.
     sshCommand: `ssh -p ${port} -i ${keyFile} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no ` +
       `-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR`,
-    knownHosts: `[127.0.0.1]:${port} ${hostPub}\n`,
+    knownHosts: `[${host}]:${port} ${hostPub}\n`,
     remoteBin: REMOTE_BIN,
     dir,
     async newKey(name: string) {
@@ -135,10 +146,10 @@ function freePort(): Promise<number> {
   })
 }
 
-async function sshdConfig(o: {dir: string, port: number, hostKey: string, authorized: string}): Promise<string> {
+async function sshdConfig(o: {dir: string, host: string, port: number, hostKey: string, authorized: string}): Promise<string> {
   const lines = [
     `Port ${o.port}`,
-    'ListenAddress 127.0.0.1',
+    `ListenAddress ${o.host}`,
     `HostKey ${o.hostKey}`,
     `AuthorizedKeysFile ${o.authorized}`,
     'PubkeyAuthentication yes',
@@ -165,9 +176,13 @@ async function sshdConfig(o: {dir: string, port: number, hostKey: string, author
   return lines.join('\n') + '\n'
 }
 
-async function launch(config: string, port: number): Promise<{child: ChildProcess, port: number}> {
+async function launch(config: string, host: string, port: number, netns?: string): Promise<{child: ChildProcess, port: number}> {
   // -D: stay in the foreground so the child is sshd itself; -e: log to stderr.
-  const child = spawn(SSHD, ['-D', '-e', '-f', config], {stdio: ['ignore', 'ignore', 'pipe']})
+  // `ip netns exec` enters the namespace and execs sshd: the child is still sshd.
+  const argv = [SSHD, '-D', '-e', '-f', config]
+  const child = netns
+    ? spawn('ip', ['netns', 'exec', netns, ...argv], {stdio: ['ignore', 'ignore', 'pipe']})
+    : spawn(SSHD, argv.slice(1), {stdio: ['ignore', 'ignore', 'pipe']})
   let stderr = ''
   child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000) })
   let exited = false
@@ -178,16 +193,16 @@ async function launch(config: string, port: number): Promise<{child: ChildProces
   const deadline = Date.now() + 10_000
   while (Date.now() < deadline) {
     if (exited) throw new Error(`sshd exited at startup: ${stderr.trim() || '(no output)'}`)
-    if (await accepts(port)) return {child, port}
+    if (await accepts(host, port)) return {child, port}
     await Promise.race([new Promise(r => setTimeout(r, 50)), spawnError])
   }
   await kill(child)
-  throw new Error(`sshd did not accept connections on 127.0.0.1:${port} within 10 s: ${stderr.trim()}`)
+  throw new Error(`sshd did not accept connections on ${host}:${port} within 10 s: ${stderr.trim()}`)
 }
 
-function accepts(port: number): Promise<boolean> {
+function accepts(host: string, port: number): Promise<boolean> {
   return new Promise(resolve => {
-    const s = net.connect(port, '127.0.0.1')
+    const s = net.connect(port, host)
     s.once('connect', () => { s.destroy(); resolve(true) })
     s.once('error', () => resolve(false))
   })
