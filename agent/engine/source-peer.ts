@@ -57,7 +57,7 @@ export class SourcePeer extends Peer {
       manifest: f => this.onManifest(f.msg),
       refineHashes: f => this.onRefineHashes(f.msg.segment ?? -1, Buffer.from(f.msg.hashes ?? [])),
       checkpoint: f => this.onCheckpoint(f.msg.offset ?? -1),
-      finished: f => this.finished.resolve(f),
+      finished: f => this.onFinished(f),
     })
     for (let k = 0; k < this.layout.segments; k++) {
       if (this.ch.failure) throw this.ch.failure
@@ -123,6 +123,10 @@ export class SourcePeer extends Peer {
     this.runs.flush()
     o.refine = null
     this.flushEnds()
+  }
+
+  private onFinished(f: Finished): void {
+    this.finished.resolve(f)
   }
 
   private onCheckpoint(offset: number): void {
