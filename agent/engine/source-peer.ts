@@ -216,7 +216,7 @@ export class SourcePeer extends Peer {
       if (count === 0) first = o.seg.k
       count++
       o.seg.lease?.unref()
-      this.hooks.onProgress?.(o.seg.offset + o.seg.length - this.plan.start)
+      this.hooks.onProgress?.(o.seg.offset + o.seg.length - this.plan.start, this.stats.bytesSent)
     }
     if (count > 0) this.ch.send('segmentEnd', count > 1 ? {segment: first, count} : {segment: first})
     if (!this.windowFull() && this.windowWaiter) {
