@@ -182,10 +182,10 @@ export class SourcePeer extends Peer {
     return refine
   }
 
-  /** One merged run of changes onto the wire (a dry run only notes where it is). */
+  /** One merged run of changes onto the wire (a dry run only notes where it is; a sync notes it too, for the summary). */
   private emit(kind: RunKind, seg: Segment, from: number, to: number): void {
     const offset = seg.offset + from
-    if (this.plan.dryRun) this.note(offset, to - from)
+    this.note(offset, to - from)
     if (kind === 'zero') {
       this.stats.bytesZeroed += to - from
       if (!this.plan.dryRun) this.ch.send('zero', {offset, length: to - from})
