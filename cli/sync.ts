@@ -17,7 +17,7 @@ import {Progress} from './progress.js'
 
 /** The observer a command's options ask for. */
 export function progressFor(o: RunOptions, files = 1, each?: (s: Summary) => void): Progress {
-  return new Progress({bar: !o.quiet && !o.json && (o.progress || !!process.stderr.isTTY), verbose: o.verbose && !o.quiet, files, each})
+  return new Progress({bar: !o.quiet && (o.progress || !!process.stderr.isTTY), verbose: o.verbose && !o.quiet, files, each})
 }
 
 /** A summary in text, with --stats' figures when asked. */
