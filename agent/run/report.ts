@@ -70,14 +70,15 @@ export function progressLine(p: {label: string; done: number; total: number; mov
   const pace = p.secs > 0 ? p.done / p.secs : 0
   const eta = pace > 0 ? duration((p.total - p.done) / pace) : '-'
   const rate = formatBytes(p.secs > 0 ? p.moved / p.secs : 0)
-  const figures = ` ${pct}% ${rate}/s ETA ${eta}`
+  // Fixed widths, so the bar does not jump as the figures change.
+  const figures = ` ${String(pct).padStart(3)}% ${`${rate}/s`.padStart(11)} ETA ${eta.padEnd(5)}`
   const width = p.columns - 1
   const label = p.label.length + figures.length > width ? p.label.slice(0, Math.max(0, width - figures.length - 1)) + '~' : p.label
   let line = label + figures
-  const more = ` ${compact(p.done)}/${compact(p.total)} sent ${compact(p.moved)}`
+  const more = ` ${`${compact(p.done)}/${compact(p.total)}`.padStart(15)} sent ${compact(p.moved).padStart(7)}`
   if (line.length + more.length <= width) line += more
   const room = width - line.length - 3
-  if (room < 5) return line
+  if (room < 5) return line.trimEnd()
   const fill = Math.round((room * Math.min(p.done, p.total)) / Math.max(1, p.total))
   return `${line} [${'='.repeat(fill)}${' '.repeat(room - fill)}]`
 }

@@ -71,7 +71,7 @@ t.test('regression (issue 14, item 8): a line while the remote end starts; -P sh
   const bar = await push(p.src, p.dst, '-P')
   t.equal(bar.code, 0, bar.stderr)
   t.match(bar.stderr, /connecting to 127\.0\.0\.1/)
-  t.match(bar.stderr, /push talk\.src \d+% [\d.]+ \S+\/s ETA/, 'a progress line: the rate of what moved and ETA')
+  t.match(bar.stderr, /push talk\.src +\d+% +[\d.]+ \S+\/s ETA/, 'a progress line: the rate of what moved and ETA')
   const quiet = await push(p.src, p.dst)
   t.equal(quiet.stderr, '', 'without a terminal and without -P or -v: nothing on stderr')
 })
