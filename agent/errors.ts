@@ -38,6 +38,7 @@ export const CODES = {
   E_AGENT_STOPPING: {exit: EXIT.POLICY, resumable: false, meaning: 'the agent is shutting down and takes no new target lock'},
   E_AGENT_BUSY: {exit: EXIT.CONNECT, resumable: false, meaning: 'the agent closed the connection before TLS: at its connection limit, or not an agent'},
   E_AUTH: {exit: EXIT.CONNECT, resumable: false, meaning: 'no key, or the peer does not accept ours'},
+  E_BAD_FLAG: {exit: EXIT.USAGE, resumable: false, meaning: 'an unknown flag, a flag without its value, or a missing or extra argument'},
   E_BAD_FRAME: {exit: EXIT.PROTOCOL, resumable: false, meaning: 'a frame decoded but its contents break the protocol'},
   E_BAD_PLAN: {exit: EXIT.PROTOCOL, resumable: false, meaning: 'the sync plan a peer sent is inconsistent or out of range'},
   E_BAD_SSH_COMMAND: {exit: EXIT.USAGE, resumable: false, meaning: '--ssh is empty or badly quoted'},
@@ -165,6 +166,8 @@ export function isResumable(code: string, exit?: number): boolean {
 export class BlockpairError<C extends string = string> extends Error {
   readonly code: string
   readonly exit: ExitCode
+  /** The job a failed sync left behind (`blockpair resume JOB`), when it kept one. */
+  job?: string
 
   constructor(code: C & Checked<C, ExitOf<C>>, exit: ExitOf<C>, message: string, options?: {cause?: unknown}) {
     super(message, options)

@@ -1,8 +1,11 @@
-// What every command shares: typed errors become a one-line message and the
-// exit code from the CLI contract; with --json, a JSON object on stdout too.
+// What every command shares: every failure, ours or not, becomes a one-line
+// message and the exit code from the CLI contract; with --json, one JSON
+// object on stdout too (agent/run/schema.ts, the error shape). Nothing
+// escapes as a stack trace: an error that is not ours is E_INTERNAL.
 
-import {Command, Flags} from '@oclif/core'
-import {BlockpairError, EXIT} from '../agent/errors.js'
+import {Command, Errors, Flags} from '@oclif/core'
+import {BlockpairError, isResumable, ProtocolError, UsageError} from '../agent/errors.js'
+import {errorJson} from '../agent/run/schema.js'
 
 export abstract class BaseCommand extends Command {
   static baseFlags = {
@@ -13,9 +16,9 @@ export abstract class BaseCommand extends Command {
   protected wantsJson = false
 
   async init(): Promise<void> {
-    await super.init()
-    // Until run() has parsed its flags: a flag whose parser throws (--streams) fails before that.
+    // Before parsing: a bad flag fails in super.init() or parse(), and still answers in JSON.
     this.wantsJson = this.argv.includes('--json')
+    await super.init()
   }
 
   protected out(text: string): void {
@@ -27,19 +30,25 @@ export abstract class BaseCommand extends Command {
   }
 
   async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    if (err instanceof BlockpairError) {
-      const message = withoutOclifFrame(err.message)
-      if (this.wantsJson) this.printJson({ok: false, code: err.code, exit: err.exit, message})
-      process.stderr.write(`blockpair: ${message} [${err.code}]\n`)
-      this.exit(err.exit)
-    }
-    // oclif's own parse errors (unknown flag, missing argument) are usage errors.
-    if (err.oclif && err.oclif.exit === undefined) err.oclif.exit = EXIT.USAGE
-    return super.catch(err)
+    if (err instanceof Errors.ExitError) return super.catch(err)
+    const e = asBlockpairError(err)
+    const message = withoutOclifFrame(e.message)
+    if (this.wantsJson) this.printJson(errorJson({code: e.code, exit: e.exit, message, job: e.job}, e.job !== undefined && isResumable(e.code, e.exit)))
+    process.stderr.write(`blockpair: ${message} [${e.code}]\n`)
+    // A bad flag or argument: the error, and where help is (the full help would scroll it away).
+    if (e.code === 'E_BAD_FLAG') process.stderr.write(`see '${this.config.bin} ${this.id ?? ''} --help'\n`.replace('  ', ' '))
+    this.exit(e.exit)
   }
 }
 
-/** oclif wraps the message of an error thrown by a flag's parser in lines of its own; ours is one line. */
+/** Any error as ours: oclif's parse errors are E_BAD_FLAG (exit 2), anything unforeseen E_INTERNAL. */
+function asBlockpairError(err: Error & {oclif?: {exit?: number}}): BlockpairError {
+  if (err instanceof BlockpairError) return err
+  if (err instanceof Errors.CLIError || err.oclif) return new UsageError('E_BAD_FLAG', withoutOclifFrame(err.message).replace(/\s*\n\s*/g, '; '))
+  return new ProtocolError('E_INTERNAL', `unexpected error: ${err.message || String(err)}`)
+}
+
+/** oclif wraps messages in lines of its own (a flag parser's error, the help hint); ours are one line. */
 function withoutOclifFrame(message: string): string {
   return message.replace(/^Parsing --\S+ \n\t/, '').replace(/\nSee more help with --help$/, '')
 }

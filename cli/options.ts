@@ -4,7 +4,7 @@
 
 import {Flags} from '@oclif/core'
 import {DEFAULTS, parseStreams, runOptions, type RunOptions} from '../agent/run/options.js'
-import {parseSize} from '../agent/run/units.js'
+import {parseRate, parseSize} from '../agent/run/units.js'
 import {MAX_STREAMS} from '../agent/session/streams.js'
 
 export const syncFlags = {
@@ -22,8 +22,15 @@ export const syncFlags = {
 
 export const jobFlags = {
   verify: Flags.boolean({description: 'After the sync, re-read the destination from disk and check it against the source.'}),
-  bwlimit: Flags.string({description: 'Cap block data at this many bytes per second (K, M, G suffixes), e.g. 100M.'}),
+  bwlimit: Flags.string({description: 'Cap block data at this rate per second: a bare number is KiB/s, like rsync (20000 = about 20 MB/s); K, M, G suffixes, or B for bytes, e.g. 100M.'}),
   'state-dir': Flags.string({description: 'Folder for job state (default $XDG_STATE_HOME/blockpair or ~/.local/state/blockpair).'}),
+}
+
+/** What rsync users type: -P/--progress, -v, --stats. */
+export const talkFlags = {
+  progress: Flags.boolean({char: 'P', description: 'Show the progress bar even when stderr is not a terminal (then a line every 2 s), like rsync -P.'}),
+  verbose: Flags.boolean({char: 'v', description: 'Say what happens: connecting, each file and its range.'}),
+  stats: Flags.boolean({description: 'Add every figure of the run to the summary (bytes on the wire, written, zeroed, rate).'}),
 }
 
 /** Any subset of the flags above, as oclif parsed them, with the base flags. */
@@ -40,6 +47,9 @@ export interface SyncFlagValues {
   verify?: boolean
   bwlimit?: string
   'state-dir'?: string
+  progress?: boolean
+  verbose?: boolean
+  stats?: boolean
   json: boolean
   quiet: boolean
 }
@@ -57,9 +67,12 @@ export function toRunOptions(f: SyncFlagValues): RunOptions {
     sshTimeout: f['ssh-timeout'],
     streams: f.streams,
     verify: f.verify,
-    bwlimit: f.bwlimit === undefined ? undefined : parseSize(f.bwlimit, '--bwlimit'),
+    bwlimit: f.bwlimit === undefined ? undefined : parseRate(f.bwlimit, '--bwlimit'),
     stateDir: f['state-dir'],
     json: f.json,
     quiet: f.quiet,
+    progress: f.progress,
+    verbose: f.verbose,
+    stats: f.stats,
   })
 }

@@ -162,7 +162,7 @@ export class DestPeer extends Peer {
     this.nextEnd++
     this.blocks += hashes.length / HASH_BYTES
     const done = layout.segStart(k) + layout.segLength(k)
-    this.hooks.onProgress?.(done - plan.start)
+    this.hooks.onProgress?.(done - plan.start, this.stats.bytesWritten)
     this.wakeSlot()
     if (!plan.dryRun) this.writer.segmentDone(done, plan.end)
   }

@@ -43,8 +43,12 @@ export interface Plan {
 }
 
 export interface EngineHooks {
-  /** Bytes of the range dealt with so far. */
-  onProgress?: (done: number) => void
+  /**
+   * Bytes of the range dealt with so far (holes and equal blocks too), and of
+   * block data moved: sent by a source, written by a destination. A progress
+   * bar's rate is the second: the first runs ahead over holes.
+   */
+  onProgress?: (done: number, moved: number) => void
   /** Everything below `offset` is durable at the destination. */
   onCheckpoint?: (offset: number) => void
   /** Source only: cap block data at this many bytes per second. */

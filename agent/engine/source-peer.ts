@@ -186,10 +186,10 @@ export class SourcePeer extends Peer {
     return refine
   }
 
-  /** One merged run of changes onto the wire (a dry run only notes where it is). */
+  /** One merged run of changes onto the wire (a dry run only notes where it is; a sync notes it too, for the summary). */
   private emit(kind: RunKind, seg: Segment, from: number, to: number): void {
     const offset = seg.offset + from
-    if (this.plan.dryRun) this.note(offset, to - from)
+    this.note(offset, to - from)
     if (kind === 'zero') {
       this.stats.bytesZeroed += to - from
       if (!this.plan.dryRun) this.ch.send('zero', {offset, length: to - from})
@@ -220,7 +220,7 @@ export class SourcePeer extends Peer {
       if (count === 0) first = o.seg.k
       count++
       o.seg.lease?.unref()
-      this.hooks.onProgress?.(o.seg.offset + o.seg.length - this.plan.start)
+      this.hooks.onProgress?.(o.seg.offset + o.seg.length - this.plan.start, this.stats.bytesSent)
     }
     if (count > 0) this.ch.send('segmentEnd', count > 1 ? {segment: first, count} : {segment: first})
     if (!this.windowFull() && this.windowWaiter) {

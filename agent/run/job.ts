@@ -86,9 +86,12 @@ export class Job implements RunObserver {
     await this.store.settle()
     const interrupted = e.exit === EXIT.INTERRUPTED
     this.store.update(this.record, {state: interrupted ? 'interrupted' : 'failed', error: {code: e.code, message: e.message}})
+    e.job = this.record.id
     if (!isResumable(e.code, e.exit)) return e
     const message = `${e.message}\n  ${resumeHint(this.record, stateDir)}`
-    return interrupted ? new InterruptedError(e.code, message, {cause: e}) : new BlockpairError(e.code, e.exit, message)
+    const out = interrupted ? new InterruptedError(e.code, message, {cause: e}) : new BlockpairError(e.code, e.exit, message)
+    out.job = this.record.id
+    return out
   }
 }
 

@@ -182,6 +182,17 @@ export class JobStore {
     return jobs.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
   }
 
+  /**
+   * Remove the files of finished jobs (state done), all of them or those
+   * last updated before `before` (ms since the epoch). A job that failed or
+   * was interrupted is kept: resume may still finish it. Returns their ids.
+   */
+  prune(before: number | null): string[] {
+    const gone = this.list().filter(j => j.state === 'done' && (before === null || Date.parse(j.updatedAt) < before))
+    for (const j of gone) fs.rmSync(this.file(j.id), {force: true})
+    return gone.map(j => j.id)
+  }
+
   private parse(text: string, where: string): JobRecord {
     let rec: JobRecord & {flags?: LegacyFlags}
     try {

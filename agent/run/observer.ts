@@ -10,12 +10,14 @@ import type {Summary} from '../session/session.js'
 import type {Direction, FilePair} from './plan.js'
 
 export interface RunObserver {
+  /** The run reaches its remote end: ssh and the remote agent start, or an agent:// connects. */
+  onConnect?(remote: string): void
   /** A file's sync begins (before its session connects). */
   onFileStart?(direction: Direction, file: FilePair): void
   /** Both ends are open and agree: the range to sync is plan.start..plan.end. */
   onPlan?(plan: Plan, ends: {source: Identity; dest: Identity}): void
-  /** Bytes of the range dealt with so far. */
-  onProgress?(done: number): void
+  /** Bytes of the range dealt with so far, and of block data moved (sent or written here). */
+  onProgress?(done: number, moved: number): void
   /** One stream: everything below `offset` is durable at the destination. */
   onCheckpoint?(offset: number): void
   /** --streams: every stream's durable offset, whenever one of them checkpoints. */
@@ -28,7 +30,7 @@ export interface RunObserver {
 
 type Event = keyof RunObserver
 
-const EVENTS: readonly Event[] = ['onFileStart', 'onPlan', 'onProgress', 'onCheckpoint', 'onCheckpoints', 'onFileEnd', 'onWarning']
+const EVENTS: readonly Event[] = ['onConnect', 'onFileStart', 'onPlan', 'onProgress', 'onCheckpoint', 'onCheckpoints', 'onFileEnd', 'onWarning']
 
 /** One observer that tells each of `all`, in order. */
 export function observers(...all: RunObserver[]): RunObserver {

@@ -37,6 +37,12 @@ export interface RunOptions {
   stateDir: string | undefined
   json: boolean
   quiet: boolean
+  /** -P/--progress: the progress bar even when stderr is not a terminal. */
+  progress: boolean
+  /** -v: say what happens (connecting, each file, its range). */
+  verbose: boolean
+  /** --stats: every figure of the run in the text summary. */
+  stats: boolean
 }
 
 /** The one table of defaults. */
@@ -55,6 +61,9 @@ export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
   stateDir: undefined,
   json: false,
   quiet: false,
+  progress: false,
+  verbose: false,
+  stats: false,
 })
 
 /** The options a job file keeps: how to reconnect and what to do, as first given. */

@@ -138,7 +138,7 @@ export async function startRemoteAgent(opts: RemoteAgentOptions): Promise<Remote
       })
       void exited.then(async ({code, signal}) => {
         await settledOutput()
-        reject(classifySshFailure({code, signal, stderr, host}))
+        reject(classifySshFailure({code, signal, stderr, host, command: sshLine(opts.ssh, target)}))
       })
       timer = setTimeout(() => {
         reject(new ConnectError('E_SSH_TIMEOUT',
@@ -163,12 +163,26 @@ export async function startRemoteAgent(opts: RemoteAgentOptions): Promise<Remote
   }
 }
 
-/** The ssh command line: the user's command and options, then ours, the target and the remote command. */
-function sshArgv(ssh: string | undefined, target: string, timeoutMs: number, remote: string): {cmd: string, args: string[]} {
+/** What the user runs to reach `target` as blockpair does: their -e command (port, key, options) and the target. */
+function sshLine(ssh: string | undefined, target: string): string {
+  return `${ssh ?? 'ssh'} ${target}`
+}
+
+/** A person at a terminal, who can answer ssh's question about a new host key (ssh asks on /dev/tty). */
+function atTerminal(): boolean {
+  return !!process.stdin.isTTY && !!process.stderr.isTTY
+}
+
+/**
+ * The ssh command line: the user's command and options, then ours, the target and the remote command.
+ * `interactive`: ssh may ask its questions (a new host key; a password) on the terminal.
+ */
+export function sshArgv(ssh: string | undefined, target: string, timeoutMs: number, remote: string,
+  interactive = atTerminal()): {cmd: string, args: string[]} {
   const [cmd, ...args] = splitCommand(ssh ?? 'ssh')
   if (!cmd) throw new UsageError('E_BAD_SSH_COMMAND', '--ssh is empty')
-  // Without BatchMode a password or passphrase prompt would hang until the timeout.
-  if (!hasSshOption(args, 'BatchMode')) args.push('-o', 'BatchMode=yes')
+  // With no one to answer, a host key question or a password prompt would hang until the timeout.
+  if (!interactive && !hasSshOption(args, 'BatchMode')) args.push('-o', 'BatchMode=yes')
   // Fail an unreachable host as a connect error, not as a silent agent timeout.
   if (!hasSshOption(args, 'ConnectTimeout')) {
     args.push('-o', `ConnectTimeout=${Math.max(1, Math.ceil(Math.min(timeoutMs / 2, 10_000) / 1000))}`)
@@ -238,7 +252,7 @@ export async function sshExec(opts: SshExecOptions): Promise<SshExecResult> {
   // The last output can come after 'exit'; 'close' may never come when a
   // ControlPersist master holds the pipes.
   await Promise.race([closed, delay(2000)])
-  if (code === 255 || signal || code === null) throw classifySshFailure({code: code ?? 255, signal, stderr, host})
+  if (code === 255 || signal || code === null) throw classifySshFailure({code: code ?? 255, signal, stderr, host, command: sshLine(opts.ssh, target)})
   return {code, stdout, stderr}
 }
 
@@ -290,7 +304,7 @@ export function remoteCommand(opts: Pick<RemoteAgentOptions, 'remoteBin' | 'iden
 }
 
 /** Turn a failed ssh run (no `listening` line) into a ConnectError that says what to do. */
-export function classifySshFailure(f: {code: number | null, signal: NodeJS.Signals | null, stderr: string, host: string}): ConnectError {
+export function classifySshFailure(f: {code: number | null, signal: NodeJS.Signals | null, stderr: string, host: string, command?: string}): ConnectError {
   const {code, signal, stderr: s, host} = f
   const note = lastLineNote(s)
   // 255 is ssh's own failure; anything else is the remote command's exit status.
@@ -299,7 +313,7 @@ export function classifySshFailure(f: {code: number | null, signal: NodeJS.Signa
     return new ConnectError('E_SSH_UNKNOWN_HOST', `${host}: unknown host; check the name or add it to ~/.ssh/config${note}`)
   }
   if (sshFailed && /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|host key .* (is not known|has changed)/i.test(s)) {
-    return new ConnectError('E_SSH_HOSTKEY', `the host key of ${host} is unknown or has changed; run 'ssh ${host}' once to check and accept it${note}`)
+    return new ConnectError('E_SSH_HOSTKEY', `the host key of ${host} is unknown or has changed; run '${f.command ?? `ssh ${host}`}' once in a terminal to check and accept it${note}`)
   }
   if (sshFailed && /Permission denied|Too many authentication failures|no more authentication methods/i.test(s)) {
     return new ConnectError('E_SSH_AUTH', `authentication refused by ${host}; load your key with ssh-add or pass --ssh 'ssh -i KEY'${note}`)

@@ -34,6 +34,7 @@ import {openRemote, type Remote} from './remote.js'
 export class FileSyncError extends BlockpairError {
   constructor(readonly file: string, readonly done: Summary[], cause: BlockpairError) {
     super(cause.code, cause.exit, `${file}: ${cause.message}`, {cause})
+    this.job = cause.job
   }
 }
 
@@ -53,6 +54,7 @@ export async function runSyncs(direction: Direction, paths: readonly string[], o
       }
     }
   }
+  observer.onConnect?.(remoteName(plan))
   const remote = await openRemote(plan, o)
   const done: Summary[] = []
   try {
@@ -77,12 +79,19 @@ export async function runSyncs(direction: Direction, paths: readonly string[], o
 export async function runSync(direction: Direction, from: string, to: string, o: RunOptions, observer: RunObserver = {},
   resume?: {job: JobRecord; trust: boolean}): Promise<Summary> {
   const plan = planRun(direction, [from, to])
+  observer.onConnect?.(remoteName(plan))
   const remote = await openRemote(plan, o)
   try {
     return await syncFile(plan, plan.files[0] as FilePair, o, remote, observer, resume)
   } finally {
     await remote.close()
   }
+}
+
+/** The remote end as the progress line names it while it starts. */
+function remoteName(plan: RunPlan): string {
+  const r = plan.remote
+  return r.kind === 'ssh' ? `${r.target} (ssh)` : `${r.host}:${r.port}`
 }
 
 /** One file over an open remote end; a job of its own unless a dry run. */

@@ -12,6 +12,37 @@ export function parseSize(text: string, what: string): number {
   return n
 }
 
+/**
+ * --bwlimit as rsync reads it: a bare number is KiB per second (so an rsync
+ * habit, `--bwlimit 20000`, is about 20 MB/s, not 20 KB/s); K, M, G and T as
+ * in parseSize; a B suffix (`500000B`) means bytes. Returns bytes per second.
+ */
+export function parseRate(text: string, what: string): number {
+  const t = text.trim()
+  if (/^\d+(?:\.\d+)?$/.test(t)) return parseSize(`${t}K`, what)
+  if (/^\d+(?:\.\d+)?\s*B$/i.test(t)) return parseSize(t.replace(/B$/i, ''), what)
+  return parseSize(t, what)
+}
+
+/** Byte ranges in text: '64 KiB at 4.00 MiB' (JSON keeps exact offsets and lengths). */
+export function formatRange(r: {offset: number; length: number}): string {
+  return `${formatBytes(r.length)} at ${formatBytes(r.offset)}`
+}
+
+/** '1 range', '3 ranges'. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+const AGE_UNITS: Record<string, number> = {s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000}
+
+/** An age as people write it: 90s, 30m, 12h, 7d, 2w. In ms. */
+export function parseAge(text: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([smhdw])$/i.exec(text.trim())
+  if (!m) throw new UsageError('E_DURATION', `${what}: '${text}' is not an age; write e.g. 12h, 7d or 2w`)
+  return Math.round(Number(m[1]) * (AGE_UNITS[(m[2] as string).toLowerCase()] as number))
+}
+
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
   let v = n

@@ -10,7 +10,7 @@
 //   thread                                  main
 //   ready{plan, ends}  ───────────────────► stream.ready(): the barrier
 //                      ◄─────────────────── go | stop
-//   progress{done}, checkpoint{offset} ───► hooks, job state
+//   progress{done, moved}, checkpoint{offset} ───► hooks, job state
 //                      ◄─────────────────── abort (a sibling failed)
 //   done{summary} | failed{error} ────────► the stream's result
 //
@@ -37,7 +37,7 @@ interface ThreadData {
 
 type ToMain =
   | {t: 'ready'; plan: Plan; ends: {source: Identity; dest: Identity}}
-  | {t: 'progress'; done: number}
+  | {t: 'progress'; done: number; moved: number}
   | {t: 'checkpoint'; offset: number}
   | {t: 'done'; summary: Summary}
   | {t: 'failed'; error: {code?: string; exit?: number; message: string; stack?: string}}
@@ -75,7 +75,7 @@ export function threadedStream(endpoints: readonly Endpoint[], keys: readonly Ke
           part.ready(m.plan, m.ends).then(() => post({t: 'go'}), () => post({t: 'stop'}))
           return
         case 'progress':
-          return hooks?.onProgress?.(m.done)
+          return hooks?.onProgress?.(m.done, m.moved)
         case 'checkpoint':
           return hooks?.onCheckpoint?.(m.offset)
         case 'done':
@@ -107,7 +107,7 @@ async function runThread(data: ThreadData): Promise<void> {
       ...opts,
       hooks: {
         bwlimit,
-        onProgress: done => send({t: 'progress', done}),
+        onProgress: (done, moved) => send({t: 'progress', done, moved}),
         onCheckpoint: offset => send({t: 'checkpoint', offset}),
       },
       stream: {

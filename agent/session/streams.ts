@@ -52,6 +52,7 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
   const plans: (Plan | undefined)[] = new Array(count)
   const ends: ({source: Identity; dest: Identity} | undefined)[] = new Array(count)
   const done = new Array<number>(count).fill(0)
+  const moved = new Array<number>(count).fill(0)
   const offsets = new Array<number>(count).fill(0)
   let arrived = 0
   let release: () => void = () => {}
@@ -92,9 +93,10 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
       hooks: {
         ...hooks,
         bwlimit: hooks?.bwlimit ? Math.max(1, Math.floor(hooks.bwlimit / count)) : undefined,
-        onProgress: n => {
+        onProgress: (n, m) => {
           done[i] = n
-          hooks?.onProgress?.(done.reduce((a, b) => a + b, 0))
+          moved[i] = m
+          hooks?.onProgress?.(done.reduce((a, b) => a + b, 0), moved.reduce((a, b) => a + b, 0))
         },
         onCheckpoint: offset => {
           offsets[i] = offset

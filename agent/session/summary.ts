@@ -29,7 +29,7 @@ export interface Summary {
   verified: boolean
   /** The source changed while it was read: sync again with the source quiet (the VM stopped). */
   sourceChanged: boolean
-  /** Dry runs: the ranges that differ. */
+  /** The ranges that differed (sent or zeroed; a dry run's that would be), sorted and merged. */
   differences: Range[]
   dryRun: boolean
   destinationCreated: boolean
@@ -97,7 +97,7 @@ export function summarize(o: Outcome): Summary {
     resumeDiscarded: o.resumeDiscarded,
     verified: r.verified,
     sourceChanged: r.sourceChanged,
-    differences: r.differences,
+    differences: sortedRanges(r.differences),
     dryRun: plan.dryRun,
     destinationCreated: !dest.existed && !plan.dryRun,
     destinationExisted: dest.existed,
@@ -106,6 +106,17 @@ export function summarize(o: Outcome): Summary {
     sourceIdentity: o.sourceIdentity,
     destIdentity: o.destIdentity,
   }
+}
+
+/** Ranges in file order, touching ones merged: they are noted as refinement finishes, not in order. */
+export function sortedRanges(ranges: readonly Range[]): Range[] {
+  const out: Range[] = []
+  for (const r of [...ranges].sort((a, b) => a.offset - b.offset)) {
+    const last = out[out.length - 1]
+    if (last && last.offset + last.length >= r.offset) last.length = Math.max(last.length, r.offset + r.length - last.offset)
+    else out.push({...r})
+  }
+  return out
 }
 
 const SUMMED = ['blocks', 'blocksChanged', 'bytesReadSource', 'bytesReadDest', 'bytesSent', 'bytesOnWire', 'bytesWritten', 'bytesZeroed'] as const

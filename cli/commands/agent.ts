@@ -7,15 +7,20 @@ import type {Endpoint} from '../../agent/wire/transport.js'
 import {isWorker, MAX_WORKERS, PrimaryLocks, reportListening, runPrimary} from '../../agent/session/workers.js'
 import {BaseCommand} from '../base.js'
 import {batchHashing} from '../../agent/engine/hash.js'
+import {paragraphs} from '../../agent/run/report.js'
 
 export default class Agent extends BaseCommand {
   static summary = 'Run an agent that serves syncs over TLS with a pre-shared key.'
-  static description = `Prints one line, "listening HOST:PORT", once it accepts connections (port 0 picks a free port).
+  static description = paragraphs(`Prints one line, "listening HOST:PORT", once it accepts connections (port 0 picks a free port).
 The agent only opens regular files inside its --allow folders and the block devices named with
 --allow-device (a device inside an --allow folder is still refused); paths are resolved first, so a
 symlink or '..' that leads elsewhere is refused. It logs one line per session and every refused
 connection on stderr (JSON lines with --json), never a key. With --psk-stdin (used by the ssh bootstrap) it reads
-the key from the first line of stdin and exits when stdin closes, so it never outlives its ssh session.`
+the key from the first line of stdin and exits when stdin closes, so it never outlives its ssh session.`)
+
+  // oclif's own usage line, built from exactlyOne and exclusive, came out as `[... |  | --psk-stdin]`.
+  static usage = 'agent [--listen HOST:PORT] (--psk-file FILE | --psk-stdin) [--allow DIR]... [--allow-device DEV]... ' +
+    '[--once | --sessions N | --workers N] [--max-sessions N] [--idle-timeout T] [--json] [-q]'
 
   static examples = [
     '<%= config.bin %> agent --listen 0.0.0.0:7373 --psk-file /etc/blockpair/psk --allow /var/lib/libvirt/images',

@@ -1,12 +1,13 @@
 import {Flags} from '@oclif/core'
 import {runDemo} from '../../agent/ops/demo.js'
 import {BaseCommand} from '../base.js'
+import {paragraphs} from '../../agent/run/report.js'
 
 export default class Demo extends BaseCommand {
   static summary = 'Sync a sample VM image between two agents on this machine and show what moved.'
-  static description = `Makes a sparse sample image in a temporary folder, starts an agent on 127.0.0.1 with a fresh key,
+  static description = paragraphs(`Makes a sparse sample image in a temporary folder, starts an agent on 127.0.0.1 with a fresh key,
 pushes the image to it (a first full copy), changes 1% of the image's data and pushes again (an
-incremental sync), checks that both copies are identical, and removes the folder.`
+incremental sync), checks that both copies are identical, and removes the folder.`)
 
   static examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --size 1024 --keep']
 

@@ -4,17 +4,18 @@ import {DEFAULT_LISTEN, DEFAULT_PREFIX, DEFAULT_UNIT_DIR, install, shellLine, un
 import {UsageError} from '../../agent/errors.js'
 import {formatBytes} from '../../agent/run/units.js'
 import {BaseCommand} from '../base.js'
+import {paragraphs} from '../../agent/run/report.js'
 
 export default class Install extends BaseCommand {
   static summary = 'Install blockpair and its agent service on a host, over ssh.'
-  static description = `Copies this blockpair (its built files and production node_modules, native modules included)
+  static description = paragraphs(`Copies this blockpair (its built files and production node_modules, native modules included)
 to PREFIX on the host through ssh, writes a key file there (0600, kept if present) and a systemd
 unit for the agent, then enables and starts it. The host needs node 20 or newer and nothing else: no
 network, no npm. A copy of the key is kept here (--key-file) for push and pull. The last line
 printed is the agent:// address to use.
 
 Running it again changes nothing unless something differs (files, key, unit). --uninstall stops
-the service and removes the unit, PREFIX and the local copy of the key.`
+the service and removes the unit, PREFIX and the local copy of the key.`)
 
   static examples = [
     '<%= config.bin %> install root@hv2 --allow /var/lib/libvirt/images',

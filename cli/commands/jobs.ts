@@ -1,21 +1,36 @@
 import {Flags} from '@oclif/core'
 import {jobStore} from '../../agent/run/job.js'
+import {jobsTable} from '../../agent/run/report.js'
+import {jobsJson} from '../../agent/run/schema.js'
+import {parseAge, plural} from '../../agent/run/units.js'
 import {BaseCommand} from '../base.js'
-import {jobsJson, jobsTable} from '../format.js'
 
 export default class Jobs extends BaseCommand {
-  static summary = 'List sync jobs: state, progress, ends and age.'
-  static examples = ['<%= config.bin %> jobs', '<%= config.bin %> jobs --json']
+  static summary = 'List sync jobs: state, progress, ends and age; remove finished ones with --prune.'
+  static examples = [
+    '<%= config.bin %> jobs',
+    '<%= config.bin %> jobs --json',
+    '<%= config.bin %> jobs --prune',
+    '<%= config.bin %> jobs --prune --older-than 7d',
+  ]
 
   static flags = {
     'state-dir': Flags.string({description: 'Folder for job state (as given to push or pull).'}),
+    prune: Flags.boolean({description: 'Remove finished (done) jobs first; failed and interrupted ones stay, as resume may finish them.'}),
+    'older-than': Flags.string({description: 'With --prune: only jobs finished longer ago than this (90s, 30m, 12h, 7d, 2w).', dependsOn: ['prune']}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Jobs)
     this.wantsJson = flags.json
-    const jobs = jobStore(flags['state-dir']).list()
+    const store = jobStore(flags['state-dir'])
+    if (flags.prune) {
+      const before = flags['older-than'] === undefined ? null : Date.now() - parseAge(flags['older-than'], '--older-than')
+      const gone = store.prune(before)
+      if (!flags.json && !flags.quiet) this.out(`removed ${plural(gone.length, 'finished job')}`)
+    }
+    const jobs = store.list()
     if (flags.json) this.printJson(jobsJson(jobs))
-    else if (!flags.quiet || jobs.length > 0) this.out(jobsTable(jobs))
+    else if (!flags.quiet && !(flags.prune && jobs.length === 0)) this.out(jobsTable(jobs))
   }
 }

@@ -2,12 +2,13 @@ import {Flags} from '@oclif/core'
 import os from 'node:os'
 import {newKey, writeKeyFile} from '../../agent/wire/keys.js'
 import {BaseCommand} from '../base.js'
+import {paragraphs} from '../../agent/run/report.js'
 
 export default class Keygen extends BaseCommand {
   static summary = 'Create a new pre-shared key file (mode 0600).'
-  static description = `The file holds one line, IDENTITY HEX. Copy it to both hosts over a channel you trust (scp):
+  static description = paragraphs(`The file holds one line, IDENTITY HEX. Copy it to both hosts over a channel you trust (scp):
 the agent accepts it with --psk-file, and push/pull use it to connect. To give several peers their
-own keys, append the lines of several key files into the agent's file; remove a line to revoke one.`
+own keys, append the lines of several key files into the agent's file; remove a line to revoke one.`)
 
   static examples = [
     '<%= config.bin %> keygen --out /etc/blockpair/psk',

@@ -1,10 +1,11 @@
 import {Args} from '@oclif/core'
-import {jobFlags, syncFlags} from '../options.js'
+import {jobFlags, syncFlags, talkFlags} from '../options.js'
 import {SyncCommand} from '../sync.js'
+import {paragraphs} from '../../agent/run/report.js'
 
 export default class Push extends SyncCommand {
   static summary = 'Make remote files or devices identical to local ones, sending only what differs.'
-  static description = `The remote end is either a running agent (agent://HOST:PORT/PATH with --psk-file) or a host
+  static description = paragraphs(`The remote end is either a running agent (agent://HOST:PORT/PATH with --psk-file) or a host
 reached over ssh ([USER@]HOST:PATH), where blockpair starts a one-off agent and hands it a fresh key;
 the data flows over blockpair's own TLS connection, never through ssh. The destination is created
 sparse if missing, grown or shrunk to the source size, and written in place.
@@ -15,7 +16,7 @@ one after another. The first file that fails stops the run.
 
 --streams N syncs each file over N connections at once, each over its own part of the file, in a
 thread of its own here and (over ssh) an agent process of its own there: for links faster than one
-connection carries, on hosts with cores to spare.`
+connection carries, on hosts with cores to spare.`)
 
   static examples = [
     '<%= config.bin %> push vm.img agent://hv2:7373/var/lib/libvirt/images/vm.img --psk-file /etc/blockpair/psk',
@@ -31,7 +32,7 @@ connection carries, on hosts with cores to spare.`
     destination: Args.string({description: 'agent://HOST:PORT/PATH or [USER@]HOST:PATH (a folder ending in / for several sources)', required: true, ignoreStdin: true}),
   }
 
-  static flags = {...syncFlags, ...jobFlags}
+  static flags = {...syncFlags, ...jobFlags, ...talkFlags}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Push)

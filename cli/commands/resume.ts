@@ -3,15 +3,16 @@ import {jobStore, resumableJob} from '../../agent/run/job.js'
 import {runOptions} from '../../agent/run/options.js'
 import {runSync} from '../../agent/run/sync.js'
 import {BaseCommand} from '../base.js'
-import {describe} from '../format.js'
-import {Progress} from '../progress.js'
+import {paragraphs, resumeText} from '../../agent/run/report.js'
+import {talkFlags} from '../options.js'
+import {progressFor, summaryText} from '../sync.js'
 
 export default class Resume extends BaseCommand {
   static summary = 'Continue an interrupted sync from its last checkpoint.'
-  static description = `Reconnects the way the job was started (same agent address or ssh host, same flags) and
+  static description = paragraphs(`Reconnects the way the job was started (same agent address or ssh host, same flags) and
 continues from the last offset the destination made durable. If either end changed since then (size,
 modification time, or a different file or device), it starts from the beginning instead, so no
-change is ever skipped; --trust-checkpoint resumes anyway.`
+change is ever skipped; --trust-checkpoint resumes anyway.`)
 
   static examples = ['<%= config.bin %> resume', '<%= config.bin %> resume 20261122-101500-ab12', '<%= config.bin %> resume --json']
 
@@ -20,6 +21,7 @@ change is ever skipped; --trust-checkpoint resumes anyway.`
   static flags = {
     'state-dir': Flags.string({description: 'Folder for job state (as given to push or pull).'}),
     'trust-checkpoint': Flags.boolean({description: 'Resume from the checkpoint even if an end looks changed.'}),
+    ...talkFlags,
   }
 
   async run(): Promise<void> {
@@ -27,13 +29,14 @@ change is ever skipped; --trust-checkpoint resumes anyway.`
     this.wantsJson = flags.json
     const job = resumableJob(jobStore(flags['state-dir']), args.job)
     // The job's own options, as first given; only where to print and keep state is this run's.
-    const o = runOptions({...job.options, dryRun: false, json: flags.json, quiet: flags.quiet, stateDir: flags['state-dir']})
-    if (!flags.quiet && !flags.json) process.stderr.write(`resuming job ${job.id} from ${job.checkpoint} of ${job.size} bytes\n`)
-    const s = await runSync(job.direction, job.from, job.to, o, new Progress(!o.quiet && !!process.stderr.isTTY), {job, trust: flags['trust-checkpoint']})
+    const o = runOptions({...job.options, dryRun: false, json: flags.json, quiet: flags.quiet, stateDir: flags['state-dir'],
+      progress: flags.progress, verbose: flags.verbose, stats: flags.stats})
+    if (!flags.quiet && !flags.json) process.stderr.write(`${resumeText(job)}\n`)
+    const s = await runSync(job.direction, job.from, job.to, o, progressFor(o), {job, trust: flags['trust-checkpoint']})
     if (flags.json) this.printJson(s)
     else if (!flags.quiet) {
       if (s.resumeDiscarded) this.out(`started over: ${s.resumeDiscarded}`)
-      this.out(describe(s))
+      this.out(summaryText(s, o))
     }
   }
 }

@@ -2,15 +2,16 @@ import {Args} from '@oclif/core'
 import {EXIT} from '../../agent/errors.js'
 import {runVerify} from '../../agent/run/verify.js'
 import {BaseCommand} from '../base.js'
-import {verifyJson, verifyText} from '../format.js'
-import {syncFlags, toRunOptions} from '../options.js'
-import {Progress} from '../progress.js'
+import {paragraphs, verifyText} from '../../agent/run/report.js'
+import {verifyJson} from '../../agent/run/schema.js'
+import {syncFlags, talkFlags, toRunOptions} from '../options.js'
+import {progressFor} from '../sync.js'
 
 export default class Verify extends BaseCommand {
   static summary = 'Compare a source with its copy without writing anything.'
-  static description = `Both ends read and hash their data at the same time, as in a sync, and report the byte ranges that
+  static description = paragraphs(`Both ends read and hash their data at the same time, as in a sync, and report the byte ranges that
 differ. Exit code 0: identical; 1: different (the ranges are in --json as "differences"). Either end
-may be remote (agent://HOST:PORT/PATH or [USER@]HOST:PATH), or both local.`
+may be remote (agent://HOST:PORT/PATH or [USER@]HOST:PATH), or both local.`)
 
   static examples = [
     '<%= config.bin %> verify vm.img root@hv2:/images/vm.img',
@@ -29,13 +30,14 @@ may be remote (agent://HOST:PORT/PATH or [USER@]HOST:PATH), or both local.`
     'block-size': syncFlags['block-size'],
     ssh: syncFlags.ssh,
     'remote-bin': syncFlags['remote-bin'],
+    ...talkFlags,
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Verify)
     this.wantsJson = flags.json
     const o = toRunOptions(flags)
-    const v = await runVerify(args.source, args.target, o, new Progress(!o.quiet && !!process.stderr.isTTY))
+    const v = await runVerify(args.source, args.target, o, progressFor(o))
     if (flags.json) this.printJson(verifyJson(v))
     else if (!flags.quiet) this.out(verifyText(v))
     if (!v.identical) this.exit(EXIT.DIFFERENT)

@@ -24,20 +24,29 @@ t.test('every flag lands in its option', async t => {
   const o = toRunOptions({
     'psk-file': 'k.psk', identity: 'hv1', 'block-size': '1M', 'dry-run': true, force: true, ssh: 'ssh -p 2222',
     'remote-bin': 'node /opt/b.js', 'ssh-timeout': 5, streams: 4, verify: true, bwlimit: '100M', 'state-dir': '/s', json: true, quiet: true,
+    progress: true, verbose: true, stats: true,
   })
   t.same(o, {
     pskFile: 'k.psk', identity: 'hv1', blockSize: 1 << 20, dryRun: true, force: true, ssh: 'ssh -p 2222', remoteBin: 'node /opt/b.js',
     sshTimeout: 5, streams: 4, verify: true, bwlimit: 100 << 20, stateDir: '/s', json: true, quiet: true,
+    progress: true, verbose: true, stats: true,
   })
 })
 
-t.test('--bwlimit: K, M, G suffixes, a bare number is bytes here; below 1K is E_BWLIMIT', async t => {
+t.test('--bwlimit: K, M, G suffixes, B for bytes; below 1K is E_BWLIMIT', async t => {
   t.equal(toRunOptions({...base, bwlimit: '1K'}).bwlimit, 1024)
-  t.equal(toRunOptions({...base, bwlimit: '1024'}).bwlimit, 1024)
-  for (const bad of ['1023', '512', '0', '0.5K']) {
+  t.equal(toRunOptions({...base, bwlimit: '1024B'}).bwlimit, 1024)
+  t.equal(toRunOptions({...base, bwlimit: '100M'}).bwlimit, 100 << 20)
+  for (const bad of ['1023B', '512B', '0', '0.5K', '0.5']) {
     t.throws(() => toRunOptions({...base, bwlimit: bad}), {code: 'E_BWLIMIT', exit: EXIT.USAGE}, bad)
   }
   t.throws(() => toRunOptions({...base, bwlimit: 'fast'}), {code: 'E_SIZE', exit: EXIT.USAGE})
+})
+
+t.test('regression (issue 14, item 9): a bare --bwlimit number is KiB/s, as in rsync', async t => {
+  t.equal(toRunOptions({...base, bwlimit: '20000'}).bwlimit, 20000 * 1024, 'rsync --bwlimit 20000 is about 20 MB/s')
+  t.equal(toRunOptions({...base, bwlimit: '1024'}).bwlimit, 1 << 20)
+  t.equal(toRunOptions({...base, bwlimit: '1.5'}).bwlimit, 1536)
 })
 
 t.test('bad sizes and block sizes', async t => {

@@ -16,6 +16,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {Test} from 'tap'
+import {SCHEMAS, validate, type Schema} from '../../agent/run/schema.js'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const BIN = path.join(REPO_ROOT, 'bin/run.js')
@@ -111,6 +112,7 @@ export async function cli(args: string[], opts: CliOptions = {}): Promise<CliRes
     child.once('close', (c, s) => resolve([c, s]))
   })
   clearTimeout(timer)
+  checkJson(args, code, signal, stdout)
   return {
     code, signal, stdout, stderr,
     json() {
@@ -121,6 +123,27 @@ export async function cli(args: string[], opts: CliOptions = {}): Promise<CliRes
       }
     },
   }
+}
+
+/**
+ * Every --json output a test sees is checked against its command's schema
+ * (agent/run/schema.ts): one JSON value on stdout, the success shape on exit 0
+ * (verify: also on exit 1), the error shape otherwise. A process killed by a
+ * signal printed nothing, and the agent's --json is its log, so neither is checked.
+ */
+export function checkJson(args: readonly string[], code: number | null, signal: NodeJS.Signals | null, stdout: string): void {
+  const command = args[0] as string
+  if (!args.includes('--json') || signal !== null || command === 'agent' || args.includes('--help')) return
+  let value: unknown
+  try {
+    value = JSON.parse(stdout)
+  } catch {
+    throw new Error(`blockpair ${args.join(' ')} --json printed no single JSON value (exit ${code}):\n${stdout}`)
+  }
+  const success = code === 0 || (command === 'verify' && code === 1)
+  const schema: Schema = success ? (SCHEMAS as Record<string, Schema>)[command] ?? {} : 'files' in (value as object) ? SCHEMAS.stopped : SCHEMAS.error
+  const problems = validate(schema, value)
+  if (problems.length > 0) throw new Error(`blockpair ${args.join(' ')} (exit ${code}): its --json output breaks the schema:\n  ${problems.join('\n  ')}\n${stdout}`)
 }
 
 export interface Agent {

@@ -28,3 +28,12 @@ t.test('local paths, including ones with a colon after a slash', async t => {
   t.same(parseAddress('/dev/vg0/disk'), {kind: 'local', path: '/dev/vg0/disk'})
   t.throws(() => parseAddress(''), {code: 'E_ADDRESS'})
 })
+
+t.test('regression (issue 14, item 2): a % in an agent:// path is an escape, never a crash', async t => {
+  t.same(parseAddress('agent://h:1/img/100%25.img').path, '/img/100%.img', '%25 is a %')
+  t.same(parseAddress('agent://h:1/img/a%20b.img').path, '/img/a b.img', '%20 is a space, as documented')
+  t.same(parseAddress('agent://h:1/img/é.img').path, '/img/é.img', 'UTF-8 as itself')
+  for (const bad of ['agent://h:1/img/100%.img', 'agent://h:1/img/%zz', 'agent://h:1/img/%4', 'agent://h:1/img/%ff.img', 'agent://h:1/img/a%00b', 'agent://h:1/img/a%0Ab']) {
+    t.throws(() => parseAddress(bad), {code: 'E_ADDRESS', exit: EXIT.USAGE}, bad)
+  }
+})

@@ -41,3 +41,18 @@ t.test('a checkpoint that cannot be written is reported by settle(), not thrown'
   t.match(why, new RegExp(`could not save a checkpoint of job ${job.id}`))
   t.match(why, /resumed from an earlier one/)
 })
+
+t.test('regression (issue 14, item 16): prune removes finished jobs, all or those older than an age', async t => {
+  const dir = t.testdir()
+  const store = new JobStore(dir)
+  const old = store.update(store.create(fields), {state: 'done'})
+  // Made old by hand: updatedAt is when it finished.
+  fs.writeFileSync(path.join(dir, `${old.id}.json`), JSON.stringify({...old, updatedAt: '2020-01-01T00:00:00.000Z'}))
+  const recent = store.update(store.create(fields), {state: 'done'})
+  const failed = store.update(store.create(fields), {state: 'failed'})
+  const interrupted = store.update(store.create(fields), {state: 'interrupted'})
+  t.same(store.prune(Date.now() - 86_400_000), [old.id], 'only the done job older than a day')
+  t.same(store.prune(null), [recent.id], 'then every done job')
+  t.same(store.list().map(j => j.id).sort(), [failed.id, interrupted.id].sort(), 'what resume may still finish stays')
+  t.same(store.prune(null), [])
+})

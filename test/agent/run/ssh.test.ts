@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
 import {ConnectError, EXIT} from '../../../agent/errors.js'
-import {classifySshFailure, remoteCommand, shellQuote, splitCommand, startRemoteAgent} from '../../../agent/run/ssh.js'
+import {classifySshFailure, remoteCommand, shellQuote, splitCommand, sshArgv, startRemoteAgent} from '../../../agent/run/ssh.js'
 import {REMOTE_BIN, REPO_ROOT, sshdSkipReason, startSshd} from '../../helpers/sshd.js'
 
 const run = promisify(execFile)
@@ -227,4 +227,23 @@ t.test('against a real sshd', {skip: sshdSkipReason()}, async t => {
     await gone(t, killed, 'remote agent exited after the ssh client was killed')
     await again.close()
   })
+})
+
+t.test('regression (issue 14, item 13): at a terminal ssh may ask about a new host key; elsewhere the hint is the exact ssh command', async t => {
+  const batch = (interactive: boolean) => sshArgv('ssh -p 2222 -i /k', 'root@hv2', 20_000, 'true', interactive).args.includes('BatchMode=yes')
+  t.equal(batch(true), false, 'a terminal: no BatchMode, so ssh can ask (on /dev/tty; the key goes on stdin)')
+  t.equal(batch(false), true, 'no terminal: BatchMode, so nothing hangs on a question')
+  const e = classifySshFailure({code: 255, signal: null, stderr: 'Host key verification failed.\n', host: 'hv2', command: 'ssh -p 2222 -i /k root@hv2'})
+  t.equal(e.code, 'E_SSH_HOSTKEY')
+  t.match(e.message, "run 'ssh -p 2222 -i /k root@hv2' once in a terminal")
+})
+
+t.test('regression (issue 14, item 13): an unknown host key against a real sshd names the command with its port and key', {skip: sshdSkipReason()}, async t => {
+  const sshd = await startSshd(t)
+  const empty = path.join(t.testdir(), 'known_hosts')
+  writeFileSync(empty, '')
+  const ssh = `ssh -p ${sshd.port} -i ${sshd.keyFile} -o IdentitiesOnly=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${empty}`
+  const err = await startRemoteAgent({target: sshd.target, ssh, psk: randomBytes(32), identity: 'test', allow: ['/tmp'], remoteBin: REMOTE_BIN}).catch((e: unknown) => e)
+  t.match(err, {code: 'E_SSH_HOSTKEY'})
+  t.match((err as Error).message, `run '${ssh} ${sshd.target}' once`)
 })

@@ -1,7 +1,7 @@
 // Sizes as people write them, and as blockpair prints them.
 import t from 'tap'
 import {EXIT} from '../../../agent/errors.js'
-import {formatBytes, parseSize} from '../../../agent/run/units.js'
+import {formatBytes, formatRange, parseAge, parseRate, parseSize, plural} from '../../../agent/run/units.js'
 
 t.test('parseSize: suffixes are powers of 1024', async t => {
   const cases: Array<[string, number]> = [
@@ -24,4 +24,19 @@ t.test('formatBytes', async t => {
   t.equal(formatBytes(64 * 1024), '64.0 KiB')
   t.equal(formatBytes(1.5 * 2 ** 30), '1.50 GiB')
   t.equal(formatBytes(2 ** 50), '1024.0 TiB', 'stops at TiB')
+})
+
+t.test('parseAge: s, m, h, d, w', async t => {
+  t.same(['90s', '30m', '12h', '7d', '2w', '1.5h'].map(a => parseAge(a, '--older-than')), [90_000, 1_800_000, 43_200_000, 604_800_000, 1_209_600_000, 5_400_000])
+  for (const bad of ['', '7', 'd', '-1d', '7y']) t.throws(() => parseAge(bad, '--older-than'), {code: 'E_DURATION', exit: EXIT.USAGE}, bad)
+})
+
+t.test('parseRate: a bare number is KiB/s (rsync), B means bytes', async t => {
+  t.same(['20000', '1.5', '100M', '4096B', '8K'].map(r => parseRate(r, '--bwlimit')), [20000 * 1024, 1536, 100 << 20, 4096, 8192])
+  t.throws(() => parseRate('fast', '--bwlimit'), {code: 'E_SIZE'})
+})
+
+t.test('formatRange and plural', async t => {
+  t.equal(formatRange({offset: 5 << 20, length: 65536}), '64.0 KiB at 5.00 MiB')
+  t.same([plural(1, 'range'), plural(0, 'range'), plural(3, 'file')], ['1 range', '0 ranges', '3 files'])
 })
