@@ -4,7 +4,8 @@
 
 import type {Extent} from '../disk/disk.js'
 import {type BlockHasher, HASH_BYTES, hashEquals} from './hash.js'
-import type {Layout, Segment} from './layout.js'
+import type {Hashed, Layout, Segment} from './layout.js'
+import {FINE, protocol} from './plan.js'
 
 /** The destination's side of a segment: its coarse hashes, or null when it is all zero. */
 export type Theirs = Buffer | null
@@ -93,6 +94,33 @@ export function unpackManifest(h: BlockHasher, layout: Layout, k: number, hashes
     }
   }
   return at === hashes.length ? out : undefined
+}
+
+/**
+ * The answer to a Refine: the 4 KiB hashes of the named coarse blocks of
+ * segment k, read into x (blocks in a hole hash as zeros). The list must
+ * name blocks of the segment in increasing order.
+ */
+export function fineHashes(h: BlockHasher, layout: Layout, k: number, x: Hashed, list: readonly number[]): Buffer {
+  const bs = layout.plan.blockSize
+  const n = layout.blocksIn(x.seg.length)
+  let count = 0
+  let prev = -1
+  for (const i of list) {
+    if (!(i > prev && i < n)) throw protocol(`refine for segment ${k} names block ${i} out of order or range`)
+    prev = i
+    count += layout.blocksIn(Math.min(bs, x.seg.length - i * bs), FINE)
+  }
+  const out = Buffer.allocUnsafe(count * HASH_BYTES)
+  let at = 0
+  for (const i of list) {
+    const bFrom = i * bs
+    const bTo = Math.min(bFrom + bs, x.seg.length)
+    if (x.seg.lease && x.holes[i] !== 1) h.hashBlocks(x.seg.lease.buf.subarray(bFrom, bTo), FINE, out, at)
+    else h.zeroHashes(bTo - bFrom, FINE).copy(out, at)
+    at += layout.blocksIn(bTo - bFrom, FINE) * HASH_BYTES
+  }
+  return out
 }
 
 /** Are bits 0..n-1 of the bitmap all set? */

@@ -134,6 +134,7 @@ export class SourcePeer extends Peer {
   private async compare(k: number): Promise<void> {
     const {seg, hashes: mine, holes} = await this.reader.get(k)
     this.digest.update(mine)
+    this.hooks.onHashes?.(k, mine)
     const theirs = this.layout.knownZero(k) ? null : await this.manifests.take(k)
     // Hole against zeros (most of a sparse image): nothing to compare.
     const bothZero = !seg.lease && theirs === null
