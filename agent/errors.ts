@@ -108,7 +108,7 @@ export const CODES = {
   E_PATCH_DAMAGED: {exit: EXIT.PROTOCOL, resumable: false, meaning: 'a patch or digest file is cut short, damaged, or not one'},
   E_PATCH_RESULT: {exit: EXIT.IO, resumable: false, meaning: 'after apply, the blocks written do not hash to the patch\'s result'},
   E_PATCH_SIZE: {exit: EXIT.POLICY, resumable: false, meaning: 'the target\'s size is not the size of the patch\'s base'},
-  E_PATCH_TARGET: {exit: EXIT.USAGE, resumable: false, meaning: 'apply or digest was given a remote target it cannot reach that way, or diff a digest as its source'},
+  E_PATCH_TARGET: {exit: EXIT.USAGE, resumable: false, meaning: 'diff was given a digest as its source, or neither --out nor --dry-run'},
   E_PATH_CHANGED: {exit: EXIT.POLICY, resumable: false, meaning: 'a folder on the target\'s path was replaced while it was opened'},
   E_PATH_INVALID: {exit: EXIT.USAGE, resumable: false, meaning: 'the remote path is too long or holds a NUL byte'},
   E_PATH_RELATIVE: {exit: EXIT.USAGE, resumable: false, meaning: 'the remote path is not absolute'},

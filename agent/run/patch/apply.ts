@@ -36,6 +36,8 @@ import {runOptions} from '../options.js'
 import {wholePlan} from './digest.js'
 import {records, scan, type End, type Header, type PatchObserver} from './format.js'
 
+export {describeApply} from './describe.js'
+
 export interface ApplyOptions {
   /** Also read the whole target and check the whole-copy digests. */
   checkBase: boolean

@@ -15,11 +15,14 @@ import {ioError, UsageError} from '../../errors.js'
 import {Channel} from '../../wire/channel.js'
 import {duplexPair} from '../../wire/pair.js'
 import {DigestBase, isDigestFile, wholePlan} from './digest.js'
-import {RecordWriter, type Compression, type PatchObserver} from './format.js'
+import {parseCompression, RecordWriter, type PatchObserver} from './format.js'
+
+export {describeDiff} from './describe.js'
 
 export interface DiffOptions {
   blockSize: number
-  compression: Compression
+  /** none, gzip or brotli, as typed (parseCompression). */
+  compress: string
   /** Sizes only: no patch is written. */
   dryRun: boolean
 }
@@ -80,6 +83,8 @@ async function openTarget(target: string, sourceSize: number, blockSize: number)
 
 export async function runDiff(source: string, target: string, out: string | null, o: DiffOptions, observer: PatchObserver = {}): Promise<DiffSummary> {
   const began = Date.now()
+  const compression = parseCompression(o.compress)
+  if (!out && !o.dryRun) throw new UsageError('E_PATCH_TARGET', 'diff needs --out PATCH (or --dry-run)')
   if (await isDigestFile(source)) throw new UsageError('E_PATCH_TARGET', `${source} is a digest file: diff compares a live source with a copy or a digest`)
   const disk = await Disk.openRead(source)
   let t: Target | null = null
@@ -87,7 +92,7 @@ export async function runDiff(source: string, target: string, out: string | null
   try {
     t = await openTarget(target, disk.size, o.blockSize)
     const plan = {...t.plan, dryRun: false}
-    const header = {magic: 'blockpair-patch', size: disk.size, baseSize: t.size, blockSize: plan.blockSize, seed: t.seed, compression: o.compression}
+    const header = {magic: 'blockpair-patch', size: disk.size, baseSize: t.size, blockSize: plan.blockSize, seed: t.seed, compression}
     w = o.dryRun || out === null ? null : new RecordWriter(out, header)
     const [a, b] = duplexPair()
     const dest = new DiffDest(new Channel(b), plan, t.seed, t.base, new PatchSink(w), {})
@@ -103,7 +108,7 @@ export async function runDiff(source: string, target: string, out: string | null
     return {
       ok: true, patch: w ? out : null, dryRun: !w, against: t.against, size: disk.size, baseSize: t.size, blockSize: plan.blockSize,
       blocks: r.blocks, blocksChanged: r.blocksChanged, bytesData: r.bytesData, bytesZero: r.bytesZero, bytesRead: disk.bytesRead,
-      patchBytes: w && out ? (await fs.promises.stat(out)).size : 0, compression: o.compression || 'none',
+      patchBytes: w && out ? (await fs.promises.stat(out)).size : 0, compression: compression || 'none',
       baseDigest: r.baseDigest.toString('hex'), digest: r.digest.toString('hex'), durationMs: Date.now() - began,
     }
   } catch (err) {

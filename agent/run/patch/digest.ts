@@ -21,6 +21,8 @@ import {ioError} from '../../errors.js'
 import type {Frame} from '../../../proto/codec.js'
 import {damaged, records, RecordWriter, type Header, type PatchObserver} from './format.js'
 
+export {describeDigest} from './describe.js'
+
 export interface DigestSummary {
   ok: true
   digestFile: string
