@@ -116,7 +116,13 @@ export class DiffDest {
         this.finish.resolve(f)
       },
     })
-    await this.sendManifests()
+    try {
+      await this.sendManifests()
+    } catch (err) {
+      // The base failed (a damaged digest, a read error): the source stops too.
+      if (!this.ch.failure) this.ch.abort(ioError(err, 'reading the base'))
+      throw err
+    }
     const fin = await this.finish.promise
     await this.writing
     const digest = Buffer.from(this.resultDigest.digest())

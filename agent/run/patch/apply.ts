@@ -48,7 +48,11 @@ export interface ApplyOptions {
   checkpointBytes: number
 }
 
-export const APPLY_DEFAULTS: ApplyOptions = {checkBase: false, dryRun: false, stateDir: undefined, checkpointBytes: 64 << 20}
+export const APPLY_DEFAULTS: ApplyOptions = {
+  checkBase: false, dryRun: false, stateDir: undefined,
+  // The tests that kill an apply set it low, so that a small patch has checkpoints to resume from.
+  checkpointBytes: Number(process.env.BLOCKPAIR_APPLY_CHECKPOINT_BYTES) || 64 << 20,
+}
 
 export interface ApplySummary {
   ok: true
@@ -111,7 +115,7 @@ export async function runApply(patch: string, target: string, o: ApplyOptions, o
   try {
     const from = resume?.checkpoint ?? 0
     const touched = await loadTouched(patch)
-    const state = await checkBase(g, disk, touched, from, header, end)
+    const state = await checkBase(g, disk, touched, resume ? from : null, header, end)
     const whole = o.checkBase && !resume && state === 'base' ? await checkWhole(g, disk, touched, end) : false
     const summary: ApplySummary = {
       ok: true, patch, target, job: resume?.id ?? null, size: header.size ?? 0, baseSize: header.baseSize ?? 0, blockSize: header.blockSize ?? 0,
@@ -161,8 +165,8 @@ async function loadTouched(patch: string): Promise<Touched[]> {
 
 type BaseState = 'base' | 'result' | 'resuming'
 
-/** Is the target the patch's base, its result already, or (resuming) partly both? */
-async function checkBase(g: Geometry, disk: Disk, touched: Touched[], from: number, header: Header, end: End): Promise<BaseState> {
+/** Is the target the patch's base, its result already, or (resuming from `from`) partly both? */
+async function checkBase(g: Geometry, disk: Disk, touched: Touched[], from: number | null, header: Header, end: End): Promise<BaseState> {
   const size = header.size ?? 0
   const baseSize = header.baseSize ?? 0
   if (disk.size !== baseSize && disk.size !== size) {
@@ -180,11 +184,11 @@ async function checkBase(g: Geometry, disk: Disk, touched: Touched[], from: numb
       result &&= isResult
       base &&= isBase
       // Resuming: below the checkpoint the result is durable; above it, anything the cut write left.
-      if (from > 0 && offset < from && !isResult) throw await wrongBase(g, disk, end, offset, 'changed since the interrupted apply')
-      if (from === 0 && !isBase && !isResult) throw await wrongBase(g, disk, end, offset, 'differs from the patch\'s base')
+      if (from !== null && offset < from && !isResult) throw await wrongBase(g, disk, end, offset, 'changed since the interrupted apply')
+      if (from === null && !isBase && !isResult) throw await wrongBase(g, disk, end, offset, 'differs from the patch\'s base')
     }
   }
-  if (from > 0) return 'resuming'
+  if (from !== null) return 'resuming'
   if (result && touched.length > 0) return 'result'
   if (base && disk.size === baseSize) return 'base'
   if (result) return 'result'

@@ -111,7 +111,7 @@ export class RecordWriter {
   /** Give up: remove the partial file. */
   async abort(): Promise<void> {
     this.body.destroy()
-    await this.done
+    await this.done.catch(() => {})
     await fs.promises.rm(this.tmp, {force: true})
   }
 
