@@ -26,8 +26,8 @@ import {Deferred, emptyStats, FINE, protocol, WINDOW, type EngineHooks, type Pla
 export interface Base {
   /** The coarse hashes of segment k; asked in order of k. */
   hashes(k: number): Promise<Buffer>
-  /** 4 KiB hashes of coarse blocks of segment k (a Refine); null when the base cannot tell (a digest file). */
-  fine(k: number, blocks: readonly number[]): Buffer | null
+  /** 4 KiB hashes of coarse blocks of segment k (a Refine), asked in order; null when the base cannot tell (a digest file). */
+  fine(k: number, blocks: readonly number[]): Promise<Buffer | null>
   /** Segment k is done: let go of what it holds. */
   release(k: number): void
   close(): Promise<void>
@@ -84,6 +84,7 @@ export class DiffDest {
   private readonly finish = new Deferred<Finish>()
   private readonly stats = emptyStats()
   private writing: Promise<void> = Promise.resolve()
+  private refining: Promise<void> = Promise.resolve()
   private pendingWrites = 0
   private nextEnd = 0
   private blocks = 0
@@ -164,8 +165,13 @@ export class DiffDest {
 
   private onRefine(k: number, list: number[]): void {
     if (!this.open.has(k)) throw protocol(`refine for segment ${k}, which is not open`)
-    const known = this.base.fine(k, list)
-    this.ch.send('refineHashes', {segment: k, hashes: known ?? this.unknownFine(k, list)})
+    // Answered in the order asked: a remote base answers over the network.
+    this.refining = this.refining.then(async () => {
+      const known = await this.base.fine(k, list)
+      this.ch.send('refineHashes', {segment: k, hashes: known ?? this.unknownFine(k, list)})
+    }).catch(err => {
+      if (!this.ch.failure) this.ch.abort(ioError(err, 'reading the base'))
+    })
   }
 
   /** Fine hashes that match nothing the source holds: every piece of those blocks is sent. */

@@ -32,7 +32,7 @@ export class DiskBase implements Base {
     return x.hashes
   }
 
-  fine(k: number, blocks: readonly number[]): Buffer | null {
+  async fine(k: number, blocks: readonly number[]): Promise<Buffer | null> {
     const x = this.held.get(k)
     return x ? fineHashes(this.h, this.layout, k, x, blocks) : null
   }

@@ -5,7 +5,8 @@
 import type {Extent} from '../disk/disk.js'
 import {type BlockHasher, HASH_BYTES, hashEquals} from './hash.js'
 import type {Hashed, Layout, Segment} from './layout.js'
-import {FINE, protocol} from './plan.js'
+import {FINE, HOLE_RUN, protocol} from './plan.js'
+import type {Message} from '../../proto/codec.js'
 
 /** The destination's side of a segment: its coarse hashes, or null when it is all zero. */
 export type Theirs = Buffer | null
@@ -121,6 +122,27 @@ export function fineHashes(h: BlockHasher, layout: Layout, k: number, x: Hashed,
     at += layout.blocksIn(bTo - bFrom, FINE) * HASH_BYTES
   }
   return out
+}
+
+/**
+ * The segments a Manifest stands for, with their hashes (null: all zero),
+ * checked against the layout: it must be for segment `expected`, within the
+ * file, not known zero, and a run of holes carries no hashes.
+ */
+export function manifestEntries(h: BlockHasher, layout: Layout, m: Message<'manifest'>, expected: number): Array<[number, Theirs]> {
+  const k = m.segment ?? -1
+  const count = Math.max(1, m.count ?? 0)
+  // knownZero holds from some segment to the end: checking the last one covers the run.
+  if (k !== expected || count > HOLE_RUN || k + count > layout.segments || layout.knownZero(k + count - 1)) {
+    throw protocol(`unexpected manifest for segment ${k} (count ${count})`)
+  }
+  if (count > 1) {
+    if ((m.hashes?.length ?? 0) > 0 || (m.zeros?.length ?? 0) > 0) throw protocol(`the manifest for the hole run at segment ${k} carries hashes`)
+    return Array.from({length: count}, (_, j) => [k + j, null])
+  }
+  const hashes = unpackManifest(h, layout, k, Buffer.from(m.hashes ?? []), Buffer.from(m.zeros ?? []))
+  if (hashes === undefined) throw protocol(`manifest for segment ${k} does not match its ${layout.blocksIn(layout.segLength(k))} blocks`)
+  return [[k, hashes]]
 }
 
 /** Are bits 0..n-1 of the bitmap all set? */

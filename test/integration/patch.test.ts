@@ -7,7 +7,8 @@ import {execFileSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {cli} from '../helpers/cli.js'
+import {cli, keygen, startAgent} from '../helpers/cli.js'
+import {REMOTE_BIN, sshdSkipReason, startSshd} from '../helpers/sshd.js'
 import {allocated, KiB, MiB, sampleData, scatterChanges, writeFixture} from '../helpers/blocks.js'
 
 function same(a: string, b: string): boolean {
@@ -115,4 +116,29 @@ t.test('an apply killed at several points is finished by blockpair resume', asyn
   t.ok(same(f.src, f.dst), 'cmp: identical after the resume')
   const jobs = await cli(['jobs', '--state-dir', state, '--json'])
   t.equal(jobs.code, 0)
+})
+
+t.test('diff against a live agent, then apply locally', async t => {
+  const f = files(t, 14 * MiB, {sparse: true})
+  const key = await keygen(f.dir)
+  const agent = await startAgent(t, {allow: [f.dir], keyFile: key})
+  const p = await cli(['diff', f.src, agent.url(f.dst), '--psk-file', key, '-o', join(f.dir, 'x.patch'), '--json'])
+  t.equal(p.code, 0, p.stderr)
+  t.match(p.json(), {ok: true, against: 'copy', baseSize: 14 * MiB})
+  t.notOk(same(f.src, f.dst), 'the agent wrote nothing')
+  const a = await cli(['apply', join(f.dir, 'x.patch'), f.dst, '--check-base', '--json'])
+  t.equal(a.code, 0, a.stderr)
+  t.match(a.json(), {baseChecked: 'whole'})
+  t.ok(same(f.src, f.dst), 'cmp: identical')
+})
+
+t.test('diff against a copy reached over ssh, with growth', {skip: sshdSkipReason()}, async t => {
+  const sshd = await startSshd(t)
+  const f = files(t, 10 * MiB)
+  writeFixture(f.src, Buffer.concat([readFileSync(f.src), randomBytes(3 * MiB + 11)]))
+  const p = await cli(['diff', f.src, `${sshd.target}:${f.dst}`, '--ssh', sshd.sshCommand, '--remote-bin', REMOTE_BIN, '-o', join(f.dir, 'x.patch'), '--json'])
+  t.equal(p.code, 0, p.stderr)
+  const a = await cli(['apply', join(f.dir, 'x.patch'), f.dst])
+  t.equal(a.code, 0, a.stderr)
+  t.ok(same(f.src, f.dst), 'cmp: identical')
 })

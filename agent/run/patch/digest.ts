@@ -149,7 +149,7 @@ export class DigestBase implements Base {
     return hashes
   }
 
-  fine(): null {
+  async fine(): Promise<null> {
     return null
   }
 

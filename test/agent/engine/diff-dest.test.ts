@@ -29,7 +29,7 @@ async function diff(t: Test, src: Buffer, base: Buffer, blockSize: number, opts:
   const sd = await Disk.openRead(join(dir, 'src'))
   const bd = await Disk.openRead(join(dir, 'base'))
   const disk = new DiskBase(bd, plan, seed, bd.size)
-  const b: Base = opts.fineless ? {hashes: k => disk.hashes(k), fine: () => null, release: k => disk.release(k), close: () => disk.close()} : disk
+  const b: Base = opts.fineless ? {hashes: k => disk.hashes(k), fine: async () => null, release: k => disk.release(k), close: () => disk.close()} : disk
   const segments: SegmentChanges[] = []
   const [x, y] = channelPair()
   const dest = new DiffDest(y, plan, seed, b, {segment: async c => { segments.push(c) }})
