@@ -2,7 +2,8 @@
 // place, checked before and after. It reads the patch in passes, so nothing
 // is written unless all of it is whole and the target is its base:
 //
-//   1 scan     every record's checksum, the end record and the count
+//   1 scan     every record's checksum, the end record and the count; the
+//              touched blocks' hashes kept (36 bytes a block)
 //   2 base     each block the patch touches is read and hashed with the
 //              patch's seed: all equal to the base's hash, go on; all equal
 //              to the result's, the patch is applied already (a no-op);
@@ -109,12 +110,14 @@ class Geometry {
 /** Apply `patch` to the local `target`; with `resume`, continue that job. */
 export async function runApply(patch: string, target: string, o: ApplyOptions, observer: PatchObserver = {}, resume?: JobRecord): Promise<ApplySummary> {
   const began = Date.now()
-  const {header, end} = await scan(patch, 'blockpair-patch')
+  const touched: Touched[] = []
+  const {header, end} = await scan(patch, 'blockpair-patch', f => {
+    if (f.kind === 'patchBlocks') touched.push({k: f.msg.segment ?? 0, blocks: f.msg.blocks ?? [], base: Buffer.from(f.msg.base ?? []), result: Buffer.from(f.msg.result ?? [])})
+  })
   const g = new Geometry(header)
   const disk = o.dryRun ? await Disk.openRead(target) : await openTarget(target)
   try {
     const from = resume?.checkpoint ?? 0
-    const touched = await loadTouched(patch)
     const state = await checkBase(g, disk, touched, resume ? from : null, header, end)
     const whole = o.checkBase && !resume && state === 'base' ? await checkWhole(g, disk, touched, end) : false
     const summary: ApplySummary = {
@@ -152,15 +155,6 @@ async function openTarget(target: string): Promise<Disk> {
     throw ioError(err, target)
   }
   return Disk.openWrite(target)
-}
-
-/** Every PatchBlocks record (pass 2 reads them; small: 36 bytes a block). */
-async function loadTouched(patch: string): Promise<Touched[]> {
-  const out: Touched[] = []
-  for await (const f of records(patch, 'blockpair-patch')) {
-    if (f.kind === 'patchBlocks') out.push({k: f.msg.segment ?? 0, blocks: f.msg.blocks ?? [], base: Buffer.from(f.msg.base ?? []), result: Buffer.from(f.msg.result ?? [])})
-  }
-  return out
 }
 
 type BaseState = 'base' | 'result' | 'resuming'
@@ -245,7 +239,13 @@ async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touch
   observer.onPlan?.({start: from, end: s.size})
   let open: Touched | null = null
   let sinceCheckpoint = 0
+  // A segment's data goes out in one batch (one thread-pool job), as a sync's destination writes.
+  const batch: {buffers: Buffer[]; offsets: number[]} = {buffers: [], offsets: []}
+  const flush = async (): Promise<void> => {
+    if (batch.buffers.length > 0) await disk.writeBatch(batch.buffers.splice(0), batch.offsets.splice(0))
+  }
   const close = async (): Promise<void> => {
+    await flush()
     if (open) await checkResult(g, disk, open)
     open = null
   }
@@ -262,10 +262,12 @@ async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touch
       observer.onProgress?.(start - from)
       open = start >= from ? byK.get(f.msg.segment ?? 0) ?? null : null
     } else if (open && f.kind === 'data') {
-      await disk.write(f.payload as Buffer, f.msg.offset ?? 0)
+      batch.buffers.push(f.payload as Buffer)
+      batch.offsets.push(f.msg.offset ?? 0)
       s.bytesWritten += f.payload?.length ?? 0
       sinceCheckpoint += f.payload?.length ?? 0
     } else if (open && f.kind === 'zero') {
+      await flush()
       await disk.zero(f.msg.offset ?? 0, f.msg.length ?? 0)
       s.bytesZeroed += f.msg.length ?? 0
       sinceCheckpoint += f.msg.length ?? 0

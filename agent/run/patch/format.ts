@@ -238,12 +238,10 @@ async function feed(raw: Bytes, into: Writable): Promise<void> {
   into.end()
 }
 
-/** Read all of `file` once and check it; its header and end record. */
-export async function scan(file: string, magic: Magic): Promise<Scanned> {
+/** Read all of `file` once and check it; its header and end record. `each` sees every record (a checked one, not yet a whole file). */
+export async function scan(file: string, magic: Magic, each?: (f: Frame) => void): Promise<Scanned> {
   let header: Header | null = null
   let end: End | null = null
-  for await (const _ of records(file, magic, h => { header = h }, e => { end = e })) {
-    // Every record is checked as it is read.
-  }
+  for await (const f of records(file, magic, h => { header = h }, e => { end = e })) each?.(f)
   return {header: header as unknown as Header, end: end as unknown as End}
 }
