@@ -29,6 +29,12 @@ export abstract class BaseCommand extends Command {
     process.stdout.write(JSON.stringify(value) + '\n')
   }
 
+  /** A run's summary: as JSON with --json, else its text unless --quiet. */
+  protected report<S>(s: S, text: (s: S) => string): void {
+    if (this.wantsJson) this.printJson(s)
+    else if (!this.argv.some(a => a === '--quiet' || a === '-q')) this.out(text(s))
+  }
+
   async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (err instanceof Errors.ExitError) return super.catch(err)
     const e = asBlockpairError(err)

@@ -68,6 +68,27 @@ export const FRAME_KINDS: readonly FrameKind[] = [
 ]
 const KINDS: ReadonlySet<string> = new Set(FRAME_KINDS)
 
+/** The frames of patch and digest files (agent/run/patch/), which never travel on the wire. */
+export const FILE_KINDS: readonly FrameKind[] = ['fileHeader', 'patchBlocks', 'fileEnd', 'manifest', 'data', 'zero']
+const FILE_KIND_SET: ReadonlySet<string> = new Set(FILE_KINDS)
+
+/**
+ * Decode one frame body read from a patch or digest file (the file reader
+ * frames and checksums them itself). The payload of a data frame is not
+ * part of it: the caller reads `msg.length` bytes after it.
+ */
+export function decodeFileFrame(bytes: Buffer): Frame {
+  let msg: G.blockpair.Frame
+  try {
+    msg = pb.Frame.decode(bytes)
+  } catch (err) {
+    throw new CodecError('E_FRAME_MALFORMED', `a record that does not decode: ${(err as Error).message}`)
+  }
+  const kind = msg.body
+  if (kind === undefined || !FILE_KIND_SET.has(kind)) throw new CodecError('E_FRAME_UNKNOWN', 'a record of a type this version does not know')
+  return {kind, msg: msg[kind]} as Frame
+}
+
 /** Encode one frame with its length prefix. */
 export function encodeFrame<K extends FrameKind>(kind: K, msg: Message<K>): Buffer {
   const body = pb.Frame.encode({[kind]: msg} as Props).finish()

@@ -13,12 +13,12 @@ import type {Frame, Message} from '../../proto/codec.js'
 import {HASH_BYTES} from './hash.js'
 import {Lease} from './pool.js'
 import type {Hashed} from './layout.js'
-import {packManifest, zeroHashes} from './manifest.js'
+import {fineHashes, packManifest, zeroHashes} from './manifest.js'
 import {rereadDigest} from './reader.js'
 import {Peer} from './peer.js'
-import {dispatch} from './dispatch.js'
+import {checkAllEnded, dispatch, endedSegments} from './dispatch.js'
 import {DestWriter} from './dest-writer.js'
-import {Deferred, digestMismatch, FINE, HOLE_RUN, MAX_OPEN, MAX_RANGES, protocol, verifyFailed, WINDOW,
+import {Deferred, digestMismatch, HOLE_RUN, MAX_OPEN, MAX_RANGES, protocol, verifyFailed, WINDOW,
   type EngineHooks, type EngineResult, type Plan, type Range} from './plan.js'
 
 /** A segment between its manifest (or first write, when known zero) and its end. */
@@ -113,39 +113,20 @@ export class DestPeer extends Peer {
 
   private onRefine(k: number, list: number[]): void {
     const {layout, h} = this
-    const bs = this.plan.blockSize
     const x = this.held.get(k)
     if (!x || layout.knownZero(k)) throw protocol(`refine for segment ${k}, which has no manifest`)
     if (x.refined) throw protocol(`a second refine for segment ${k}`)
     x.refined = true
-    const n = layout.blocksIn(x.seg.length)
-    let count = 0
-    let prev = -1
-    for (const i of list) {
-      if (!(i > prev && i < n)) throw protocol(`refine for segment ${k} names block ${i} out of order or range`)
-      prev = i
-      count += layout.blocksIn(Math.min(bs, x.seg.length - i * bs), FINE)
-    }
-    const out = Buffer.allocUnsafe(count * HASH_BYTES)
-    let at = 0
-    for (const i of list) {
-      const bFrom = i * bs
-      const bTo = Math.min(bFrom + bs, x.seg.length)
-      if (x.seg.lease && x.holes[i] !== 1) h.hashBlocks(x.seg.lease.buf.subarray(bFrom, bTo), FINE, out, at)
-      else h.zeroHashes(bTo - bFrom, FINE).copy(out, at)
-      at += layout.blocksIn(bTo - bFrom, FINE) * HASH_BYTES
-    }
-    this.ch.send('refineHashes', {segment: k, hashes: out})
+    this.ch.send('refineHashes', {segment: k, hashes: fineHashes(h, layout, k, x, list)})
   }
 
   private onSegmentEnd(m: Message<'segmentEnd'>): void {
-    const k = m.segment ?? -1
     // Each one is checked in turn: a count past what is open fails at the first that is not.
-    for (let j = 0; j < Math.max(1, m.count ?? 0); j++) this.endSegment(k + j)
+    for (const k of endedSegments(m)) this.endSegment(k)
   }
 
   private onFinish(f: Finish): void {
-    if (this.nextEnd !== this.layout.segments) throw protocol(`finish before all segments ended (${this.nextEnd} of ${this.layout.segments})`)
+    checkAllEnded(this.nextEnd, this.layout.segments)
     this.finish.resolve(f)
   }
 

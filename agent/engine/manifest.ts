@@ -4,7 +4,9 @@
 
 import type {Extent} from '../disk/disk.js'
 import {type BlockHasher, HASH_BYTES, hashEquals} from './hash.js'
-import type {Layout, Segment} from './layout.js'
+import type {Hashed, Layout, Segment} from './layout.js'
+import {FINE, HOLE_RUN, protocol} from './plan.js'
+import type {Message} from '../../proto/codec.js'
 
 /** The destination's side of a segment: its coarse hashes, or null when it is all zero. */
 export type Theirs = Buffer | null
@@ -93,6 +95,54 @@ export function unpackManifest(h: BlockHasher, layout: Layout, k: number, hashes
     }
   }
   return at === hashes.length ? out : undefined
+}
+
+/**
+ * The answer to a Refine: the 4 KiB hashes of the named coarse blocks of
+ * segment k, read into x (blocks in a hole hash as zeros). The list must
+ * name blocks of the segment in increasing order.
+ */
+export function fineHashes(h: BlockHasher, layout: Layout, k: number, x: Hashed, list: readonly number[]): Buffer {
+  const bs = layout.plan.blockSize
+  const n = layout.blocksIn(x.seg.length)
+  let count = 0
+  let prev = -1
+  for (const i of list) {
+    if (!(i > prev && i < n)) throw protocol(`refine for segment ${k} names block ${i} out of order or range`)
+    prev = i
+    count += layout.blocksIn(Math.min(bs, x.seg.length - i * bs), FINE)
+  }
+  const out = Buffer.allocUnsafe(count * HASH_BYTES)
+  let at = 0
+  for (const i of list) {
+    const bFrom = i * bs
+    const bTo = Math.min(bFrom + bs, x.seg.length)
+    if (x.seg.lease && x.holes[i] !== 1) h.hashBlocks(x.seg.lease.buf.subarray(bFrom, bTo), FINE, out, at)
+    else h.zeroHashes(bTo - bFrom, FINE).copy(out, at)
+    at += layout.blocksIn(bTo - bFrom, FINE) * HASH_BYTES
+  }
+  return out
+}
+
+/**
+ * The segments a Manifest stands for, with their hashes (null: all zero),
+ * checked against the layout: it must be for segment `expected`, within the
+ * file, not known zero, and a run of holes carries no hashes.
+ */
+export function manifestEntries(h: BlockHasher, layout: Layout, m: Message<'manifest'>, expected: number): Array<[number, Theirs]> {
+  const k = m.segment ?? -1
+  const count = Math.max(1, m.count ?? 0)
+  // knownZero holds from some segment to the end: checking the last one covers the run.
+  if (k !== expected || count > HOLE_RUN || k + count > layout.segments || layout.knownZero(k + count - 1)) {
+    throw protocol(`unexpected manifest for segment ${k} (count ${count})`)
+  }
+  if (count > 1) {
+    if ((m.hashes?.length ?? 0) > 0 || (m.zeros?.length ?? 0) > 0) throw protocol(`the manifest for the hole run at segment ${k} carries hashes`)
+    return Array.from({length: count}, (_, j) => [k + j, null])
+  }
+  const hashes = unpackManifest(h, layout, k, Buffer.from(m.hashes ?? []), Buffer.from(m.zeros ?? []))
+  if (hashes === undefined) throw protocol(`manifest for segment ${k} does not match its ${layout.blocksIn(layout.segLength(k))} blocks`)
+  return [[k, hashes]]
 }
 
 /** Are bits 0..n-1 of the bitmap all set? */

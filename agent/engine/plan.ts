@@ -55,6 +55,8 @@ export interface EngineHooks {
   bwlimit?: number
   /** Source only: was the source modified while it was read? Asked once, at the end. */
   sourceChanged?: () => Promise<boolean>
+  /** Source only: the coarse hashes of segment k as read (a diff keeps those of the blocks it changes). */
+  onHashes?: (k: number, hashes: Buffer) => void
 }
 
 /** A byte range where the two ends differ (reported by dry runs and `verify`). */

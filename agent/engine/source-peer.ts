@@ -12,7 +12,7 @@ import {HASH_BYTES, hashEquals} from './hash.js'
 import type {Lease} from './pool.js'
 import {isZero} from './zero.js'
 import type {Segment} from './layout.js'
-import {unpackManifest, type Theirs} from './manifest.js'
+import {manifestEntries, type Theirs} from './manifest.js'
 import {Peer} from './peer.js'
 import {dispatch} from './dispatch.js'
 import {Mailbox} from './mailbox.js'
@@ -79,22 +79,10 @@ export class SourcePeer extends Peer {
   }
 
   private onManifest(m: Message<'manifest'>): void {
-    const k = m.segment ?? -1
-    const count = Math.max(1, m.count ?? 0)
-    // knownZero holds from some segment to the end: checking the last one covers the run.
-    if (k !== this.nextManifest || count > HOLE_RUN || k + count > this.layout.segments || this.layout.knownZero(k + count - 1)) {
-      throw protocol(`unexpected manifest for segment ${k} (count ${count})`)
-    }
-    this.nextManifest += count
-    if (this.manifests.size + count > MAX_OPEN + READ_AHEAD + 2) throw protocol('the destination sent manifests too far ahead')
-    if (count > 1) {
-      if ((m.hashes?.length ?? 0) > 0 || (m.zeros?.length ?? 0) > 0) throw protocol(`the manifest for the hole run at segment ${k} carries hashes`)
-      for (let j = k; j < k + count; j++) this.manifests.put(j, null)
-      return
-    }
-    const hashes = unpackManifest(this.h, this.layout, k, Buffer.from(m.hashes ?? []), Buffer.from(m.zeros ?? []))
-    if (hashes === undefined) throw protocol(`manifest for segment ${k} does not match its ${this.layout.blocksIn(this.layout.segLength(k))} blocks`)
-    this.manifests.put(k, hashes)
+    const entries = manifestEntries(this.h, this.layout, m, this.nextManifest)
+    this.nextManifest += entries.length
+    if (this.manifests.size + entries.length > MAX_OPEN + READ_AHEAD + 2) throw protocol('the destination sent manifests too far ahead')
+    for (const [k, hashes] of entries) this.manifests.put(k, hashes)
   }
 
   private onRefineHashes(k: number, hashes: Buffer): void {
@@ -138,6 +126,7 @@ export class SourcePeer extends Peer {
   private async compare(k: number): Promise<void> {
     const {seg, hashes: mine, holes} = await this.reader.get(k)
     this.digest.update(mine)
+    this.hooks.onHashes?.(k, mine)
     const theirs = this.layout.knownZero(k) ? null : await this.manifests.take(k)
     // Hole against zeros (most of a sparse image): nothing to compare.
     const bothZero = !seg.lease && theirs === null

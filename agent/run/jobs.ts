@@ -34,6 +34,8 @@ export interface JobRecord {
   createdAt: string
   updatedAt: string
   direction: 'push' | 'pull'
+  /** 'apply': `blockpair apply` of the patch `from` to the local `to` (agent/run/patch/apply.ts); absent: a sync. */
+  kind?: 'apply'
   /** The source and destination arguments as the user gave them. */
   from: string
   to: string

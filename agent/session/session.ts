@@ -46,6 +46,12 @@ export interface SyncOptions {
   hooks?: EngineHooks
   /** One of several sessions that each sync a part of the file (--streams); see agent/session/streams.ts. */
   stream?: StreamPart
+  /**
+   * Run this instead of the local engine, once the plan is sent (a diff's
+   * source and its collector of the remote's hashes, agent/run/patch/remote.ts);
+   * `destSize` is the destination's size before the sync.
+   */
+  localPeer?: (ch: Channel, disk: Disk, plan: Plan, seed: Buffer, destSize: number) => Promise<EngineResult>
 }
 
 /** What a session needs to be one stream of several. */
@@ -123,7 +129,9 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     if (opts.stream) await opts.stream.ready(plan, endsAfter)
     ch.send('start', plan)
     opts.onStart?.(plan, endsAfter)
-    const result = await run(localRole, ch, disk, plan, hooksFor(localRole, disk, ends.source, opts.hooks), seed)
+    const result = opts.localPeer
+      ? await opts.localPeer(ch, disk as Disk, plan, seed, ends.dest.size)
+      : await run(localRole, ch, disk, plan, hooksFor(localRole, disk, ends.source, opts.hooks), seed)
     await ch.close()
     const [source, destination] = localRole === 'source' ? [opts.localPath, opts.remotePath] : [opts.remotePath, opts.localPath]
     return summarize({

@@ -2,7 +2,9 @@ import {Args, Flags} from '@oclif/core'
 import {jobStore, resumableJob} from '../../agent/run/job.js'
 import {runOptions} from '../../agent/run/options.js'
 import {runSync} from '../../agent/run/sync.js'
+import {APPLY_DEFAULTS, describeApply, runApply} from '../../agent/run/patch/apply.js'
 import {BaseCommand} from '../base.js'
+import {Progress} from '../progress.js'
 import {paragraphs, resumeText} from '../../agent/run/report.js'
 import {talkFlags} from '../options.js'
 import {progressFor, summaryText} from '../sync.js'
@@ -28,6 +30,7 @@ change is ever skipped; --trust-checkpoint resumes anyway.`)
     const {args, flags} = await this.parse(Resume)
     this.wantsJson = flags.json
     const job = resumableJob(jobStore(flags['state-dir']), args.job)
+    if (job.kind === 'apply') return this.report(await runApply(job.from, job.to, {...APPLY_DEFAULTS, stateDir: flags['state-dir']}, new Progress({bar: !flags.quiet && !!process.stderr.isTTY}), job), describeApply)
     // The job's own options, as first given; only where to print and keep state is this run's.
     const o = runOptions({...job.options, dryRun: false, json: flags.json, quiet: flags.quiet, stateDir: flags['state-dir'],
       progress: flags.progress, verbose: flags.verbose, stats: flags.stats})

@@ -3305,6 +3305,722 @@ $root.blockpair = (function() {
         return Error;
     })();
 
+    blockpair.FileHeader = (function() {
+
+        /**
+         * Properties of a FileHeader.
+         * @typedef {Object} blockpair.FileHeader.$Properties
+         * @property {string|null} [magic] FileHeader magic
+         * @property {number|null} [version] FileHeader version
+         * @property {number|null} [size] FileHeader size
+         * @property {number|null} [baseSize] FileHeader baseSize
+         * @property {number|null} [blockSize] FileHeader blockSize
+         * @property {Uint8Array|null} [seed] FileHeader seed
+         * @property {string|null} [compression] FileHeader compression
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a FileHeader.
+         * @memberof blockpair
+         * @interface IFileHeader
+         * @augments blockpair.FileHeader.$Properties
+         * @deprecated Use blockpair.FileHeader.$Properties instead.
+         */
+
+        /**
+         * Shape of a FileHeader.
+         * @typedef {blockpair.FileHeader.$Properties} blockpair.FileHeader.$Shape
+         */
+
+        /**
+         * Constructs a new FileHeader.
+         * @memberof blockpair
+         * @classdesc Represents a FileHeader.
+         * @constructor
+         * @param {blockpair.FileHeader.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var FileHeader = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * FileHeader magic.
+         * @member {string} magic
+         * @memberof blockpair.FileHeader
+         * @instance
+         */
+        FileHeader.prototype.magic = "";
+
+        /**
+         * FileHeader version.
+         * @member {number} version
+         * @memberof blockpair.FileHeader
+         * @instance
+         */
+        FileHeader.prototype.version = 0;
+
+        /**
+         * FileHeader size.
+         * @member {number} size
+         * @memberof blockpair.FileHeader
+         * @instance
+         */
+        FileHeader.prototype.size = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * FileHeader baseSize.
+         * @member {number} baseSize
+         * @memberof blockpair.FileHeader
+         * @instance
+         */
+        FileHeader.prototype.baseSize = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * FileHeader blockSize.
+         * @member {number} blockSize
+         * @memberof blockpair.FileHeader
+         * @instance
+         */
+        FileHeader.prototype.blockSize = 0;
+
+        /**
+         * FileHeader seed.
+         * @member {Uint8Array} seed
+         * @memberof blockpair.FileHeader
+         * @instance
+         */
+        FileHeader.prototype.seed = $util.newBuffer([]);
+
+        /**
+         * FileHeader compression.
+         * @member {string} compression
+         * @memberof blockpair.FileHeader
+         * @instance
+         */
+        FileHeader.prototype.compression = "";
+
+        /**
+         * Encodes the specified FileHeader message. Does not implicitly {@link blockpair.FileHeader.verify|verify} messages.
+         * @function encode
+         * @memberof blockpair.FileHeader
+         * @static
+         * @param {blockpair.FileHeader.$Properties} message FileHeader message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        FileHeader.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.magic != null && $Object.hasOwnProperty.call(message, "magic") && message.magic !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.magic);
+            if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.version);
+            if (message.size != null && $Object.hasOwnProperty.call(message, "size") && (typeof message.size === "object" ? message.size.low || message.size.high : message.size !== 0))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.size);
+            if (message.baseSize != null && $Object.hasOwnProperty.call(message, "baseSize") && (typeof message.baseSize === "object" ? message.baseSize.low || message.baseSize.high : message.baseSize !== 0))
+                writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.baseSize);
+            if (message.blockSize != null && $Object.hasOwnProperty.call(message, "blockSize") && message.blockSize !== 0)
+                writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.blockSize);
+            if (message.seed != null && $Object.hasOwnProperty.call(message, "seed") && message.seed.length)
+                writer.uint32(/* id 6, wireType 2 =*/50).bytes(message.seed);
+            if (message.compression != null && $Object.hasOwnProperty.call(message, "compression") && message.compression !== "")
+                writer.uint32(/* id 7, wireType 2 =*/58).string(message.compression);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a FileHeader message from the specified reader or buffer.
+         * @function decode
+         * @memberof blockpair.FileHeader
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {blockpair.FileHeader & blockpair.FileHeader.$Shape} FileHeader
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        FileHeader.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.blockpair.FileHeader();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.magic = value;
+                        else
+                            delete message.magic;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.version = value;
+                        else
+                            delete message.version;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.size = value;
+                        else
+                            delete message.size;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.baseSize = value;
+                        else
+                            delete message.baseSize;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.blockSize = value;
+                        else
+                            delete message.blockSize;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.seed = value;
+                        else
+                            delete message.seed;
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.compression = value;
+                        else
+                            delete message.compression;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for FileHeader
+         * @function getTypeUrl
+         * @memberof blockpair.FileHeader
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        FileHeader.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/blockpair.FileHeader";
+        };
+
+        return FileHeader;
+    })();
+
+    blockpair.PatchBlocks = (function() {
+
+        /**
+         * Properties of a PatchBlocks.
+         * @typedef {Object} blockpair.PatchBlocks.$Properties
+         * @property {number|null} [segment] PatchBlocks segment
+         * @property {Array.<number>|null} [blocks] PatchBlocks blocks
+         * @property {Uint8Array|null} [base] PatchBlocks base
+         * @property {Uint8Array|null} [result] PatchBlocks result
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a PatchBlocks.
+         * @memberof blockpair
+         * @interface IPatchBlocks
+         * @augments blockpair.PatchBlocks.$Properties
+         * @deprecated Use blockpair.PatchBlocks.$Properties instead.
+         */
+
+        /**
+         * Shape of a PatchBlocks.
+         * @typedef {blockpair.PatchBlocks.$Properties} blockpair.PatchBlocks.$Shape
+         */
+
+        /**
+         * Constructs a new PatchBlocks.
+         * @memberof blockpair
+         * @classdesc Represents a PatchBlocks.
+         * @constructor
+         * @param {blockpair.PatchBlocks.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var PatchBlocks = function (properties) {
+            this.blocks = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * PatchBlocks segment.
+         * @member {number} segment
+         * @memberof blockpair.PatchBlocks
+         * @instance
+         */
+        PatchBlocks.prototype.segment = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * PatchBlocks blocks.
+         * @member {Array.<number>} blocks
+         * @memberof blockpair.PatchBlocks
+         * @instance
+         */
+        PatchBlocks.prototype.blocks = $util.emptyArray;
+
+        /**
+         * PatchBlocks base.
+         * @member {Uint8Array} base
+         * @memberof blockpair.PatchBlocks
+         * @instance
+         */
+        PatchBlocks.prototype.base = $util.newBuffer([]);
+
+        /**
+         * PatchBlocks result.
+         * @member {Uint8Array} result
+         * @memberof blockpair.PatchBlocks
+         * @instance
+         */
+        PatchBlocks.prototype.result = $util.newBuffer([]);
+
+        /**
+         * Encodes the specified PatchBlocks message. Does not implicitly {@link blockpair.PatchBlocks.verify|verify} messages.
+         * @function encode
+         * @memberof blockpair.PatchBlocks
+         * @static
+         * @param {blockpair.PatchBlocks.$Properties} message PatchBlocks message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        PatchBlocks.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.segment != null && $Object.hasOwnProperty.call(message, "segment") && (typeof message.segment === "object" ? message.segment.low || message.segment.high : message.segment !== 0))
+                writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.segment);
+            if (message.blocks != null && message.blocks.length)
+                writer.uint32(/* id 2, wireType 2 =*/18).uint32s(message.blocks);
+            if (message.base != null && $Object.hasOwnProperty.call(message, "base") && message.base.length)
+                writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.base);
+            if (message.result != null && $Object.hasOwnProperty.call(message, "result") && message.result.length)
+                writer.uint32(/* id 4, wireType 2 =*/34).bytes(message.result);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a PatchBlocks message from the specified reader or buffer.
+         * @function decode
+         * @memberof blockpair.PatchBlocks
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {blockpair.PatchBlocks & blockpair.PatchBlocks.$Shape} PatchBlocks
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        PatchBlocks.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.blockpair.PatchBlocks();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.segment = value;
+                        else
+                            delete message.segment;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType === 2) {
+                            if (!(message.blocks && message.blocks.length))
+                                message.blocks = [];
+                            reader.uint32s(message.blocks);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.blocks && message.blocks.length))
+                            message.blocks = [];
+                        message.blocks.push(reader.uint32());
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.base = value;
+                        else
+                            delete message.base;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.result = value;
+                        else
+                            delete message.result;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for PatchBlocks
+         * @function getTypeUrl
+         * @memberof blockpair.PatchBlocks
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        PatchBlocks.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/blockpair.PatchBlocks";
+        };
+
+        return PatchBlocks;
+    })();
+
+    blockpair.FileEnd = (function() {
+
+        /**
+         * Properties of a FileEnd.
+         * @typedef {Object} blockpair.FileEnd.$Properties
+         * @property {Uint8Array|null} [baseDigest] FileEnd baseDigest
+         * @property {Uint8Array|null} [digest] FileEnd digest
+         * @property {number|null} [records] FileEnd records
+         * @property {number|null} [bytesData] FileEnd bytesData
+         * @property {number|null} [bytesZero] FileEnd bytesZero
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a FileEnd.
+         * @memberof blockpair
+         * @interface IFileEnd
+         * @augments blockpair.FileEnd.$Properties
+         * @deprecated Use blockpair.FileEnd.$Properties instead.
+         */
+
+        /**
+         * Shape of a FileEnd.
+         * @typedef {blockpair.FileEnd.$Properties} blockpair.FileEnd.$Shape
+         */
+
+        /**
+         * Constructs a new FileEnd.
+         * @memberof blockpair
+         * @classdesc Represents a FileEnd.
+         * @constructor
+         * @param {blockpair.FileEnd.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var FileEnd = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * FileEnd baseDigest.
+         * @member {Uint8Array} baseDigest
+         * @memberof blockpair.FileEnd
+         * @instance
+         */
+        FileEnd.prototype.baseDigest = $util.newBuffer([]);
+
+        /**
+         * FileEnd digest.
+         * @member {Uint8Array} digest
+         * @memberof blockpair.FileEnd
+         * @instance
+         */
+        FileEnd.prototype.digest = $util.newBuffer([]);
+
+        /**
+         * FileEnd records.
+         * @member {number} records
+         * @memberof blockpair.FileEnd
+         * @instance
+         */
+        FileEnd.prototype.records = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * FileEnd bytesData.
+         * @member {number} bytesData
+         * @memberof blockpair.FileEnd
+         * @instance
+         */
+        FileEnd.prototype.bytesData = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * FileEnd bytesZero.
+         * @member {number} bytesZero
+         * @memberof blockpair.FileEnd
+         * @instance
+         */
+        FileEnd.prototype.bytesZero = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Encodes the specified FileEnd message. Does not implicitly {@link blockpair.FileEnd.verify|verify} messages.
+         * @function encode
+         * @memberof blockpair.FileEnd
+         * @static
+         * @param {blockpair.FileEnd.$Properties} message FileEnd message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        FileEnd.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.baseDigest != null && $Object.hasOwnProperty.call(message, "baseDigest") && message.baseDigest.length)
+                writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.baseDigest);
+            if (message.digest != null && $Object.hasOwnProperty.call(message, "digest") && message.digest.length)
+                writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.digest);
+            if (message.records != null && $Object.hasOwnProperty.call(message, "records") && (typeof message.records === "object" ? message.records.low || message.records.high : message.records !== 0))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.records);
+            if (message.bytesData != null && $Object.hasOwnProperty.call(message, "bytesData") && (typeof message.bytesData === "object" ? message.bytesData.low || message.bytesData.high : message.bytesData !== 0))
+                writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.bytesData);
+            if (message.bytesZero != null && $Object.hasOwnProperty.call(message, "bytesZero") && (typeof message.bytesZero === "object" ? message.bytesZero.low || message.bytesZero.high : message.bytesZero !== 0))
+                writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.bytesZero);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a FileEnd message from the specified reader or buffer.
+         * @function decode
+         * @memberof blockpair.FileEnd
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {blockpair.FileEnd & blockpair.FileEnd.$Shape} FileEnd
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        FileEnd.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.blockpair.FileEnd();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.baseDigest = value;
+                        else
+                            delete message.baseDigest;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.digest = value;
+                        else
+                            delete message.digest;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.records = value;
+                        else
+                            delete message.records;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.bytesData = value;
+                        else
+                            delete message.bytesData;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.bytesZero = value;
+                        else
+                            delete message.bytesZero;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for FileEnd
+         * @function getTypeUrl
+         * @memberof blockpair.FileEnd
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        FileEnd.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/blockpair.FileEnd";
+        };
+
+        return FileEnd;
+    })();
+
     blockpair.Frame = (function() {
 
         /**
@@ -3325,7 +4041,10 @@ $root.blockpair = (function() {
          * @property {blockpair.Finished.$Properties|null} [finished] Frame finished
          * @property {blockpair.Error.$Properties|null} [error] Frame error
          * @property {blockpair.Keepalive.$Properties|null} [keepalive] Frame keepalive
-         * @property {"hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|"keepalive"} [body] Frame body
+         * @property {blockpair.FileHeader.$Properties|null} [fileHeader] Frame fileHeader
+         * @property {blockpair.PatchBlocks.$Properties|null} [patchBlocks] Frame patchBlocks
+         * @property {blockpair.FileEnd.$Properties|null} [fileEnd] Frame fileEnd
+         * @property {"hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|"keepalive"|"fileHeader"|"patchBlocks"|"fileEnd"} [body] Frame body
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3355,9 +4074,12 @@ $root.blockpair = (function() {
          *   finished?: blockpair.Finished.$Shape|null;
          *   error?: blockpair.Error.$Shape|null;
          *   keepalive?: blockpair.Keepalive.$Shape|null;
+         *   fileHeader?: blockpair.FileHeader.$Shape|null;
+         *   patchBlocks?: blockpair.PatchBlocks.$Shape|null;
+         *   fileEnd?: blockpair.FileEnd.$Shape|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
-         *   ({ body?: undefined; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "hello"; hello: blockpair.Hello.$Shape; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "open"; hello?: null; open: blockpair.Open.$Shape; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "opened"; hello?: null; open?: null; opened: blockpair.Opened.$Shape; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "start"; hello?: null; open?: null; opened?: null; start: blockpair.Start.$Shape; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "manifest"; hello?: null; open?: null; opened?: null; start?: null; manifest: blockpair.Manifest.$Shape; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "refine"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine: blockpair.Refine.$Shape; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "refineHashes"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes: blockpair.RefineHashes.$Shape; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "data"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data: blockpair.Data.$Shape; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "zero"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero: blockpair.Zero.$Shape; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "segmentEnd"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd: blockpair.SegmentEnd.$Shape; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "checkpoint"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint: blockpair.Checkpoint.$Shape; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "finish"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish: blockpair.Finish.$Shape; finished?: null; error?: null; keepalive?: null }|{ body?: "finished"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished: blockpair.Finished.$Shape; error?: null; keepalive?: null }|{ body?: "error"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error: blockpair.Error.$Shape; keepalive?: null }|{ body?: "keepalive"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive: blockpair.Keepalive.$Shape })
+         *   ({ body?: undefined; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "hello"; hello: blockpair.Hello.$Shape; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "open"; hello?: null; open: blockpair.Open.$Shape; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "opened"; hello?: null; open?: null; opened: blockpair.Opened.$Shape; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "start"; hello?: null; open?: null; opened?: null; start: blockpair.Start.$Shape; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "manifest"; hello?: null; open?: null; opened?: null; start?: null; manifest: blockpair.Manifest.$Shape; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "refine"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine: blockpair.Refine.$Shape; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "refineHashes"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes: blockpair.RefineHashes.$Shape; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "data"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data: blockpair.Data.$Shape; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "zero"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero: blockpair.Zero.$Shape; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "segmentEnd"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd: blockpair.SegmentEnd.$Shape; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "checkpoint"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint: blockpair.Checkpoint.$Shape; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "finish"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish: blockpair.Finish.$Shape; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "finished"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished: blockpair.Finished.$Shape; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "error"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error: blockpair.Error.$Shape; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "keepalive"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive: blockpair.Keepalive.$Shape; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "fileHeader"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader: blockpair.FileHeader.$Shape; patchBlocks?: null; fileEnd?: null }|{ body?: "patchBlocks"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks: blockpair.PatchBlocks.$Shape; fileEnd?: null }|{ body?: "fileEnd"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd: blockpair.FileEnd.$Shape })
          * )} blockpair.Frame.$Shape
          */
 
@@ -3496,17 +4218,41 @@ $root.blockpair = (function() {
          */
         Frame.prototype.keepalive = null;
 
+        /**
+         * Frame fileHeader.
+         * @member {blockpair.FileHeader.$Properties|null|undefined} fileHeader
+         * @memberof blockpair.Frame
+         * @instance
+         */
+        Frame.prototype.fileHeader = null;
+
+        /**
+         * Frame patchBlocks.
+         * @member {blockpair.PatchBlocks.$Properties|null|undefined} patchBlocks
+         * @memberof blockpair.Frame
+         * @instance
+         */
+        Frame.prototype.patchBlocks = null;
+
+        /**
+         * Frame fileEnd.
+         * @member {blockpair.FileEnd.$Properties|null|undefined} fileEnd
+         * @memberof blockpair.Frame
+         * @instance
+         */
+        Frame.prototype.fileEnd = null;
+
         // OneOf field names bound to virtual getters and setters
         var $oneOfFields;
 
         /**
          * Frame body.
-         * @member {"hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|"keepalive"|undefined} body
+         * @member {"hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|"keepalive"|"fileHeader"|"patchBlocks"|"fileEnd"|undefined} body
          * @memberof blockpair.Frame
          * @instance
          */
         $Object.defineProperty(Frame.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["hello", "open", "opened", "start", "manifest", "refine", "refineHashes", "data", "zero", "segmentEnd", "checkpoint", "finish", "finished", "error", "keepalive"]),
+            get: $util.oneOfGetter($oneOfFields = ["hello", "open", "opened", "start", "manifest", "refine", "refineHashes", "data", "zero", "segmentEnd", "checkpoint", "finish", "finished", "error", "keepalive", "fileHeader", "patchBlocks", "fileEnd"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -3556,6 +4302,12 @@ $root.blockpair = (function() {
                 $root.blockpair.Error.encode(message.error, writer.uint32(/* id 14, wireType 2 =*/114).fork(), _depth + 1).ldelim();
             if (message.keepalive != null && $Object.hasOwnProperty.call(message, "keepalive"))
                 $root.blockpair.Keepalive.encode(message.keepalive, writer.uint32(/* id 15, wireType 2 =*/122).fork(), _depth + 1).ldelim();
+            if (message.fileHeader != null && $Object.hasOwnProperty.call(message, "fileHeader"))
+                $root.blockpair.FileHeader.encode(message.fileHeader, writer.uint32(/* id 16, wireType 2 =*/130).fork(), _depth + 1).ldelim();
+            if (message.patchBlocks != null && $Object.hasOwnProperty.call(message, "patchBlocks"))
+                $root.blockpair.PatchBlocks.encode(message.patchBlocks, writer.uint32(/* id 17, wireType 2 =*/138).fork(), _depth + 1).ldelim();
+            if (message.fileEnd != null && $Object.hasOwnProperty.call(message, "fileEnd"))
+                $root.blockpair.FileEnd.encode(message.fileEnd, writer.uint32(/* id 18, wireType 2 =*/146).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3703,6 +4455,27 @@ $root.blockpair = (function() {
                             break;
                         message.keepalive = $root.blockpair.Keepalive.decode(reader, reader.size(), $undefined, _depth + 1, message.keepalive);
                         message.body = "keepalive";
+                        continue;
+                    }
+                case 16: {
+                        if (wireType !== 2)
+                            break;
+                        message.fileHeader = $root.blockpair.FileHeader.decode(reader, reader.size(), $undefined, _depth + 1, message.fileHeader);
+                        message.body = "fileHeader";
+                        continue;
+                    }
+                case 17: {
+                        if (wireType !== 2)
+                            break;
+                        message.patchBlocks = $root.blockpair.PatchBlocks.decode(reader, reader.size(), $undefined, _depth + 1, message.patchBlocks);
+                        message.body = "patchBlocks";
+                        continue;
+                    }
+                case 18: {
+                        if (wireType !== 2)
+                            break;
+                        message.fileEnd = $root.blockpair.FileEnd.decode(reader, reader.size(), $undefined, _depth + 1, message.fileEnd);
+                        message.body = "fileEnd";
                         continue;
                     }
                 }

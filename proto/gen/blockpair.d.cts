@@ -1300,6 +1300,276 @@ export namespace blockpair {
     }
 
     /**
+     * Properties of a FileHeader.
+     * @deprecated Use blockpair.FileHeader.$Properties instead.
+     */
+    interface IFileHeader extends blockpair.FileHeader.$Properties {
+    }
+
+    /** Represents a FileHeader. */
+    class FileHeader {
+
+        /**
+         * Constructs a new FileHeader.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: blockpair.FileHeader.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** FileHeader magic. */
+        magic: string;
+
+        /** FileHeader version. */
+        version: number;
+
+        /** FileHeader size. */
+        size: number;
+
+        /** FileHeader baseSize. */
+        baseSize: number;
+
+        /** FileHeader blockSize. */
+        blockSize: number;
+
+        /** FileHeader seed. */
+        seed: Uint8Array;
+
+        /** FileHeader compression. */
+        compression: string;
+
+        /**
+         * Encodes the specified FileHeader message. Does not implicitly {@link blockpair.FileHeader.verify|verify} messages.
+         * @param message FileHeader message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: blockpair.FileHeader.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a FileHeader message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {blockpair.FileHeader & blockpair.FileHeader.$Shape} FileHeader
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): blockpair.FileHeader & blockpair.FileHeader.$Shape;
+
+        /**
+         * Gets the type url for FileHeader
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace FileHeader {
+
+        /** Properties of a FileHeader. */
+        interface $Properties {
+
+            /** FileHeader magic */
+            magic?: (string|null);
+
+            /** FileHeader version */
+            version?: (number|null);
+
+            /** FileHeader size */
+            size?: (number|null);
+
+            /** FileHeader baseSize */
+            baseSize?: (number|null);
+
+            /** FileHeader blockSize */
+            blockSize?: (number|null);
+
+            /** FileHeader seed */
+            seed?: (Uint8Array|null);
+
+            /** FileHeader compression */
+            compression?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a FileHeader. */
+        type $Shape = blockpair.FileHeader.$Properties;
+    }
+
+    /**
+     * Properties of a PatchBlocks.
+     * @deprecated Use blockpair.PatchBlocks.$Properties instead.
+     */
+    interface IPatchBlocks extends blockpair.PatchBlocks.$Properties {
+    }
+
+    /** Represents a PatchBlocks. */
+    class PatchBlocks {
+
+        /**
+         * Constructs a new PatchBlocks.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: blockpair.PatchBlocks.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** PatchBlocks segment. */
+        segment: number;
+
+        /** PatchBlocks blocks. */
+        blocks: number[];
+
+        /** PatchBlocks base. */
+        base: Uint8Array;
+
+        /** PatchBlocks result. */
+        result: Uint8Array;
+
+        /**
+         * Encodes the specified PatchBlocks message. Does not implicitly {@link blockpair.PatchBlocks.verify|verify} messages.
+         * @param message PatchBlocks message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: blockpair.PatchBlocks.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a PatchBlocks message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {blockpair.PatchBlocks & blockpair.PatchBlocks.$Shape} PatchBlocks
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): blockpair.PatchBlocks & blockpair.PatchBlocks.$Shape;
+
+        /**
+         * Gets the type url for PatchBlocks
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace PatchBlocks {
+
+        /** Properties of a PatchBlocks. */
+        interface $Properties {
+
+            /** PatchBlocks segment */
+            segment?: (number|null);
+
+            /** PatchBlocks blocks */
+            blocks?: (number[]|null);
+
+            /** PatchBlocks base */
+            base?: (Uint8Array|null);
+
+            /** PatchBlocks result */
+            result?: (Uint8Array|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a PatchBlocks. */
+        type $Shape = blockpair.PatchBlocks.$Properties;
+    }
+
+    /**
+     * Properties of a FileEnd.
+     * @deprecated Use blockpair.FileEnd.$Properties instead.
+     */
+    interface IFileEnd extends blockpair.FileEnd.$Properties {
+    }
+
+    /** Represents a FileEnd. */
+    class FileEnd {
+
+        /**
+         * Constructs a new FileEnd.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: blockpair.FileEnd.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** FileEnd baseDigest. */
+        baseDigest: Uint8Array;
+
+        /** FileEnd digest. */
+        digest: Uint8Array;
+
+        /** FileEnd records. */
+        records: number;
+
+        /** FileEnd bytesData. */
+        bytesData: number;
+
+        /** FileEnd bytesZero. */
+        bytesZero: number;
+
+        /**
+         * Encodes the specified FileEnd message. Does not implicitly {@link blockpair.FileEnd.verify|verify} messages.
+         * @param message FileEnd message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: blockpair.FileEnd.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a FileEnd message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {blockpair.FileEnd & blockpair.FileEnd.$Shape} FileEnd
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): blockpair.FileEnd & blockpair.FileEnd.$Shape;
+
+        /**
+         * Gets the type url for FileEnd
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace FileEnd {
+
+        /** Properties of a FileEnd. */
+        interface $Properties {
+
+            /** FileEnd baseDigest */
+            baseDigest?: (Uint8Array|null);
+
+            /** FileEnd digest */
+            digest?: (Uint8Array|null);
+
+            /** FileEnd records */
+            records?: (number|null);
+
+            /** FileEnd bytesData */
+            bytesData?: (number|null);
+
+            /** FileEnd bytesZero */
+            bytesZero?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a FileEnd. */
+        type $Shape = blockpair.FileEnd.$Properties;
+    }
+
+    /**
      * Properties of a Frame.
      * @deprecated Use blockpair.Frame.$Properties instead.
      */
@@ -1363,8 +1633,17 @@ export namespace blockpair {
         /** Frame keepalive. */
         keepalive?: (blockpair.Keepalive.$Properties|null);
 
+        /** Frame fileHeader. */
+        fileHeader?: (blockpair.FileHeader.$Properties|null);
+
+        /** Frame patchBlocks. */
+        patchBlocks?: (blockpair.PatchBlocks.$Properties|null);
+
+        /** Frame fileEnd. */
+        fileEnd?: (blockpair.FileEnd.$Properties|null);
+
         /** Frame body. */
-        body?: ("hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|"keepalive");
+        body?: ("hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|"keepalive"|"fileHeader"|"patchBlocks"|"fileEnd");
 
         /**
          * Encodes the specified Frame message. Does not implicitly {@link blockpair.Frame.verify|verify} messages.
@@ -1442,8 +1721,17 @@ export namespace blockpair {
             /** Frame keepalive */
             keepalive?: (blockpair.Keepalive.$Properties|null);
 
+            /** Frame fileHeader */
+            fileHeader?: (blockpair.FileHeader.$Properties|null);
+
+            /** Frame patchBlocks */
+            patchBlocks?: (blockpair.PatchBlocks.$Properties|null);
+
+            /** Frame fileEnd */
+            fileEnd?: (blockpair.FileEnd.$Properties|null);
+
             /** Frame body */
-            body?: ("hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|"keepalive");
+            body?: ("hello"|"open"|"opened"|"start"|"manifest"|"refine"|"refineHashes"|"data"|"zero"|"segmentEnd"|"checkpoint"|"finish"|"finished"|"error"|"keepalive"|"fileHeader"|"patchBlocks"|"fileEnd");
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1466,9 +1754,12 @@ export namespace blockpair {
           finished?: blockpair.Finished.$Shape|null;
           error?: blockpair.Error.$Shape|null;
           keepalive?: blockpair.Keepalive.$Shape|null;
+          fileHeader?: blockpair.FileHeader.$Shape|null;
+          patchBlocks?: blockpair.PatchBlocks.$Shape|null;
+          fileEnd?: blockpair.FileEnd.$Shape|null;
           $unknowns?: Uint8Array[];
         } & (
-          ({ body?: undefined; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "hello"; hello: blockpair.Hello.$Shape; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "open"; hello?: null; open: blockpair.Open.$Shape; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "opened"; hello?: null; open?: null; opened: blockpair.Opened.$Shape; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "start"; hello?: null; open?: null; opened?: null; start: blockpair.Start.$Shape; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "manifest"; hello?: null; open?: null; opened?: null; start?: null; manifest: blockpair.Manifest.$Shape; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "refine"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine: blockpair.Refine.$Shape; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "refineHashes"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes: blockpair.RefineHashes.$Shape; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "data"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data: blockpair.Data.$Shape; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "zero"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero: blockpair.Zero.$Shape; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "segmentEnd"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd: blockpair.SegmentEnd.$Shape; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "checkpoint"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint: blockpair.Checkpoint.$Shape; finish?: null; finished?: null; error?: null; keepalive?: null }|{ body?: "finish"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish: blockpair.Finish.$Shape; finished?: null; error?: null; keepalive?: null }|{ body?: "finished"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished: blockpair.Finished.$Shape; error?: null; keepalive?: null }|{ body?: "error"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error: blockpair.Error.$Shape; keepalive?: null }|{ body?: "keepalive"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive: blockpair.Keepalive.$Shape })
+          ({ body?: undefined; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "hello"; hello: blockpair.Hello.$Shape; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "open"; hello?: null; open: blockpair.Open.$Shape; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "opened"; hello?: null; open?: null; opened: blockpair.Opened.$Shape; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "start"; hello?: null; open?: null; opened?: null; start: blockpair.Start.$Shape; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "manifest"; hello?: null; open?: null; opened?: null; start?: null; manifest: blockpair.Manifest.$Shape; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "refine"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine: blockpair.Refine.$Shape; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "refineHashes"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes: blockpair.RefineHashes.$Shape; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "data"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data: blockpair.Data.$Shape; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "zero"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero: blockpair.Zero.$Shape; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "segmentEnd"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd: blockpair.SegmentEnd.$Shape; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "checkpoint"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint: blockpair.Checkpoint.$Shape; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "finish"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish: blockpair.Finish.$Shape; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "finished"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished: blockpair.Finished.$Shape; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "error"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error: blockpair.Error.$Shape; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "keepalive"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive: blockpair.Keepalive.$Shape; fileHeader?: null; patchBlocks?: null; fileEnd?: null }|{ body?: "fileHeader"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader: blockpair.FileHeader.$Shape; patchBlocks?: null; fileEnd?: null }|{ body?: "patchBlocks"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks: blockpair.PatchBlocks.$Shape; fileEnd?: null }|{ body?: "fileEnd"; hello?: null; open?: null; opened?: null; start?: null; manifest?: null; refine?: null; refineHashes?: null; data?: null; zero?: null; segmentEnd?: null; checkpoint?: null; finish?: null; finished?: null; error?: null; keepalive?: null; fileHeader?: null; patchBlocks?: null; fileEnd: blockpair.FileEnd.$Shape })
         );
     }
 }

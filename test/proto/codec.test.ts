@@ -4,7 +4,7 @@
 import t, {type Test} from 'tap'
 import {randomBytes} from 'node:crypto'
 import {
-  encodeDataHeader, encodeFrame, FrameDecoder, MAX_FRAME, MAX_PAYLOAD, Role,
+  decodeFileFrame, encodeDataHeader, encodeFrame, FrameDecoder, MAX_FRAME, MAX_PAYLOAD, Role,
   type Frame, type FrameKind, type Message,
 } from '../../proto/codec.js'
 import type {ProtocolError} from '../../agent/errors.js'
@@ -51,8 +51,11 @@ function prefix(n: number): Buffer {
 
 const big = 2 ** 40 + 12345
 
+/** The kinds that travel on the wire; the file kinds (FILE_KINDS) never do. */
+type WireKind = Exclude<FrameKind, 'fileHeader' | 'patchBlocks' | 'fileEnd'>
+
 // One sample of every kind, with every field set to a non-default value.
-const samples: {[K in FrameKind]: Message<K>} = {
+const samples: {[K in WireKind]: Message<K>} = {
   hello: {version: 1, initiator: true, capabilities: ['sparse', 'refine4k'], hashAlgorithm: 'xxh3-128', seed: Buffer.from('0102030405060708', 'hex'), software: 'blockpair 0.1.0'},
   open: {path: '/images/vm.img', role: Role.DEST, blockSize: 65536, dryRun: true, force: true, sourceSize: big, job: 'j1', resumeFrom: 2 ** 33, verifyOnly: true},
   opened: {size: big, existed: true, isDevice: true, mtimeMs: 1_700_000_000_123, dev: 2049, ino: 2 ** 35 + 7},
@@ -87,7 +90,7 @@ function sameMessage(t: Test, got: unknown, want: unknown, where: string): void 
 }
 
 t.test('every frame kind round trips', async t => {
-  const kinds = Object.keys(samples) as FrameKind[]
+  const kinds = Object.keys(samples) as WireKind[]
   t.equal(kinds.length, 15, 'all 15 kinds of the oneof')
   for (const kind of kinds) {
     const s = sink()
@@ -374,4 +377,16 @@ t.test('64-bit offsets round trip as exact numbers', async t => {
     t.equal(typeof (st?.kind === 'start' ? st.msg.end : null), 'number', 'start.end is a number, not a Long')
     t.equal(st?.kind === 'start' ? st.msg.end : null, off)
   }
+})
+
+t.test('file records decode only from files: the wire decoder refuses them', async t => {
+  const header = encodeFrame('fileHeader', {magic: 'blockpair-patch', version: 1, size: big, baseSize: 5, blockSize: 65536, seed: randomBytes(8)})
+  const f = decodeFileFrame(header.subarray(4))
+  t.equal(f.kind, 'fileHeader')
+  t.equal(f.kind === 'fileHeader' && f.msg.size, big)
+  const s = sink()
+  s.feed(header)
+  t.equal(s.errors[0]?.code, 'E_FRAME_UNKNOWN')
+  t.throws(() => decodeFileFrame(encodeFrame('hello', samples.hello).subarray(4)), {code: 'E_FRAME_UNKNOWN'})
+  t.throws(() => decodeFileFrame(Buffer.from([0xff, 0xff, 0xff])), {code: 'E_FRAME_MALFORMED'})
 })

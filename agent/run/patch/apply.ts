@@ -1,0 +1,299 @@
+// `blockpair apply PATCH TARGET`: write a patch (format.ts) into a copy, in
+// place, checked before and after. It reads the patch in passes, so nothing
+// is written unless all of it is whole and the target is its base:
+//
+//   1 scan     every record's checksum, the end record and the count; the
+//              touched blocks' hashes kept (36 bytes a block)
+//   2 base     each block the patch touches is read and hashed with the
+//              patch's seed: all equal to the base's hash, go on; all equal
+//              to the result's, the patch is applied already (a no-op);
+//              anything else is a wrong base (E_PATCH_BASE, exit 7, naming
+//              the patch's base digest and the target's). --check-base also
+//              reads the whole target for the whole-copy digests.
+//   3 write    resize to the result's size, then Data and Zero frames in
+//              offset order (Zero punches holes, so holes are kept); after
+//              each segment its touched blocks are read back and must hash
+//              to the result's hashes (E_PATCH_RESULT otherwise)
+//
+// The write pass checkpoints as a sync does (fdatasync, then the job file),
+// at segment starts, so `blockpair resume` continues an interrupted apply:
+// below the checkpoint the blocks must already be the result, above it they
+// may be base, result or a mix of both (the write that was cut), which the
+// rewrite then makes the result.
+
+import fs from 'node:fs'
+import path from 'node:path'
+import {Disk} from '../../disk/disk.js'
+import {BlockHasher, HASH_BYTES, hashEquals} from '../../engine/hash.js'
+import {UNKNOWN_HASH} from '../../engine/diff-dest.js'
+import {Layout} from '../../engine/layout.js'
+import {BufferPool} from '../../engine/pool.js'
+import {READ_AHEAD} from '../../engine/plan.js'
+import {Reader} from '../../engine/reader.js'
+import {IoError, ioError, PolicyError} from '../../errors.js'
+import {Job, jobStore} from '../job.js'
+import type {JobRecord} from '../jobs.js'
+import {runOptions} from '../options.js'
+import {wholePlan} from './digest.js'
+import {records, scan, type End, type Header, type PatchObserver} from './format.js'
+
+export {describeApply} from './describe.js'
+
+export interface ApplyOptions {
+  /** Also read the whole target and check the whole-copy digests. */
+  checkBase: boolean
+  /** Check, and report what would be written; write nothing. */
+  dryRun: boolean
+  stateDir: string | undefined
+  /** fdatasync and record a checkpoint after at least this many bytes written. */
+  checkpointBytes: number
+}
+
+export const APPLY_DEFAULTS: ApplyOptions = {
+  checkBase: false, dryRun: false, stateDir: undefined,
+  // The tests that kill an apply set it low, so that a small patch has checkpoints to resume from.
+  checkpointBytes: Number(process.env.BLOCKPAIR_APPLY_CHECKPOINT_BYTES) || 64 << 20,
+}
+
+export interface ApplySummary {
+  ok: true
+  patch: string
+  target: string
+  job: string | null
+  size: number
+  baseSize: number
+  blockSize: number
+  blocksTouched: number
+  alreadyApplied: boolean
+  dryRun: boolean
+  baseChecked: 'blocks' | 'whole'
+  bytesWritten: number
+  bytesZeroed: number
+  resumedFrom: number
+  baseDigest: string
+  digest: string
+  durationMs: number
+}
+
+interface Touched {
+  k: number
+  blocks: number[]
+  base: Buffer
+  result: Buffer
+}
+
+/** The patch's geometry and the hashing of the target's blocks the way the diff hashed them. */
+class Geometry {
+  readonly layout: Layout
+  readonly h: BlockHasher
+  private readonly buf: Buffer
+
+  constructor(readonly header: Header) {
+    this.layout = new Layout(wholePlan(header.size ?? 0, header.blockSize ?? 0))
+    this.h = new BlockHasher(Buffer.from(header.seed ?? []))
+    this.buf = Buffer.allocUnsafe(header.blockSize ?? 0)
+  }
+
+  /** The hash of block i of segment k of `disk`, zeros past its end. */
+  async hashOf(disk: Disk, k: number, i: number): Promise<Buffer> {
+    const bs = this.header.blockSize ?? 0
+    const offset = this.layout.segStart(k) + i * bs
+    const len = this.layout.blockLength(k, i)
+    const block = this.buf.subarray(0, len)
+    await disk.readRange(block, offset, len)
+    const out = Buffer.allocUnsafe(HASH_BYTES)
+    this.h.hashInto(block, out, 0)
+    return out
+  }
+}
+
+/** Apply `patch` to the local `target`; with `resume`, continue that job. */
+export async function runApply(patch: string, target: string, o: ApplyOptions, observer: PatchObserver = {}, resume?: JobRecord): Promise<ApplySummary> {
+  const began = Date.now()
+  const touched: Touched[] = []
+  const {header, end} = await scan(patch, 'blockpair-patch', f => {
+    if (f.kind === 'patchBlocks') touched.push({k: f.msg.segment ?? 0, blocks: f.msg.blocks ?? [], base: Buffer.from(f.msg.base ?? []), result: Buffer.from(f.msg.result ?? [])})
+  })
+  const g = new Geometry(header)
+  const disk = o.dryRun ? await Disk.openRead(target) : await openTarget(target)
+  try {
+    const from = resume?.checkpoint ?? 0
+    const state = await checkBase(g, disk, touched, resume ? from : null, header, end)
+    const whole = o.checkBase && !resume && state === 'base' ? await checkWhole(g, disk, touched, end) : false
+    const summary: ApplySummary = {
+      ok: true, patch, target, job: resume?.id ?? null, size: header.size ?? 0, baseSize: header.baseSize ?? 0, blockSize: header.blockSize ?? 0,
+      blocksTouched: touched.reduce((n, x) => n + x.blocks.length, 0), alreadyApplied: state === 'result', dryRun: o.dryRun,
+      baseChecked: whole ? 'whole' : 'blocks', bytesWritten: 0, bytesZeroed: 0, resumedFrom: from,
+      baseDigest: Buffer.from(end.baseDigest ?? []).toString('hex'), digest: Buffer.from(end.digest ?? []).toString('hex'), durationMs: 0,
+    }
+    if (state === 'result' || o.dryRun) {
+      if (o.dryRun && state !== 'result') Object.assign(summary, {bytesWritten: end.bytesData ?? 0, bytesZeroed: end.bytesZero ?? 0})
+      return {...summary, durationMs: Date.now() - began}
+    }
+    const store = jobStore(o.stateDir)
+    const job = resume ? Job.resume(store, resume, true) : Job.start(store, 'push', {from: path.resolve(patch), to: path.resolve(target)}, runOptions({blockSize: g.layout.plan.blockSize}))
+    store.update(job.record, {kind: 'apply', size: header.size ?? 0, blockSize: header.blockSize ?? 0})
+    summary.job = job.record.id
+    try {
+      await writePatch(g, disk, patch, touched, from, o, summary, {...observer, onCheckpoint: offset => job.onCheckpoint(offset)})
+    } catch (err) {
+      throw await job.failed(err, o.stateDir)
+    }
+    await store.settle()
+    store.update(job.record, {state: 'done', checkpoint: summary.size, result: {...summary}})
+    return {...summary, durationMs: Date.now() - began}
+  } finally {
+    await disk.close()
+  }
+}
+
+async function openTarget(target: string): Promise<Disk> {
+  // A patch applies to a copy that exists: never create one.
+  try {
+    await fs.promises.stat(target)
+  } catch (err) {
+    throw ioError(err, target)
+  }
+  return Disk.openWrite(target)
+}
+
+type BaseState = 'base' | 'result' | 'resuming'
+
+/** Is the target the patch's base, its result already, or (resuming from `from`) partly both? */
+async function checkBase(g: Geometry, disk: Disk, touched: Touched[], from: number | null, header: Header, end: End): Promise<BaseState> {
+  const size = header.size ?? 0
+  const baseSize = header.baseSize ?? 0
+  if (disk.size !== baseSize && disk.size !== size) {
+    throw new PolicyError('E_PATCH_SIZE', `${disk.path} holds ${disk.size} bytes, but the patch applies to a copy of ${baseSize} bytes (and makes one of ${size}); it was made for another copy`)
+  }
+  let base = true
+  let result = disk.size === size
+  for (const x of touched) {
+    for (const [j, i] of x.blocks.entries()) {
+      const offset = g.layout.segStart(x.k) + i * g.layout.plan.blockSize
+      const mine = await g.hashOf(disk, x.k, i)
+      const isResult = hashEquals(mine, 0, x.result, j * HASH_BYTES)
+      const baseHash = x.base.subarray(j * HASH_BYTES, (j + 1) * HASH_BYTES)
+      const isBase = baseHash.equals(UNKNOWN_HASH) || hashEquals(mine, 0, baseHash, 0)
+      result &&= isResult
+      base &&= isBase
+      // Resuming: below the checkpoint the result is durable; above it, anything the cut write left.
+      if (from !== null && offset < from && !isResult) throw await wrongBase(g, disk, end, offset, 'changed since the interrupted apply')
+      if (from === null && !isBase && !isResult) throw await wrongBase(g, disk, end, offset, 'differs from the patch\'s base')
+    }
+  }
+  if (from !== null) return 'resuming'
+  if (result && touched.length > 0) return 'result'
+  if (base && disk.size === baseSize) return 'base'
+  if (result) return 'result'
+  throw new PolicyError('E_PATCH_APPLIED_PART', `${disk.path} holds part of this patch's result: an apply of it was cut short; continue it with 'blockpair resume'`)
+}
+
+/** The refusal, naming both digests: reading the whole target for its own is worth it on this path. */
+async function wrongBase(g: Geometry, disk: Disk, end: End, offset: number, why: string): Promise<PolicyError> {
+  const {base} = await wholeDigests(g, disk, [])
+  const want = Buffer.from(end.baseDigest ?? []).toString('hex') || '(unknown: the patch was made against a digest of another size)'
+  return new PolicyError('E_PATCH_BASE', `${disk.path} is not the copy this patch was made against: its block at offset ${offset} ${why}; the patch's base digest is ${want}, the target's is ${base.toString('hex')}`)
+}
+
+/** The whole target's digest, and the digest it would have with the patch's blocks written. */
+async function wholeDigests(g: Geometry, disk: Disk, touched: Touched[]): Promise<{base: Buffer; result: Buffer}> {
+  const {layout, h} = g
+  const pool = new BufferPool(layout.segSize, READ_AHEAD + 1)
+  const reader = new Reader(disk, layout, pool, h, k => layout.segStart(k) >= disk.size)
+  const base = h.digest()
+  const result = h.digest()
+  const byK = new Map(touched.map(x => [x.k, x]))
+  try {
+    for (let k = 0; k < layout.segments; k++) {
+      const {seg, hashes} = await reader.get(k)
+      seg.lease?.unref()
+      base.update(hashes)
+      const x = byK.get(k)
+      x?.blocks.forEach((i, j) => x.result.copy(hashes, i * HASH_BYTES, j * HASH_BYTES, (j + 1) * HASH_BYTES))
+      result.update(hashes)
+    }
+  } finally {
+    pool.close()
+  }
+  return {base: Buffer.from(base.digest()), result: Buffer.from(result.digest())}
+}
+
+/** --check-base: the whole-copy digests of the base and of the result-to-be. */
+async function checkWhole(g: Geometry, disk: Disk, touched: Touched[], end: End): Promise<boolean> {
+  const want = Buffer.from(end.baseDigest ?? [])
+  if (want.length === 0) return false
+  const d = await wholeDigests(g, disk, touched)
+  if (!d.base.equals(want)) {
+    throw new PolicyError('E_PATCH_BASE', `${disk.path} is not the copy this patch was made against: the patch's base digest is ${want.toString('hex')}, the target's is ${d.base.toString('hex')}`)
+  }
+  if (!d.result.equals(Buffer.from(end.digest ?? []))) throw new IoError('E_PATCH_RESULT', `the patch's blocks do not make its own result digest ${Buffer.from(end.digest ?? []).toString('hex')}; it is inconsistent`)
+  return true
+}
+
+/** Pass 3: resize, write in order from `from`, checkpoint, and check each segment's result. */
+async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touched[], from: number, o: ApplyOptions, s: ApplySummary,
+  observer: PatchObserver & {onCheckpoint(offset: number): void}): Promise<void> {
+  const byK = new Map(touched.map(x => [x.k, x]))
+  await disk.resize(s.size)
+  observer.onPlan?.({start: from, end: s.size})
+  let open: Touched | null = null
+  let sinceCheckpoint = 0
+  // A segment's data goes out in one batch (one thread-pool job), as a sync's destination writes.
+  const batch: {buffers: Buffer[]; offsets: number[]} = {buffers: [], offsets: []}
+  const flush = async (): Promise<void> => {
+    if (batch.buffers.length > 0) await disk.writeBatch(batch.buffers.splice(0), batch.offsets.splice(0))
+  }
+  const close = async (): Promise<void> => {
+    await flush()
+    if (open) await checkResult(g, disk, open)
+    open = null
+  }
+  for await (const f of records(patch, 'blockpair-patch')) {
+    if (f.kind === 'patchBlocks') {
+      await close()
+      const start = g.layout.segStart(f.msg.segment ?? 0)
+      if (sinceCheckpoint >= o.checkpointBytes && start > from) {
+        await disk.sync()
+        observer.onCheckpoint(start)
+        sinceCheckpoint = 0
+      }
+      fault(start)
+      observer.onProgress?.(start - from, s.bytesWritten)
+      open = start >= from ? byK.get(f.msg.segment ?? 0) ?? null : null
+    } else if (open && f.kind === 'data') {
+      batch.buffers.push(f.payload as Buffer)
+      batch.offsets.push(f.msg.offset ?? 0)
+      s.bytesWritten += f.payload?.length ?? 0
+      sinceCheckpoint += f.payload?.length ?? 0
+    } else if (open && f.kind === 'zero') {
+      await flush()
+      await disk.zero(f.msg.offset ?? 0, f.msg.length ?? 0)
+      s.bytesZeroed += f.msg.length ?? 0
+      sinceCheckpoint += f.msg.length ?? 0
+    }
+  }
+  await close()
+  await disk.sync()
+  observer.onProgress?.(s.size - from, s.bytesWritten)
+}
+
+/** After a segment is written: its touched blocks must now hash to the result's. */
+async function checkResult(g: Geometry, disk: Disk, x: Touched): Promise<void> {
+  for (const [j, i] of x.blocks.entries()) {
+    if (!hashEquals(await g.hashOf(disk, x.k, i), 0, x.result, j * HASH_BYTES)) {
+      const offset = g.layout.segStart(x.k) + i * g.layout.plan.blockSize
+      throw new IoError('E_PATCH_RESULT', `after writing, the block of ${disk.path} at offset ${offset} is not the patch's result; the disk or something else writing to it changed it`)
+    }
+  }
+}
+
+/**
+ * Tests only: BLOCKPAIR_FAULT=apply-kill:OFFSET kills this process (SIGKILL,
+ * no cleanup) when the write pass reaches the segment at OFFSET, so the
+ * resume tests cut a real apply at a chosen point without waiting on time.
+ */
+function fault(offset: number): void {
+  const m = /^apply-kill:([0-9]+)$/.exec(process.env.BLOCKPAIR_FAULT ?? '')
+  if (m && Number(m[1]) === offset) process.kill(process.pid, 'SIGKILL')
+}
