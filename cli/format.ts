@@ -3,6 +3,7 @@
 // unit-tested in test/cli/format.test.ts.
 
 import type {JobRecord} from '../agent/run/jobs.js'
+import type {PairSpace} from '../agent/track/pairs.js'
 import {formatBytes} from '../agent/run/units.js'
 import type {Verdict} from '../agent/run/verify.js'
 import type {Summary} from '../agent/session/session.js'
@@ -27,6 +28,9 @@ export function describe(s: Summary): string {
     `${s.source} -> ${s.destination}: ${formatBytes(s.size)}, ${s.blocksChanged} of ${s.blocks} blocks differ (${pct.toFixed(2)}%)`,
     `  ${verb} ${formatBytes(s.bytesSent)} of block data, ${s.dryRun ? 'would zero' : 'zeroed'} ${formatBytes(s.bytesZeroed)}; read ${formatBytes(s.bytesReadSource)} at the source, ${formatBytes(s.bytesReadDest)} at the destination; ${secs} s`,
   ]
+  const ct = s.changeTracking
+  if (ct.used) lines.push(`  change tracking (${ct.method}): read only what changed, skipped ${formatBytes(ct.bytesSkipped)}`)
+  else if (ct.reason) lines.push(`  change tracking: ${ct.reason}`)
   if (s.destinationCreated && !s.dryRun) lines.push('  the destination was created (sparse)')
   if (s.destinationLargerBy > 0) lines.push(`  the destination device is ${formatBytes(s.destinationLargerBy)} larger than the source; the extra space was left as it was`)
   return lines.join('\n')
@@ -67,6 +71,10 @@ export function verifyText(v: Verdict): string {
 
 export function jobsJson(jobs: readonly JobRecord[]): object[] {
   return jobs.map(j => ({...j, progress: j.size > 0 ? j.checkpoint / j.size : j.state === 'done' ? 1 : 0}))
+}
+
+export function pairsTable(pairs: readonly PairSpace[]): string {
+  return pairs.map(p => `tracked ${p.pair}  ${p.source} -> ${p.destination}  base holds ${p.heldBytes === null ? '? (on the source host)' : formatBytes(p.heldBytes)}`).join('\n')
 }
 
 export function jobsTable(jobs: readonly JobRecord[], now = Date.now()): string {

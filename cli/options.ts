@@ -24,6 +24,7 @@ export const jobFlags = {
   verify: Flags.boolean({description: 'After the sync, re-read the destination from disk and check it against the source.'}),
   bwlimit: Flags.string({description: 'Cap block data at this many bytes per second (K, M, G suffixes), e.g. 100M.'}),
   'state-dir': Flags.string({description: 'Folder for job state (default $XDG_STATE_HOME/blockpair or ~/.local/state/blockpair).'}),
+  'track-changes': Flags.boolean({description: 'Read from a reflink snapshot of the source (XFS, btrfs) and, from the second sync of a pair on, read only what changed since the last.'}),
 }
 
 /** Any subset of the flags above, as oclif parsed them, with the base flags. */
@@ -40,6 +41,7 @@ export interface SyncFlagValues {
   verify?: boolean
   bwlimit?: string
   'state-dir'?: string
+  'track-changes'?: boolean
   json: boolean
   quiet: boolean
 }
@@ -59,6 +61,7 @@ export function toRunOptions(f: SyncFlagValues): RunOptions {
     verify: f.verify,
     bwlimit: f.bwlimit === undefined ? undefined : parseSize(f.bwlimit, '--bwlimit'),
     stateDir: f['state-dir'],
+    trackChanges: f['track-changes'],
     json: f.json,
     quiet: f.quiet,
   })

@@ -35,6 +35,8 @@ export interface RunOptions {
   bwlimit: number | undefined
   /** Folder for job state (default: defaultStateDir()). */
   stateDir: string | undefined
+  /** Snapshot the source (reflink) and read only what changed since the pair's last sync (agent/track). */
+  trackChanges: boolean
   json: boolean
   quiet: boolean
 }
@@ -53,12 +55,13 @@ export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
   verify: false,
   bwlimit: undefined,
   stateDir: undefined,
+  trackChanges: false,
   json: false,
   quiet: false,
 })
 
 /** The options a job file keeps: how to reconnect and what to do, as first given. */
-export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'verify', 'bwlimit', 'streams'] as const
+export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'verify', 'bwlimit', 'streams', 'trackChanges'] as const
 
 export type JobOptions = Partial<Pick<RunOptions, (typeof JOB_KEYS)[number]>>
 

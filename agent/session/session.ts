@@ -224,8 +224,14 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     if (role === 'dest' && !dryRun) unlock = await opts.locks.acquire(real, open.job || null)
     const blockSize = open.blockSize ?? 0
     track = open.pair ? new EndTrack(open.pair, !!open.trackChanges && !dryRun) : null
-    disk = await openLocal(role === 'source' && track ? track.sourcePath(real, blockSize) : real, role, dryRun, !!open.force, true)
+    disk = await openLocal(real, role, dryRun, !!open.force, true)
     await checkServed(disk, real, role, open, opts)
+    // The snapshot is cloned from the file the policy just checked, then read instead of it.
+    const snapshot = role === 'source' && track ? track.sourcePath(real, blockSize, (disk as Disk).fd) : real
+    if (snapshot !== real) {
+      await disk?.close()
+      disk = await openLocal(snapshot, role, dryRun, false, true)
+    }
     if (role === 'dest') track?.checkDest(real, disk, blockSize)
     const openedId = disk ? await disk.identity() : null
     ch.send('opened', {...openedOf(disk, openedId), track: track?.on ? trackMessage(track.state) : null})

@@ -33,10 +33,10 @@ export class EndTrack {
     checkPair(pair)
   }
 
-  /** The path to open as the source: its snapshot when tracked. */
-  sourcePath(file: string, blockSize: number): string {
+  /** The path to open as the source: its snapshot when tracked. `fd`: snapshot the file open there. */
+  sourcePath(file: string, blockSize: number, fd?: number): string {
     if (!this.on) return file
-    this.source = SourceTrack.open(file, this.pair, blockSize)
+    this.source = SourceTrack.open(file, this.pair, blockSize, fd)
     return this.source.readPath
   }
 

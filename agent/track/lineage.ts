@@ -73,18 +73,18 @@ export class SourceTrack {
     private readonly blockSize: number, readonly state: TrackState) {}
 
   /** Snapshot `live` and compare with the pair's base; any failure to do so means the full compare, never an error. */
-  static open(live: string, pair: string, blockSize: number): SourceTrack {
+  static open(live: string, pair: string, blockSize: number, fd?: number): SourceTrack {
     const dir = pairDir(live, pair)
     let snapshot: string
     try {
-      snapshot = takeSnapshot(dir, live)
+      snapshot = takeSnapshot(dir, live, fd)
     } catch (err) {
       if (!readRecord(dir)) dropPair(dir)
       const code = (err as {code?: string}).code ?? 'error'
       return new SourceTrack(dir, live, null, blockSize, {method: null, reason: `no reflink snapshot of ${live} (${code}: its file system cannot clone, e.g. ext4): full compare`, digest: '', ranges: null})
     }
     const rec = readRecord(dir)
-    const liveSt = fs.statSync(live, {bigint: true})
+    const liveSt = fd === undefined ? fs.statSync(live, {bigint: true}) : fs.fstatSync(fd, {bigint: true})
     const reason = whyNotBase(rec, dir, liveSt, blockSize)
     let ranges: Range[] | null = null
     if (!reason) {

@@ -30,12 +30,16 @@ export function sweep(dir: string): void {
   for (const n of names) if (!keep.has(n)) fs.rmSync(path.join(dir, n), {force: true})
 }
 
-/** A reflink clone of `source` in `dir` (not yet the base); throws with the errno when the file system cannot. */
-export function takeSnapshot(dir: string, source: string): string {
+/**
+ * A reflink clone of `source` in `dir` (not yet the base); throws with the
+ * errno when the file system cannot. `fd`: clone the file already open
+ * there (the one an agent's policy checked), not whatever the path names now.
+ */
+export function takeSnapshot(dir: string, source: string, fd?: number): string {
   fs.mkdirSync(dir, {recursive: true, mode: 0o700})
   sweep(dir)
   const file = path.join(dir, `next-${randomBytes(6).toString('hex')}`)
-  const src = fs.openSync(source, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
+  const src = fd ?? fs.openSync(source, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
   try {
     const dst = fs.openSync(file, 'wx', 0o600)
     try {
@@ -47,7 +51,7 @@ export function takeSnapshot(dir: string, source: string): string {
       fs.closeSync(dst)
     }
   } finally {
-    fs.closeSync(src)
+    if (fd === undefined) fs.closeSync(src)
   }
   return file
 }

@@ -43,9 +43,14 @@ export interface LineageRecord {
   live?: {dev: string; ino: string}
 }
 
-/** The key of the pair (source, destination), as the user names them. */
+/**
+ * The key of the pair (source, destination), as the user names them. An
+ * agent's port is left out: the same file behind another port (a relay, a
+ * restarted agent) is the same pair, and its lineage says whether it is unchanged.
+ */
 export function pairKey(source: string, destination: string): string {
-  return createHash('sha256').update(`${source}\n${destination}`).digest('hex').slice(0, 32)
+  const [a, b] = [source, destination].map(s => s.replace(/^(agent:\/\/[^/]*?)(:\d+)?\//, '$1/'))
+  return createHash('sha256').update(`${a}\n${b}`).digest('hex').slice(0, 32)
 }
 
 /** A pair key a peer sent, checked before it names a folder. */
