@@ -24,7 +24,7 @@ import {openedOf, openEnds, openLocal, roleOf, type Ends, type LocalRole} from '
 import {checkPlan, destAfter, planFor, planFrom, startOf, streamRange} from './plan.js'
 import {decideResume, sameSource, type ResumeDecision, type ResumePoint} from './resume.js'
 import {summarize, type Summary} from './summary.js'
-import {decideTracking, EndTrack, reportOf, trackMessage, trackState} from './tracking.js'
+import {decideTracking, EndTrack, offReason, reportOf, trackMessage, trackState} from './tracking.js'
 import {pairKey} from '../track/state.js'
 import type {TrackDecision} from '../track/lineage.js'
 
@@ -161,7 +161,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     return summarize({
       localRole, job: opts.job ?? null, source, destination, plan, result: done, dest: ends.dest,
       sourceIdentity: endsAfter.source, destIdentity: endsAfter.dest, resumeDiscarded: resume.discarded,
-      bytesOnWire: ch.bytesIn + ch.bytesOut, durationMs: Date.now() - began, changeTracking: reportOf(tracking, plan),
+      bytesOnWire: ch.bytesIn + ch.bytesOut, durationMs: Date.now() - began, changeTracking: reportOf(tracking, plan, offReason(!!opts.trackChanges, !!opts.dryRun, !!opts.stream)),
     })
   } catch (err) {
     return tellPeer(ch, err)

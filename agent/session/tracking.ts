@@ -100,8 +100,14 @@ export function decideTracking(source: TrackState, dest: TrackState, start: numb
   return {decision, ranges}
 }
 
-export function reportOf(decision: TrackDecision | null, plan: Plan): ChangeTracking {
-  if (!decision) return {...UNTRACKED}
+/** Why --track-changes was given but not run: a dry run writes no lineage, streams would each snapshot. */
+export function offReason(asked: boolean, dryRun: boolean, streamed: boolean): string | null {
+  if (!asked || !(dryRun || streamed)) return null
+  return `change tracking does not run with ${dryRun ? '--dry-run' : '--streams'}: full compare`
+}
+
+export function reportOf(decision: TrackDecision | null, plan: Plan, off: string | null = null): ChangeTracking {
+  if (!decision) return {...UNTRACKED, reason: off}
   const read = (plan.ranges ?? []).reduce((a, r) => a + r.length, 0)
   return {method: decision.method, used: decision.used, reason: decision.reason, bytesSkipped: decision.used ? plan.end - plan.start - read : 0}
 }

@@ -66,7 +66,11 @@ export function mapOf(file: string): FileMap {
   }
 }
 
-/** Bytes a snapshot holds that the live file no longer shares: the space tracking costs. */
+/**
+ * Bytes a snapshot holds that the live file no longer shares: the space
+ * tracking costs. Rewrites still in the live file's page cache count once
+ * written back (until then the file system still shares the old blocks).
+ */
 export function heldBytes(file: string): number {
   try {
     const FIEMAP_EXTENT_SHARED = 0x2000
