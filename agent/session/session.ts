@@ -24,7 +24,7 @@ import {openedOf, openEnds, openLocal, roleOf, type Ends, type LocalRole} from '
 import {checkPlan, destAfter, planFor, planFrom, startOf, streamRange} from './plan.js'
 import {decideResume, sameSource, type ResumeDecision, type ResumePoint} from './resume.js'
 import {summarize, type Summary} from './summary.js'
-import {decideTracking, EndTrack, offReason, reportOf, trackMessage, trackState} from './tracking.js'
+import {decideEnds, EndTrack, offReason, reportOf, trackMessage} from './tracking.js'
 import {pairKey} from '../track/state.js'
 import type {TrackDecision} from '../track/lineage.js'
 
@@ -118,10 +118,7 @@ function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends, track:
   })
   let tracking: TrackDecision | null = null
   if (track.on) {
-    const [source, dest] = localRole === 'source' ? [track.state, ends.remoteTrack] : [ends.remoteTrack, track.state]
-    const mine = track.state ?? trackState(null, false)
-    const t = decideTracking(localRole === 'source' ? mine : trackState(source as typeof ends.remoteTrack, true),
-      localRole === 'dest' ? mine : trackState(dest as typeof ends.remoteTrack, false), plan.start, plan.end)
+    const t = decideEnds(localRole, track.state, ends.remoteTrack, plan.start, plan.end)
     tracking = t.decision
     if (t.ranges) plan.ranges = t.ranges
   }
@@ -161,7 +158,8 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     return summarize({
       localRole, job: opts.job ?? null, source, destination, plan, result: done, dest: ends.dest,
       sourceIdentity: endsAfter.source, destIdentity: endsAfter.dest, resumeDiscarded: resume.discarded,
-      bytesOnWire: ch.bytesIn + ch.bytesOut, durationMs: Date.now() - began, changeTracking: reportOf(tracking, plan, offReason(!!opts.trackChanges, !!opts.dryRun, !!opts.stream)),
+      bytesOnWire: ch.bytesIn + ch.bytesOut, durationMs: Date.now() - began,
+      changeTracking: reportOf(tracking, plan, offReason(!!opts.trackChanges, !!opts.dryRun, !!opts.stream)),
     })
   } catch (err) {
     return tellPeer(ch, err)
@@ -229,7 +227,9 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     // The snapshot is cloned from the file the policy just checked, then read instead of it.
     const snapshot = role === 'source' && track ? track.sourcePath(real, blockSize, (disk as Disk).fd) : real
     if (snapshot !== real) {
-      await disk?.close()
+      const checked = disk
+      disk = null
+      await checked?.close()
       disk = await openLocal(snapshot, role, dryRun, false, true)
     }
     if (role === 'dest') track?.checkDest(real, disk, blockSize)

@@ -106,6 +106,13 @@ export function offReason(asked: boolean, dryRun: boolean, streamed: boolean): s
   return `change tracking does not run with ${dryRun ? '--dry-run' : '--streams'}: full compare`
 }
 
+/** The initiator's decision from its own half and the other end's (in Opened). */
+export function decideEnds(localRole: 'source' | 'dest', mine: TrackState | null, remote: Message<'opened'>['track'], start: number, end: number): ReturnType<typeof decideTracking> {
+  const here = mine ?? trackState(null, false)
+  const there = trackState(remote, localRole === 'dest')
+  return localRole === 'source' ? decideTracking(here, there, start, end) : decideTracking(there, here, start, end)
+}
+
 export function reportOf(decision: TrackDecision | null, plan: Plan, off: string | null = null): ChangeTracking {
   if (!decision) return {...UNTRACKED, reason: off}
   const read = (plan.ranges ?? []).reduce((a, r) => a + r.length, 0)
