@@ -63,9 +63,16 @@ function whyNotBase(rec: LineageRecord | null, dir: string, live: fs.BigIntStats
 /** Remove the pair's folder and, when it was the last, the state folder. */
 function dropPair(dir: string): void {
   removePair(dir)
-  try {
-    fs.rmdirSync(path.dirname(dir))
-  } catch {}
+  dropEmpty(path.dirname(dir))
+}
+
+/** Remove folders made for nothing (a snapshot the file system refused). */
+function dropEmpty(...dirs: string[]): void {
+  for (const d of dirs) {
+    try {
+      fs.rmdirSync(d)
+    } catch {}
+  }
 }
 
 export class SourceTrack {
@@ -73,17 +80,18 @@ export class SourceTrack {
     private readonly blockSize: number, readonly state: TrackState) {}
 
   /** Snapshot `live` and compare with the pair's base; any failure to do so means the full compare, never an error. */
-  static open(live: string, pair: string, blockSize: number, fd?: number): SourceTrack {
+  static open(file: string, pair: string, blockSize: number, fd?: number): SourceTrack {
+    const live = path.resolve(file)
     const dir = pairDir(live, pair)
     let snapshot: string
     try {
       snapshot = takeSnapshot(dir, live, fd)
     } catch (err) {
-      if (!readRecord(dir)) dropPair(dir)
+      dropEmpty(dir, path.dirname(dir))
       const code = (err as {code?: string}).code ?? 'error'
       return new SourceTrack(dir, live, null, blockSize, {method: null, reason: `no reflink snapshot of ${live} (${code}: its file system cannot clone, e.g. ext4): full compare`, digest: '', ranges: null})
     }
-    const rec = readRecord(dir)
+    const rec = readRecord(dir, 'source')
     const liveSt = fd === undefined ? fs.statSync(live, {bigint: true}) : fs.fstatSync(fd, {bigint: true})
     const reason = whyNotBase(rec, dir, liveSt, blockSize)
     let ranges: Range[] | null = null
@@ -122,7 +130,7 @@ export class DestTrack {
   /** Is the destination exactly what the last successful sync of this pair left? */
   static check(file: string, pair: string, blockSize: number, st: fs.BigIntStats | null, isDevice: boolean): DestTrack {
     const dir = pairDir(file, pair)
-    const rec = readRecord(dir)
+    const rec = readRecord(dir, 'dest')
     const say = (reason: string | null): DestTrack => new DestTrack(dir, file, blockSize, {method: 'reflink', reason, digest: rec?.digest ?? '', ranges: null})
     if (isDevice) return say('the destination is a block device, which has no change stamp: full compare')
     if (!st || !rec) return say('no record of a previous sync of this pair at the destination: full compare')

@@ -53,7 +53,7 @@ export function listPairs(stateDir: string): PairSpace[] {
   return names.flatMap(n => {
     try {
       const p = JSON.parse(fs.readFileSync(path.join(folder(stateDir), n), 'utf8')) as TrackedPair
-      const snapshot = p.direction === 'push' ? readRecord(pairDir(p.local, p.pair))?.snapshot : undefined
+      const snapshot = p.direction === 'push' ? readRecord(pairDir(p.local, p.pair), 'source')?.snapshot : undefined
       return [{...p, heldBytes: snapshot ? heldBytes(path.join(pairDir(p.local, p.pair), snapshot)) : null}]
     } catch {
       return []

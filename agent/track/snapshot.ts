@@ -1,8 +1,8 @@
 // Reflink snapshots of a source file in its pair's state folder. A new
-// snapshot is `next-<random>` until the sync succeeds and the lineage record
-// names it; anything in the folder the record does not name is left over
-// from a failed or killed sync and is removed before the next snapshot, so
-// at most one base (plus the snapshot of a running sync) ever exists.
+// snapshot is `next-<random>`; once the sync succeeds the source's lineage
+// record names it as the base. A snapshot the record does not name is left
+// over from a failed or killed sync and is removed before the next snapshot,
+// so at most one base (plus the snapshot of a running sync) ever exists.
 
 import {randomBytes} from 'node:crypto'
 import fs from 'node:fs'
@@ -18,7 +18,9 @@ export function noReflink(err: unknown): boolean {
   return NO_REFLINK.has((err as {code?: string}).code ?? '')
 }
 
-/** Remove what a failed or killed sync left: every file but the record and the base it names. */
+const SNAPSHOT = /^next-[0-9a-f]+$/
+
+/** Remove what a failed or killed sync left: every snapshot but the base the source's record names. */
 export function sweep(dir: string): void {
   let names: string[]
   try {
@@ -26,8 +28,8 @@ export function sweep(dir: string): void {
   } catch {
     return
   }
-  const keep = new Set(['lineage.json', readRecord(dir)?.snapshot])
-  for (const n of names) if (!keep.has(n)) fs.rmSync(path.join(dir, n), {force: true})
+  const base = readRecord(dir, 'source')?.snapshot
+  for (const n of names) if (SNAPSHOT.test(n) && n !== base) fs.rmSync(path.join(dir, n), {force: true})
 }
 
 /**

@@ -1,7 +1,7 @@
 // The state folder of tracked pairs: `.blockpair-track/<pair>/` beside the
 // file at each end, on its file system (a reflink clone cannot cross one).
-// It holds the pair's lineage record (lineage.json) and, at the source, the
-// base snapshot it names. A pair is named by a key the initiator derives from
+// It holds each end's lineage record (source.json, dest.json: both ends
+// may share a folder) and, at the source, the base snapshot its record names. A pair is named by a key the initiator derives from
 // the two ends as the user gave them, so the same push or pull finds its
 // record again and any other pair does not.
 //
@@ -71,10 +71,10 @@ export function sameStamp(a: Stamp, b: Stamp): boolean {
   return a.size === b.size && a.dev === b.dev && a.ino === b.ino && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs
 }
 
-export function readRecord(dir: string): LineageRecord | null {
+export function readRecord(dir: string, role: LineageRecord['role']): LineageRecord | null {
   try {
-    const r = JSON.parse(fs.readFileSync(path.join(dir, 'lineage.json'), 'utf8')) as LineageRecord
-    return r.version === 1 ? r : null
+    const r = JSON.parse(fs.readFileSync(path.join(dir, `${role}.json`), 'utf8')) as LineageRecord
+    return r.version === 1 && r.role === role ? r : null
   } catch {
     return null
   }
@@ -82,7 +82,7 @@ export function readRecord(dir: string): LineageRecord | null {
 
 export function writeRecord(dir: string, r: LineageRecord): void {
   fs.mkdirSync(dir, {recursive: true, mode: 0o700})
-  const tmp = path.join(dir, `lineage.json.${randomBytes(4).toString('hex')}.tmp`)
+  const tmp = path.join(dir, `${r.role}.json.${randomBytes(4).toString('hex')}.tmp`)
   const fd = fs.openSync(tmp, 'wx', 0o600)
   try {
     fs.writeFileSync(fd, JSON.stringify(r, null, 2) + '\n')
@@ -90,7 +90,7 @@ export function writeRecord(dir: string, r: LineageRecord): void {
   } finally {
     fs.closeSync(fd)
   }
-  fs.renameSync(tmp, path.join(dir, 'lineage.json'))
+  fs.renameSync(tmp, path.join(dir, `${r.role}.json`))
   syncDir(dir)
 }
 

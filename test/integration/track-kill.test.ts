@@ -110,7 +110,7 @@ async function checkpointed(w: World, proc: ChildProcess): Promise<void> {
 function snapshots(file: string): string[] {
   const root = path.join(path.dirname(file), STATE_FOLDER)
   if (!fs.existsSync(root)) return []
-  return fs.readdirSync(root).flatMap(p => fs.readdirSync(path.join(root, p)).filter(n => n !== 'lineage.json'))
+  return fs.readdirSync(root).flatMap(p => fs.readdirSync(path.join(root, p)).filter(n => n.startsWith('next-')))
 }
 
 t.test('a tracked pull: the agent snapshots, the second pull reads only the changes', {skip}, async t => {

@@ -32,7 +32,7 @@ function snapshots(src: string, dst?: string): string[] {
   const root = path.join(path.dirname(src), STATE_FOLDER)
   if (!fs.existsSync(root)) return []
   const pairs = dst ? [pairKey(path.resolve(src), path.resolve(dst))].filter(p => fs.existsSync(path.join(root, p))) : fs.readdirSync(root)
-  return pairs.flatMap(p => fs.readdirSync(path.join(root, p)).filter(n => n !== 'lineage.json'))
+  return pairs.flatMap(p => fs.readdirSync(path.join(root, p)).filter(n => n.startsWith('next-')))
 }
 
 function same(t: Test, a: string, b: string): void {
@@ -118,6 +118,20 @@ t.test('xfs: the copy is a point in time; a write during the sync comes with the
   same(t, src, dst)
 })
 
+t.test('xfs: both ends in one folder keep their records apart', {skip: fsSkipReason('xfs')}, async t => {
+  const dir = mountFs(t, 'xfs')
+  const src = path.join(dir, 'disk.img')
+  const dst = path.join(dir, 'copy.img')
+  makeImage(src)
+  await sync(src, dst)
+  put(src, MiB, randomBytes(4096))
+  const s = await sync(src, dst)
+  t.match(s.changeTracking, {used: true, reason: null})
+  t.ok(s.bytesReadSource <= COARSE && s.bytesReadDest <= COARSE, 'one block read at each end')
+  same(t, src, dst)
+  t.same(fs.readdirSync(path.join(dir, STATE_FOLDER, pairKey(src, dst))).filter(n => !n.startsWith('next-')).sort(), ['dest.json', 'source.json'])
+})
+
 t.test('ext4: no reflink, one reason, a full compare', {skip: fsSkipReason('ext4')}, async t => {
   const dir = mountFs(t, 'ext4')
   const src = path.join(dir, 'disk.img')
@@ -151,14 +165,14 @@ t.test('xfs: every broken lineage falls back to the full compare and ends identi
   await fallback(/block size/)
   // The base snapshot removed.
   const root = path.join(path.dirname(src), STATE_FOLDER)
-  for (const p of fs.readdirSync(root)) for (const n of fs.readdirSync(path.join(root, p))) if (n !== 'lineage.json') fs.rmSync(path.join(root, p, n))
+  for (const p of fs.readdirSync(root)) for (const n of fs.readdirSync(path.join(root, p))) if (n.startsWith('next-')) fs.rmSync(path.join(root, p, n))
   await fallback(/base snapshot is missing/)
   // A different destination's record: the destination's lineage is replaced by another pair's.
   const other = path.join(path.dirname(dst), 'other.img')
   await sync(src, other)
   const dstRoot = path.join(path.dirname(dst), STATE_FOLDER)
   const [mine, theirs] = [pairKey(src, dst), pairKey(src, other)]
-  fs.copyFileSync(path.join(dstRoot, theirs, 'lineage.json'), path.join(dstRoot, mine, 'lineage.json'))
+  fs.copyFileSync(path.join(dstRoot, theirs, 'dest.json'), path.join(dstRoot, mine, 'dest.json'))
   await fallback(/destination changed|different syncs/)
   // The destination replaced by a fresh copy.
   fs.rmSync(dst)
