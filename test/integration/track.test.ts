@@ -118,14 +118,19 @@ t.test('xfs: the copy is a point in time; a write during the sync comes with the
   same(t, src, dst)
 })
 
-t.test('xfs: both ends in one folder keep their records apart', {skip: fsSkipReason('xfs')}, async t => {
-  const dir = mountFs(t, 'xfs')
+/** A first sync and, after one 4 KiB write, a second, with both ends in one folder of a fresh `kind` file system. */
+async function secondInOneFolder(t: Test, kind: FsKind): Promise<{dir: string; src: string; dst: string; s: Summary}> {
+  const dir = mountFs(t, kind)
   const src = path.join(dir, 'disk.img')
   const dst = path.join(dir, 'copy.img')
   makeImage(src)
   await sync(src, dst)
   put(src, MiB, randomBytes(4096))
-  const s = await sync(src, dst)
+  return {dir, src, dst, s: await sync(src, dst)}
+}
+
+t.test('xfs: both ends in one folder keep their records apart', {skip: fsSkipReason('xfs')}, async t => {
+  const {dir, src, dst, s} = await secondInOneFolder(t, 'xfs')
   t.match(s.changeTracking, {used: true, reason: null})
   t.ok(s.bytesReadSource <= COARSE && s.bytesReadDest <= COARSE, 'one block read at each end')
   same(t, src, dst)
@@ -133,13 +138,7 @@ t.test('xfs: both ends in one folder keep their records apart', {skip: fsSkipRea
 })
 
 t.test('ext4: no reflink, one reason, a full compare', {skip: fsSkipReason('ext4')}, async t => {
-  const dir = mountFs(t, 'ext4')
-  const src = path.join(dir, 'disk.img')
-  const dst = path.join(dir, 'copy.img')
-  makeImage(src)
-  await sync(src, dst)
-  put(src, MiB, randomBytes(4096))
-  const s = await sync(src, dst)
+  const {src, dst, s} = await secondInOneFolder(t, 'ext4')
   t.same(s.changeTracking, {method: null, used: false, reason: s.changeTracking.reason, bytesSkipped: 0})
   t.match(s.changeTracking.reason, /no reflink/)
   t.equal(s.bytesReadSource, SIZE - 4 * MiB, 'everything with data was read')
