@@ -99,6 +99,7 @@ export const CODES = {
   E_NOT_ALLOWED: {exit: EXIT.POLICY, resumable: false, meaning: 'the path is outside the agent\'s --allow folders'},
   E_NOT_A_FILE: {exit: EXIT.IO, resumable: false, meaning: 'the path is neither a regular file nor a block device'},
   E_NOT_FOUND: {exit: EXIT.IO, resumable: false, meaning: 'no such file or directory'},
+  E_NOT_TRACKED: {exit: EXIT.USAGE, resumable: false, meaning: 'jobs --untrack names no tracked pair'},
   E_NOT_TLS: {exit: EXIT.CONNECT, resumable: false, meaning: 'a client that does not speak TLS (logged by the agent)'},
   E_NO_ALLOW: {exit: EXIT.USAGE, resumable: false, meaning: 'the agent was started without --allow or --allow-device'},
   E_NO_JOB: {exit: EXIT.USAGE, resumable: false, meaning: 'no such job, or no unfinished one'},

@@ -24,6 +24,7 @@ export const jobFlags = {
   verify: Flags.boolean({description: 'After the sync, re-read the destination from disk and check it against the source.'}),
   bwlimit: Flags.string({description: 'Cap block data at this rate per second: a bare number is KiB/s, like rsync (20000 = about 20 MB/s); K, M, G suffixes, or B for bytes, e.g. 100M.'}),
   'state-dir': Flags.string({description: 'Folder for job state (default $XDG_STATE_HOME/blockpair or ~/.local/state/blockpair).'}),
+  'track-changes': Flags.boolean({description: 'Read from a reflink snapshot of the source (XFS, btrfs) and, from the second sync of a pair on, read only what changed since the last.'}),
 }
 
 /** What rsync users type: -P/--progress, -v, --stats. */
@@ -50,6 +51,7 @@ export interface SyncFlagValues {
   progress?: boolean
   verbose?: boolean
   stats?: boolean
+  'track-changes'?: boolean
   json: boolean
   quiet: boolean
 }
@@ -69,6 +71,7 @@ export function toRunOptions(f: SyncFlagValues): RunOptions {
     verify: f.verify,
     bwlimit: f.bwlimit === undefined ? undefined : parseRate(f.bwlimit, '--bwlimit'),
     stateDir: f['state-dir'],
+    trackChanges: f['track-changes'],
     json: f.json,
     quiet: f.quiet,
     progress: f.progress,

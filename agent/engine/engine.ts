@@ -35,6 +35,13 @@
 // Manifest{count} and ends in one SegmentEnd{count}, so holes cost almost
 // nothing on the wire or on either event loop.
 //
+// A plan may carry `ranges` (--track-changes, agent/track): the parts of the
+// range known to have changed since the pair's last sync. Both peers then
+// see only the extents inside them (Layout.toRead), so the rest reads as a
+// hole at both ends: it is neither read nor sent, hashes as zero on both
+// sides, and the digests still agree. The engine trusts the lineage for it;
+// the session checks that both ends back it before any plan carries ranges.
+//
 // Work goes to libuv's thread pool in as few jobs as possible, because
 // handing one over costs more here than a 1 MiB read: each segment is read
 // and hashed in one job (Disk.readRange with a FusedHash), and the small

@@ -40,6 +40,30 @@ export class Layout {
     return Math.floor((offset - this.plan.start) / this.segSize)
   }
 
+  /** The extents of [from, to) that the plan reads: all of them, or only those within its tracked ranges. */
+  toRead(extents: Extent[], from: number, to: number): Extent[] {
+    const ranges = this.plan.ranges
+    if (!ranges) return extents
+    let lo = 0
+    let hi = ranges.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      const r = ranges[mid] as {offset: number; length: number}
+      if (r.offset + r.length <= from) lo = mid + 1
+      else hi = mid
+    }
+    const out: Extent[] = []
+    for (let i = lo; i < ranges.length && (ranges[i] as Extent).offset < to; i++) {
+      const r = ranges[i] as Extent
+      for (const e of extents) {
+        const a = Math.max(e.offset, r.offset)
+        const b = Math.min(e.offset + e.length, r.offset + r.length)
+        if (a < b) out.push({offset: a, length: b - a})
+      }
+    }
+    return out
+  }
+
   /** Segment k with no bytes read: all hole, or not looked at. */
   emptySegment(k: number): Segment {
     return {k, offset: this.segStart(k), length: this.segLength(k), lease: null, extents: []}

@@ -40,6 +40,12 @@ export interface Plan {
   dryRun: boolean
   /** After writing, the destination drops its cache and re-reads everything to check it. */
   verify?: boolean
+  /**
+   * Change tracking (agent/track): only these ranges, sorted and on block
+   * boundaries, are read at either end; both treat the rest as equal (it
+   * hashes as zero on both sides, so the digests still agree). Absent: all.
+   */
+  ranges?: Range[] | null
 }
 
 export interface EngineHooks {

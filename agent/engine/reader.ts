@@ -31,7 +31,8 @@ export class Reader {
       (this.nextToStart <= k || (this.dataAhead < READ_AHEAD && this.nextToStart <= k + MAX_OPEN))) {
       const j = this.nextToStart++
       const offset = this.layout.segStart(j)
-      const extents = this.skip(j) ? [] : this.disk.extents(offset, offset + this.layout.segLength(j))
+      const end = offset + this.layout.segLength(j)
+      const extents = this.skip(j) ? [] : this.layout.toRead(this.disk.extents(offset, end), offset, end)
       const p = this.read(j, extents)
       p.catch(() => {})
       const data = extents.length > 0

@@ -35,6 +35,8 @@ export interface RunOptions {
   bwlimit: number | undefined
   /** Folder for job state (default: defaultStateDir()). */
   stateDir: string | undefined
+  /** Snapshot the source (reflink) and read only what changed since the pair's last sync (agent/track). */
+  trackChanges: boolean
   json: boolean
   quiet: boolean
   /** -P/--progress: the progress bar even when stderr is not a terminal. */
@@ -59,6 +61,7 @@ export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
   verify: false,
   bwlimit: undefined,
   stateDir: undefined,
+  trackChanges: false,
   json: false,
   quiet: false,
   progress: false,
@@ -67,7 +70,7 @@ export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
 })
 
 /** The options a job file keeps: how to reconnect and what to do, as first given. */
-export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'verify', 'bwlimit', 'streams'] as const
+export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'verify', 'bwlimit', 'streams', 'trackChanges'] as const
 
 export type JobOptions = Partial<Pick<RunOptions, (typeof JOB_KEYS)[number]>>
 

@@ -3,6 +3,7 @@
 // (formatBytes: KiB, MiB, GiB); exact bytes only in JSON (schema.ts). Pure
 // functions of results, so the CLI only prints them.
 
+import type {PairSpace} from '../track/pairs.js'
 import type {JobRecord} from './jobs.js'
 import {totals} from './schema.js'
 import {formatBytes, formatRange, plural} from './units.js'
@@ -17,6 +18,9 @@ export function describe(s: Summary): string {
     `${s.source} -> ${s.destination}: ${formatBytes(s.size)}, ${s.blocksChanged} of ${s.blocks} blocks differ (${pct.toFixed(2)}%)`,
     `  ${verb} ${formatBytes(s.bytesSent)} of block data, ${s.dryRun ? 'would zero' : 'zeroed'} ${formatBytes(s.bytesZeroed)}; read ${formatBytes(s.bytesReadSource)} at the source, ${formatBytes(s.bytesReadDest)} at the destination; ${secs} s`,
   ]
+  const ct = s.changeTracking
+  if (ct.used) lines.push(`  change tracking (${ct.method}): read only what changed, skipped ${formatBytes(ct.bytesSkipped)}`)
+  else if (ct.reason) lines.push(`  change tracking: ${ct.reason}`)
   if (s.verified) lines.push(`  verified: re-read ${formatBytes(s.size - s.resumedFrom)} of the destination from disk; it matches the source`)
   if (s.destinationCreated && !s.dryRun) lines.push('  the destination was created (sparse)')
   if (s.destinationLargerBy > 0) lines.push(`  the destination device is ${formatBytes(s.destinationLargerBy)} larger than the source; the extra space was left as it was`)
@@ -94,6 +98,10 @@ export function duration(secs: number): string {
   if (s < 60) return `${s}s`
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+}
+
+export function pairsTable(pairs: readonly PairSpace[]): string {
+  return pairs.map(p => `tracked ${p.pair}  ${p.source} -> ${p.destination}  base holds ${p.heldBytes === null ? '? (on the source host)' : formatBytes(p.heldBytes)}`).join('\n')
 }
 
 export function jobsTable(jobs: readonly JobRecord[], now = Date.now()): string {

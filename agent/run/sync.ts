@@ -24,11 +24,13 @@ import {threadedStream} from '../session/stream-thread.js'
 import {syncStreams, type StreamsOptions} from '../session/streams.js'
 import type {Endpoint} from '../wire/transport.js'
 import {Job, jobStore, type JobSession} from './job.js'
-import type {JobRecord} from './jobs.js'
+import {defaultStateDir, type JobRecord} from './jobs.js'
 import {observers, type RunObserver} from './observer.js'
 import type {RunOptions} from './options.js'
 import {fileArgs, planRun, type Direction, type FilePair, type RunPlan} from './plan.js'
 import {openRemote, type Remote} from './remote.js'
+import {notePair} from '../track/pairs.js'
+import {pairKey} from '../track/state.js'
 
 /** A file of a several-file run failed; the run stopped there. Same code and exit as the cause. */
 export class FileSyncError extends BlockpairError {
@@ -103,11 +105,14 @@ async function syncFile(plan: RunPlan, file: FilePair, o: RunOptions, remote: Re
     ? Job.resume(store, resume.job, resume.trust)
     : Job.start(store, plan.direction, fileArgs(plan, {...file, local: path.resolve(file.local)}), o)
   let summary: Summary
+  const ends = fileArgs(plan, {...file, local: path.resolve(file.local)})
+  const pair = pairKey(ends.from, ends.to)
   try {
-    summary = await session(plan.direction, file, o, remote, observers(job, observer), job.session(o))
+    summary = await session(plan.direction, file, o, remote, observers(job, observer), {...job.session(o), pair})
   } catch (err) {
     throw await job.failed(err, o.stateDir)
   }
+  if (o.trackChanges) notePair(o.stateDir ?? defaultStateDir(), {pair, direction: plan.direction, source: ends.from, destination: ends.to, local: path.resolve(file.local)})
   const unsaved = await job.done(summary)
   if (unsaved) observer.onWarning?.(unsaved)
   if (summary.sourceChanged) {
@@ -117,7 +122,8 @@ async function syncFile(plan: RunPlan, file: FilePair, o: RunOptions, remote: Re
 }
 
 /** The session(s) of one file. */
-async function session(direction: Direction, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver, job: JobSession): Promise<Summary> {
+async function session(direction: Direction, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver,
+  job: JobSession & {pair?: string}): Promise<Summary> {
   const opts: StreamsOptions = {
     direction,
     localPath: file.local,
@@ -125,6 +131,7 @@ async function session(direction: Direction, file: FilePair, o: RunOptions, remo
     blockSize: o.blockSize,
     dryRun: o.dryRun,
     force: o.force,
+    trackChanges: o.trackChanges,
     ...job,
     onStart: observer.onPlan?.bind(observer),
     onCheckpoints: observer.onCheckpoints?.bind(observer),

@@ -48,6 +48,9 @@ export interface OpenRequest {
   force: boolean
   job: string | null
   resumeFrom: number
+  /** The pair's key, and whether --track-changes asks the other end to state its lineage. */
+  pair: string
+  trackChanges: boolean
 }
 
 /** Both ends once open, as the initiator sees them. */
@@ -59,6 +62,8 @@ export interface Ends {
   source: Identity
   /** null when the destination does not exist (a dry run). */
   destId: Identity | null
+  /** The other end's side of change tracking, when asked for. */
+  remoteTrack: Opened['track']
 }
 
 /** Open both ends from the initiating side, the source first. The local disk is closed again on failure. */
@@ -73,6 +78,8 @@ export async function openEnds(ch: Channel, localRole: LocalRole, req: OpenReque
       sourceSize,
       job: req.job ?? '',
       resumeFrom: req.resumeFrom,
+      trackChanges: req.trackChanges,
+      pair: req.pair,
     })
   }
   const openHere = (): Promise<Disk | null> => openLocal(req.localPath, localRole, req.dryRun, req.force)
@@ -106,5 +113,6 @@ function endsOf(localRole: LocalRole, disk: Disk | null, localId: Identity | nul
     dest,
     source: localRole === 'source' ? localId as Identity : remoteId,
     destId: localRole === 'dest' ? localId : remoteId,
+    remoteTrack: opened.track,
   }
 }

@@ -7,6 +7,7 @@ import {deviceTooSmall, type Identity} from '../disk/disk.js'
 import {SEGMENT_BYTES, validateBlockSize, type Plan, type Range} from '../engine/engine.js'
 import {ProtocolError} from '../errors.js'
 import type {Start} from '../../proto/codec.js'
+import {MAX_TRACKED_RANGES} from '../track/extent-diff.js'
 
 /**
  * The part of a `size`-byte file that stream `index` of `count` syncs: cut at
@@ -58,7 +59,34 @@ export function destAfter(dest: Identity | null, isDevice: boolean, sourceSize: 
 }
 
 export function planFrom(m: Start): Plan {
-  return {size: Number(m.size ?? 0), blockSize: m.blockSize ?? 0, start: Number(m.start ?? 0), end: Number(m.end ?? 0), destZeroFrom: Number(m.destZeroFrom ?? 0), dryRun: !!m.dryRun, verify: !!m.verify}
+  const plan: Plan = {size: Number(m.size ?? 0), blockSize: m.blockSize ?? 0, start: Number(m.start ?? 0), end: Number(m.end ?? 0), destZeroFrom: Number(m.destZeroFrom ?? 0), dryRun: !!m.dryRun, verify: !!m.verify}
+  if (m.tracked) plan.ranges = rangesFrom(m.rangeOffsets ?? [], m.rangeLengths ?? [])
+  return plan
+}
+
+/** The plan as Start carries it. */
+export function startOf(p: Plan): Start {
+  const {ranges, ...rest} = p
+  if (!ranges) return rest
+  return {...rest, tracked: true, rangeOffsets: ranges.map(r => r.offset), rangeLengths: ranges.map(r => r.length)}
+}
+
+export function rangesFrom(offsets: readonly number[], lengths: readonly number[]): Range[] {
+  if (offsets.length !== lengths.length || offsets.length > MAX_TRACKED_RANGES) throw new ProtocolError('E_BAD_PLAN', 'the tracked ranges are malformed')
+  return offsets.map((o, i) => ({offset: Number(o), length: Number(lengths[i])}))
+}
+
+/** Tracked ranges: ascending, apart, within the file and on block boundaries (but for its end). */
+function checkRanges(p: Plan): void {
+  let at = 0
+  const aligned = (n: number): boolean => n % p.blockSize === 0 || n === p.size
+  for (const r of p.ranges ?? []) {
+    const end = r.offset + r.length
+    if (!(Number.isSafeInteger(r.offset) && Number.isSafeInteger(r.length) && r.length > 0 && r.offset >= at && end <= p.size && aligned(r.offset) && aligned(end))) {
+      throw new ProtocolError('E_BAD_PLAN', `the tracked range [${r.offset}, ${end}) is out of order or out of range`)
+    }
+    at = end
+  }
 }
 
 export function checkPlan(p: Plan, sourceSize: number | null, destIsDevice: boolean, destSize: number): void {
@@ -73,6 +101,7 @@ export function checkPlan(p: Plan, sourceSize: number | null, destIsDevice: bool
   if (!(p.start >= 0 && p.start <= p.end && p.end <= p.size && aligned(p.start) && aligned(p.end))) {
     throw new ProtocolError('E_BAD_PLAN', `the sync range [${p.start}, ${p.end}) does not fit a ${p.size}-byte source`)
   }
+  checkRanges(p)
   if (sourceSize !== null && sourceSize !== p.size) throw new ProtocolError('E_BAD_PLAN', `the plan says the source has ${p.size} bytes, it has ${sourceSize}`)
   if (destIsDevice && destSize < p.size) throw deviceTooSmall('the destination device', destSize, p.size)
 }

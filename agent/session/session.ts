@@ -21,9 +21,12 @@ import {checkOpened, resolveAllowed, type Locks} from './policy.js'
 import type {Open} from '../../proto/codec.js'
 import {handshake} from './handshake.js'
 import {openedOf, openEnds, openLocal, roleOf, type Ends, type LocalRole} from './open.js'
-import {checkPlan, destAfter, planFor, planFrom, streamRange} from './plan.js'
+import {checkPlan, destAfter, planFor, planFrom, startOf, streamRange} from './plan.js'
 import {decideResume, sameSource, type ResumeDecision, type ResumePoint} from './resume.js'
 import {summarize, type Summary} from './summary.js'
+import {decideEnds, EndTrack, offReason, reportOf, trackMessage} from './tracking.js'
+import {pairKey} from '../track/state.js'
+import type {TrackDecision} from '../track/lineage.js'
 
 // What other modules import from here, wherever it now lives.
 export {PROTOCOL_VERSION, SOFTWARE} from './handshake.js'
@@ -52,6 +55,10 @@ export interface SyncOptions {
    * `destSize` is the destination's size before the sync.
    */
   localPeer?: (ch: Channel, disk: Disk, plan: Plan, seed: Buffer, destSize: number) => Promise<EngineResult>
+  /** Snapshot the source and read only what changed since the pair's last sync (agent/track). */
+  trackChanges?: boolean
+  /** The pair's key (agent/track/state.ts); by default from the two paths. */
+  pair?: string
 }
 
 /** What a session needs to be one stream of several. */
@@ -81,6 +88,16 @@ function run(role: LocalRole, ch: Channel, disk: Disk | null, plan: Plan, hooks:
   return runDest(ch, disk, plan, hooks, seed)
 }
 
+/** Record the pair's lineage after a success, drop the snapshot after a failure; never fails the sync itself. */
+function settleTrack(track: EndTrack, file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean): void {
+  try {
+    track.settle(file, disk, result, dryRun)
+  } catch (err) {
+    // Recording the lineage failed: the next tracked sync finds no matching record and compares in full.
+    process.emitWarning(`blockpair: change tracking state for ${file} not recorded: ${(err as Error).message}`)
+  }
+}
+
 /** Any failure of this end is told to the peer in an Error frame, once. */
 function tellPeer(ch: Channel, err: unknown): never {
   if (err instanceof BlockpairError && !ch.failure) ch.abort(err)
@@ -98,15 +115,21 @@ function followSiblings(ch: Channel, part: StreamPart | undefined): () => void {
 }
 
 /** The initiator's plan: this session's part of the file, from where the resume decision says. */
-function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends): {plan: Plan; resume: ResumeDecision} {
+function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends, track: EndTrack): {plan: Plan; resume: ResumeDecision; tracking: TrackDecision | null} {
   const part = opts.stream ? streamRange(opts.stream.index, opts.stream.count, ends.sourceSize) : {offset: 0, length: ends.sourceSize}
   const resume = decideResume({resume: opts.resume, source: ends.source, dest: ends.destId, part, blockSize: opts.blockSize, streamed: !!opts.stream})
   const plan = planFor({
     sourceSize: ends.sourceSize, dest: ends.dest, blockSize: opts.blockSize,
     start: resume.start, end: part.offset + part.length, dryRun: !!opts.dryRun, verify: !!opts.verify,
   })
+  let tracking: TrackDecision | null = null
+  if (track.on) {
+    const t = decideEnds(localRole, track.state, ends.remoteTrack, plan.start, plan.end)
+    tracking = t.decision
+    if (t.ranges) plan.ranges = t.ranges
+  }
   checkPlan(plan, null, ends.dest.isDevice && localRole === 'dest', ends.dest.size)
-  return {plan, resume}
+  return {plan, resume, tracking}
 }
 
 /** Run a sync from the initiating side: the CLI. */
@@ -118,31 +141,39 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   const unfollow = followSiblings(ch, opts.stream)
   const seed = await handshake(ch, true)
   let disk: Disk | null = null
+  const [source, destination] = localRole === 'source' ? [opts.localPath, opts.remotePath] : [opts.remotePath, opts.localPath]
+  const track = new EndTrack(opts.pair ?? pairKey(source, destination), !!opts.trackChanges && !opts.dryRun && !opts.stream)
+  let result: EngineResult | null = null
   try {
+    const localPath = localRole === 'source' ? track.sourcePath(opts.localPath, opts.blockSize) : opts.localPath
     const ends = await openEnds(ch, localRole, {
-      localPath: opts.localPath, remotePath: opts.remotePath, blockSize: opts.blockSize,
+      localPath, remotePath: opts.remotePath, blockSize: opts.blockSize,
       dryRun: !!opts.dryRun, force: !!opts.force, job: opts.job ?? null, resumeFrom: opts.resume?.from ?? 0,
+      pair: track.pair, trackChanges: track.on,
     })
     disk = ends.disk
-    const {plan, resume} = planSession(opts, localRole, ends)
+    if (localRole === 'dest') track.checkDest(opts.localPath, disk, opts.blockSize)
+    const {plan, resume, tracking} = planSession(opts, localRole, ends, track)
     const endsAfter = {source: ends.source, dest: destAfter(ends.destId, ends.dest.isDevice, ends.sourceSize)}
     if (opts.stream) await opts.stream.ready(plan, endsAfter)
-    ch.send('start', plan)
+    ch.send('start', startOf(plan))
     opts.onStart?.(plan, endsAfter)
-    const result = opts.localPeer
+    const done = opts.localPeer
       ? await opts.localPeer(ch, disk as Disk, plan, seed, ends.dest.size)
       : await run(localRole, ch, disk, plan, hooksFor(localRole, disk, ends.source, opts.hooks), seed)
     await ch.close()
-    const [source, destination] = localRole === 'source' ? [opts.localPath, opts.remotePath] : [opts.remotePath, opts.localPath]
+    result = done
     return summarize({
-      localRole, job: opts.job ?? null, source, destination, plan, result, dest: ends.dest,
+      localRole, job: opts.job ?? null, source, destination, plan, result: done, dest: ends.dest,
       sourceIdentity: endsAfter.source, destIdentity: endsAfter.dest, resumeDiscarded: resume.discarded,
       bytesOnWire: ch.bytesIn + ch.bytesOut, durationMs: Date.now() - began,
+      changeTracking: reportOf(tracking, plan, offReason(!!opts.trackChanges, !!opts.dryRun, !!opts.stream)),
     })
   } catch (err) {
     return tellPeer(ch, err)
   } finally {
     unfollow()
+    settleTrack(track, opts.localPath, disk, result, !!opts.dryRun)
     await disk?.close()
   }
 }
@@ -172,8 +203,9 @@ async function checkServed(disk: Disk | null, real: string, role: LocalRole, ope
 }
 
 /** The initiator's Start, checked against this end before anything runs. */
-async function receivePlan(ch: Channel, role: LocalRole, disk: Disk | null, dryRun: boolean): Promise<Plan> {
+async function receivePlan(ch: Channel, role: LocalRole, disk: Disk | null, dryRun: boolean, track: EndTrack): Promise<Plan> {
   const plan = planFrom(await ch.expect('start'))
+  track.checkPlan(plan)
   checkPlan(plan, role === 'source' ? (disk as Disk).size : null, role === 'dest' && !!disk?.isDevice, disk?.size ?? 0)
   if (plan.dryRun !== dryRun) throw new ProtocolError('E_BAD_PLAN', 'the plan and the open disagree on --dry-run')
   return plan
@@ -183,6 +215,8 @@ async function receivePlan(ch: Channel, role: LocalRole, disk: Disk | null, dryR
 export async function respond(ch: Channel, opts: ResponderOptions, record: SessionRecord): Promise<void> {
   let disk: Disk | null = null
   let unlock: (() => void) | null = null
+  let track: EndTrack | null = null
+  let dryRun = false
   try {
     const seed = await handshake(ch, false)
     const open = await ch.expect('open')
@@ -191,14 +225,25 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     record.path = open.path ?? ''
     const real = await resolveAllowed(open.path ?? '', opts.allow, opts.allowDevices)
     record.path = real
-    const dryRun = !!open.dryRun
+    dryRun = !!open.dryRun
     // The streams of one job write disjoint ranges of the same target; nothing else may share it.
     if (role === 'dest' && !dryRun) unlock = await opts.locks.acquire(real, open.job || null)
+    const blockSize = open.blockSize ?? 0
+    track = open.pair ? new EndTrack(open.pair, !!open.trackChanges && !dryRun) : null
     disk = await openLocal(real, role, dryRun, !!open.force, true)
     await checkServed(disk, real, role, open, opts)
+    // The snapshot is cloned from the file the policy just checked, then read instead of it.
+    const snapshot = role === 'source' && track ? track.sourcePath(real, blockSize, (disk as Disk).fd) : real
+    if (snapshot !== real) {
+      const checked = disk
+      disk = null
+      await checked?.close()
+      disk = await openLocal(snapshot, role, dryRun, false, true)
+    }
+    if (role === 'dest') track?.checkDest(real, disk, blockSize)
     const openedId = disk ? await disk.identity() : null
-    ch.send('opened', openedOf(disk, openedId))
-    const plan = await receivePlan(ch, role, disk, dryRun)
+    ch.send('opened', {...openedOf(disk, openedId), track: track?.on ? trackMessage(track.state) : null})
+    const plan = await receivePlan(ch, role, disk, dryRun, track ?? new EndTrack('0'.repeat(32), false))
     const r = await run(role, ch, disk, plan, hooksFor(role, disk, openedId), seed)
     record.result = r
     record.bytesSent = r.bytesSent
@@ -207,6 +252,7 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
   } catch (err) {
     tellPeer(ch, err)
   } finally {
+    if (track && record.path) settleTrack(track, record.path, disk, record.result ?? null, dryRun)
     unlock?.()
     await disk?.close()
   }

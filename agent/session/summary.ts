@@ -6,6 +6,7 @@
 import type {Identity} from '../disk/disk.js'
 import type {EngineResult, Plan, Range} from '../engine/engine.js'
 import {streamRange, type DestState} from './plan.js'
+import {UNTRACKED, type ChangeTracking} from './tracking.js'
 
 export interface Summary {
   ok: boolean
@@ -39,6 +40,8 @@ export interface Summary {
   destinationLargerBy: number
   sourceIdentity: Identity | null
   destIdentity: Identity | null
+  /** --track-changes: which way it went and why (agent/session/tracking.ts). */
+  changeTracking: ChangeTracking
 }
 
 /** One session's outcome, as the initiator saw it. */
@@ -56,6 +59,7 @@ export interface Outcome {
   resumeDiscarded: string | null
   bytesOnWire: number
   durationMs: number
+  changeTracking?: ChangeTracking
 }
 
 interface Figures {
@@ -105,6 +109,7 @@ export function summarize(o: Outcome): Summary {
     destinationLargerBy: dest.isDevice ? Math.max(0, dest.size - plan.size) : 0,
     sourceIdentity: o.sourceIdentity,
     destIdentity: o.destIdentity,
+    changeTracking: o.changeTracking ?? {...UNTRACKED},
   }
 }
 

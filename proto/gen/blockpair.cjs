@@ -300,6 +300,8 @@ $root.blockpair = (function() {
          * @property {string|null} [job] Open job
          * @property {number|null} [resumeFrom] Open resumeFrom
          * @property {boolean|null} [verifyOnly] Open verifyOnly
+         * @property {boolean|null} [trackChanges] Open trackChanges
+         * @property {string|null} [pair] Open pair
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -404,6 +406,22 @@ $root.blockpair = (function() {
         Open.prototype.verifyOnly = false;
 
         /**
+         * Open trackChanges.
+         * @member {boolean} trackChanges
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.trackChanges = false;
+
+        /**
+         * Open pair.
+         * @member {string} pair
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.pair = "";
+
+        /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Open
@@ -437,6 +455,10 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.resumeFrom);
             if (message.verifyOnly != null && $Object.hasOwnProperty.call(message, "verifyOnly") && message.verifyOnly !== false)
                 writer.uint32(/* id 9, wireType 0 =*/72).bool(message.verifyOnly);
+            if (message.trackChanges != null && $Object.hasOwnProperty.call(message, "trackChanges") && message.trackChanges !== false)
+                writer.uint32(/* id 10, wireType 0 =*/80).bool(message.trackChanges);
+            if (message.pair != null && $Object.hasOwnProperty.call(message, "pair") && message.pair !== "")
+                writer.uint32(/* id 11, wireType 2 =*/90).string(message.pair);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -562,6 +584,24 @@ $root.blockpair = (function() {
                             delete message.verifyOnly;
                         continue;
                     }
+                case 10: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.trackChanges = value;
+                        else
+                            delete message.trackChanges;
+                        continue;
+                    }
+                case 11: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.pair = value;
+                        else
+                            delete message.pair;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -596,6 +636,248 @@ $root.blockpair = (function() {
         return Open;
     })();
 
+    blockpair.Track = (function() {
+
+        /**
+         * Properties of a Track.
+         * @typedef {Object} blockpair.Track.$Properties
+         * @property {string|null} [method] Track method
+         * @property {string|null} [reason] Track reason
+         * @property {Uint8Array|null} [digest] Track digest
+         * @property {Array.<number>|null} [rangeOffsets] Track rangeOffsets
+         * @property {Array.<number>|null} [rangeLengths] Track rangeLengths
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Track.
+         * @memberof blockpair
+         * @interface ITrack
+         * @augments blockpair.Track.$Properties
+         * @deprecated Use blockpair.Track.$Properties instead.
+         */
+
+        /**
+         * Shape of a Track.
+         * @typedef {blockpair.Track.$Properties} blockpair.Track.$Shape
+         */
+
+        /**
+         * Constructs a new Track.
+         * @memberof blockpair
+         * @classdesc Represents a Track.
+         * @constructor
+         * @param {blockpair.Track.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var Track = function (properties) {
+            this.rangeOffsets = [];
+            this.rangeLengths = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Track method.
+         * @member {string} method
+         * @memberof blockpair.Track
+         * @instance
+         */
+        Track.prototype.method = "";
+
+        /**
+         * Track reason.
+         * @member {string} reason
+         * @memberof blockpair.Track
+         * @instance
+         */
+        Track.prototype.reason = "";
+
+        /**
+         * Track digest.
+         * @member {Uint8Array} digest
+         * @memberof blockpair.Track
+         * @instance
+         */
+        Track.prototype.digest = $util.newBuffer([]);
+
+        /**
+         * Track rangeOffsets.
+         * @member {Array.<number>} rangeOffsets
+         * @memberof blockpair.Track
+         * @instance
+         */
+        Track.prototype.rangeOffsets = $util.emptyArray;
+
+        /**
+         * Track rangeLengths.
+         * @member {Array.<number>} rangeLengths
+         * @memberof blockpair.Track
+         * @instance
+         */
+        Track.prototype.rangeLengths = $util.emptyArray;
+
+        /**
+         * Encodes the specified Track message. Does not implicitly {@link blockpair.Track.verify|verify} messages.
+         * @function encode
+         * @memberof blockpair.Track
+         * @static
+         * @param {blockpair.Track.$Properties} message Track message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Track.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.method != null && $Object.hasOwnProperty.call(message, "method") && message.method !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.method);
+            if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.reason);
+            if (message.digest != null && $Object.hasOwnProperty.call(message, "digest") && message.digest.length)
+                writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.digest);
+            if (message.rangeOffsets != null && message.rangeOffsets.length)
+                writer.uint32(/* id 4, wireType 2 =*/34).uint64s(message.rangeOffsets);
+            if (message.rangeLengths != null && message.rangeLengths.length)
+                writer.uint32(/* id 5, wireType 2 =*/42).uint64s(message.rangeLengths);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Track message from the specified reader or buffer.
+         * @function decode
+         * @memberof blockpair.Track
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {blockpair.Track & blockpair.Track.$Shape} Track
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Track.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.blockpair.Track();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.method = value;
+                        else
+                            delete message.method;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.reason = value;
+                        else
+                            delete message.reason;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.digest = value;
+                        else
+                            delete message.digest;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType === 2) {
+                            if (!(message.rangeOffsets && message.rangeOffsets.length))
+                                message.rangeOffsets = [];
+                            reader.uint64s(message.rangeOffsets);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.rangeOffsets && message.rangeOffsets.length))
+                            message.rangeOffsets = [];
+                        message.rangeOffsets.push(reader.uint64());
+                        continue;
+                    }
+                case 5: {
+                        if (wireType === 2) {
+                            if (!(message.rangeLengths && message.rangeLengths.length))
+                                message.rangeLengths = [];
+                            reader.uint64s(message.rangeLengths);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.rangeLengths && message.rangeLengths.length))
+                            message.rangeLengths = [];
+                        message.rangeLengths.push(reader.uint64());
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for Track
+         * @function getTypeUrl
+         * @memberof blockpair.Track
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Track.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/blockpair.Track";
+        };
+
+        return Track;
+    })();
+
     blockpair.Opened = (function() {
 
         /**
@@ -607,6 +889,7 @@ $root.blockpair = (function() {
          * @property {number|null} [mtimeMs] Opened mtimeMs
          * @property {number|null} [dev] Opened dev
          * @property {number|null} [ino] Opened ino
+         * @property {blockpair.Track.$Properties|null} [track] Opened track
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -687,6 +970,14 @@ $root.blockpair = (function() {
         Opened.prototype.ino = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * Opened track.
+         * @member {blockpair.Track.$Properties|null|undefined} track
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.track = null;
+
+        /**
          * Encodes the specified Opened message. Does not implicitly {@link blockpair.Opened.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Opened
@@ -714,6 +1005,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.dev);
             if (message.ino != null && $Object.hasOwnProperty.call(message, "ino") && (typeof message.ino === "object" ? message.ino.low || message.ino.high : message.ino !== 0))
                 writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.ino);
+            if (message.track != null && $Object.hasOwnProperty.call(message, "track"))
+                $root.blockpair.Track.encode(message.track, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -812,6 +1105,12 @@ $root.blockpair = (function() {
                             delete message.ino;
                         continue;
                     }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        message.track = $root.blockpair.Track.decode(reader, reader.size(), $undefined, _depth + 1, message.track);
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -858,6 +1157,9 @@ $root.blockpair = (function() {
          * @property {number|null} [destZeroFrom] Start destZeroFrom
          * @property {boolean|null} [dryRun] Start dryRun
          * @property {boolean|null} [verify] Start verify
+         * @property {boolean|null} [tracked] Start tracked
+         * @property {Array.<number>|null} [rangeOffsets] Start rangeOffsets
+         * @property {Array.<number>|null} [rangeLengths] Start rangeLengths
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -883,6 +1185,8 @@ $root.blockpair = (function() {
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
         var Start = function (properties) {
+            this.rangeOffsets = [];
+            this.rangeLengths = [];
             if (properties)
                 for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -946,6 +1250,30 @@ $root.blockpair = (function() {
         Start.prototype.verify = false;
 
         /**
+         * Start tracked.
+         * @member {boolean} tracked
+         * @memberof blockpair.Start
+         * @instance
+         */
+        Start.prototype.tracked = false;
+
+        /**
+         * Start rangeOffsets.
+         * @member {Array.<number>} rangeOffsets
+         * @memberof blockpair.Start
+         * @instance
+         */
+        Start.prototype.rangeOffsets = $util.emptyArray;
+
+        /**
+         * Start rangeLengths.
+         * @member {Array.<number>} rangeLengths
+         * @memberof blockpair.Start
+         * @instance
+         */
+        Start.prototype.rangeLengths = $util.emptyArray;
+
+        /**
          * Encodes the specified Start message. Does not implicitly {@link blockpair.Start.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Start
@@ -975,6 +1303,12 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 6, wireType 0 =*/48).bool(message.dryRun);
             if (message.verify != null && $Object.hasOwnProperty.call(message, "verify") && message.verify !== false)
                 writer.uint32(/* id 7, wireType 0 =*/56).bool(message.verify);
+            if (message.tracked != null && $Object.hasOwnProperty.call(message, "tracked") && message.tracked !== false)
+                writer.uint32(/* id 8, wireType 0 =*/64).bool(message.tracked);
+            if (message.rangeOffsets != null && message.rangeOffsets.length)
+                writer.uint32(/* id 9, wireType 2 =*/74).uint64s(message.rangeOffsets);
+            if (message.rangeLengths != null && message.rangeLengths.length)
+                writer.uint32(/* id 10, wireType 2 =*/82).uint64s(message.rangeLengths);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1080,6 +1414,43 @@ $root.blockpair = (function() {
                             message.verify = value;
                         else
                             delete message.verify;
+                        continue;
+                    }
+                case 8: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.tracked = value;
+                        else
+                            delete message.tracked;
+                        continue;
+                    }
+                case 9: {
+                        if (wireType === 2) {
+                            if (!(message.rangeOffsets && message.rangeOffsets.length))
+                                message.rangeOffsets = [];
+                            reader.uint64s(message.rangeOffsets);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.rangeOffsets && message.rangeOffsets.length))
+                            message.rangeOffsets = [];
+                        message.rangeOffsets.push(reader.uint64());
+                        continue;
+                    }
+                case 10: {
+                        if (wireType === 2) {
+                            if (!(message.rangeLengths && message.rangeLengths.length))
+                                message.rangeLengths = [];
+                            reader.uint64s(message.rangeLengths);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.rangeLengths && message.rangeLengths.length))
+                            message.rangeLengths = [];
+                        message.rangeLengths.push(reader.uint64());
                         continue;
                     }
                 }

@@ -157,6 +157,12 @@ export namespace blockpair {
         /** Open verifyOnly. */
         verifyOnly: boolean;
 
+        /** Open trackChanges. */
+        trackChanges: boolean;
+
+        /** Open pair. */
+        pair: string;
+
         /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @param message Open message or plain object to encode
@@ -215,12 +221,106 @@ export namespace blockpair {
             /** Open verifyOnly */
             verifyOnly?: (boolean|null);
 
+            /** Open trackChanges */
+            trackChanges?: (boolean|null);
+
+            /** Open pair */
+            pair?: (string|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of an Open. */
         type $Shape = blockpair.Open.$Properties;
+    }
+
+    /**
+     * Properties of a Track.
+     * @deprecated Use blockpair.Track.$Properties instead.
+     */
+    interface ITrack extends blockpair.Track.$Properties {
+    }
+
+    /** Represents a Track. */
+    class Track {
+
+        /**
+         * Constructs a new Track.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: blockpair.Track.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Track method. */
+        method: string;
+
+        /** Track reason. */
+        reason: string;
+
+        /** Track digest. */
+        digest: Uint8Array;
+
+        /** Track rangeOffsets. */
+        rangeOffsets: number[];
+
+        /** Track rangeLengths. */
+        rangeLengths: number[];
+
+        /**
+         * Encodes the specified Track message. Does not implicitly {@link blockpair.Track.verify|verify} messages.
+         * @param message Track message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: blockpair.Track.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Track message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {blockpair.Track & blockpair.Track.$Shape} Track
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): blockpair.Track & blockpair.Track.$Shape;
+
+        /**
+         * Gets the type url for Track
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Track {
+
+        /** Properties of a Track. */
+        interface $Properties {
+
+            /** Track method */
+            method?: (string|null);
+
+            /** Track reason */
+            reason?: (string|null);
+
+            /** Track digest */
+            digest?: (Uint8Array|null);
+
+            /** Track rangeOffsets */
+            rangeOffsets?: (number[]|null);
+
+            /** Track rangeLengths */
+            rangeLengths?: (number[]|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Track. */
+        type $Shape = blockpair.Track.$Properties;
     }
 
     /**
@@ -259,6 +359,9 @@ export namespace blockpair {
 
         /** Opened ino. */
         ino: number;
+
+        /** Opened track. */
+        track?: (blockpair.Track.$Properties|null);
 
         /**
          * Encodes the specified Opened message. Does not implicitly {@link blockpair.Opened.verify|verify} messages.
@@ -309,6 +412,9 @@ export namespace blockpair {
             /** Opened ino */
             ino?: (number|null);
 
+            /** Opened track */
+            track?: (blockpair.Track.$Properties|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -356,6 +462,15 @@ export namespace blockpair {
 
         /** Start verify. */
         verify: boolean;
+
+        /** Start tracked. */
+        tracked: boolean;
+
+        /** Start rangeOffsets. */
+        rangeOffsets: number[];
+
+        /** Start rangeLengths. */
+        rangeLengths: number[];
 
         /**
          * Encodes the specified Start message. Does not implicitly {@link blockpair.Start.verify|verify} messages.
@@ -408,6 +523,15 @@ export namespace blockpair {
 
             /** Start verify */
             verify?: (boolean|null);
+
+            /** Start tracked */
+            tracked?: (boolean|null);
+
+            /** Start rangeOffsets */
+            rangeOffsets?: (number[]|null);
+
+            /** Start rangeLengths */
+            rangeLengths?: (number[]|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

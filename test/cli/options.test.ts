@@ -23,12 +23,12 @@ t.test('the flags keep their defaults, as typed before', async t => {
 t.test('every flag lands in its option', async t => {
   const o = toRunOptions({
     'psk-file': 'k.psk', identity: 'hv1', 'block-size': '1M', 'dry-run': true, force: true, ssh: 'ssh -p 2222',
-    'remote-bin': 'node /opt/b.js', 'ssh-timeout': 5, streams: 4, verify: true, bwlimit: '100M', 'state-dir': '/s', json: true, quiet: true,
+    'remote-bin': 'node /opt/b.js', 'ssh-timeout': 5, streams: 4, verify: true, bwlimit: '100M', 'state-dir': '/s', 'track-changes': true, json: true, quiet: true,
     progress: true, verbose: true, stats: true,
   })
   t.same(o, {
     pskFile: 'k.psk', identity: 'hv1', blockSize: 1 << 20, dryRun: true, force: true, ssh: 'ssh -p 2222', remoteBin: 'node /opt/b.js',
-    sshTimeout: 5, streams: 4, verify: true, bwlimit: 100 << 20, stateDir: '/s', json: true, quiet: true,
+    sshTimeout: 5, streams: 4, verify: true, bwlimit: 100 << 20, stateDir: '/s', trackChanges: true, json: true, quiet: true,
     progress: true, verbose: true, stats: true,
   })
 })

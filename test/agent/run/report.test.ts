@@ -16,6 +16,7 @@ function summary(over: Partial<Summary> = {}): Summary {
     bytesReadSource: 64 * MiB, bytesReadDest: 64 * MiB, bytesSent: MiB, bytesOnWire: MiB + 4096, bytesWritten: MiB, bytesZeroed: 0,
     durationMs: 1234, resumedFrom: 0, resumeDiscarded: null, verified: false, sourceChanged: false, differences: [], dryRun: false,
     destinationCreated: false, destinationExisted: true, destinationSize: 64 * MiB, destinationLargerBy: 0, sourceIdentity: null, destIdentity: null,
+    changeTracking: {method: null, used: false, reason: null, bytesSkipped: 0},
     ...over,
   }
 }

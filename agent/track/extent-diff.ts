@@ -1,0 +1,104 @@
+// Which ranges of a file changed between two reflink snapshots of it, from
+// their FIEMAP extent maps alone: no data is read.
+//
+// A reflink snapshot shares its extents with the file; the file system never
+// writes a shared extent in place (copy on write), so a block the guest
+// rewrote after the snapshot sits at a new physical address. The converse is
+// what makes the shortcut safe: while the base snapshot exists its extents
+// cannot be freed and reused, so a logical offset that maps to the same
+// physical byte in both snapshots holds the same data. Anything the map does
+// not state plainly (delayed allocation, inline or encoded extents) counts as
+// changed: a range wrongly called changed only costs a read.
+
+import type {MappedExtent} from '../disk/native.js'
+import type {Range} from '../engine/engine.js'
+
+// FIEMAP_EXTENT_UNKNOWN | DELALLOC | ENCODED | DATA_ENCRYPTED | NOT_ALIGNED | DATA_INLINE | DATA_TAIL
+const VAGUE = 0x2 | 0x4 | 0x8 | 0x80 | 0x100 | 0x200 | 0x400
+const UNWRITTEN = 0x800
+/** Most ranges one plan carries (each is two varints in Start, under the 1 MiB frame limit). */
+export const MAX_TRACKED_RANGES = 32_768
+
+export interface FileMap {
+  size: number
+  extents: MappedExtent[]
+}
+
+/** The extents that lie within the file, the last cut at its size (FIEMAP also maps preallocation past it). */
+function clip(m: FileMap): MappedExtent[] {
+  const out: MappedExtent[] = []
+  for (const e of m.extents) {
+    if (e.logical >= m.size) break
+    out.push({...e, length: Math.min(e.length, m.size - e.logical)})
+  }
+  return out
+}
+
+/** Where logical offset `pos` lies: the physical byte, or null in a hole; and how far that stays linear. */
+function locate(list: MappedExtent[], i: number, pos: number): {phys: number | null; flags: number; until: number} {
+  const e = list[i]
+  if (!e) return {phys: null, flags: 0, until: Infinity}
+  if (pos < e.logical) return {phys: null, flags: 0, until: e.logical}
+  return {phys: e.physical + (pos - e.logical), flags: e.flags, until: e.logical + e.length}
+}
+
+/**
+ * The byte ranges of `next` whose contents may differ from `base`, within
+ * [0, next.size): unchanged means both are holes, or both map to the same
+ * physical byte with the same written state.
+ */
+export function changedBytes(base: FileMap, next: FileMap): Range[] {
+  const a = clip(base)
+  const b = clip(next)
+  const out: Range[] = []
+  let i = 0
+  let j = 0
+  let pos = 0
+  while (pos < next.size) {
+    while (a[i] && (a[i] as MappedExtent).logical + (a[i] as MappedExtent).length <= pos) i++
+    while (b[j] && (b[j] as MappedExtent).logical + (b[j] as MappedExtent).length <= pos) j++
+    const x = locate(a, i, pos)
+    const y = locate(b, j, pos)
+    const until = Math.min(x.until, y.until, next.size)
+    const same = x.phys === y.phys && ((x.flags | y.flags) & VAGUE) === 0 && (x.flags & UNWRITTEN) === (y.flags & UNWRITTEN)
+    if (!same) {
+      const last = out[out.length - 1]
+      if (last && last.offset + last.length === pos) last.length += until - pos
+      else out.push({offset: pos, length: until - pos})
+    }
+    pos = until
+  }
+  return out
+}
+
+/** Ranges widened to whole coarse blocks (the unit both ends hash), merged, and capped in number. */
+export function toBlocks(ranges: readonly Range[], blockSize: number, size: number, max = MAX_TRACKED_RANGES): Range[] {
+  const out: Range[] = []
+  for (const r of ranges) {
+    const from = Math.floor(r.offset / blockSize) * blockSize
+    const to = Math.min(size, Math.ceil((r.offset + r.length) / blockSize) * blockSize)
+    const last = out[out.length - 1]
+    if (last && last.offset + last.length >= from) last.length = Math.max(last.length, to - last.offset)
+    else if (to > from) out.push({offset: from, length: to - from})
+  }
+  return out.length <= max ? out : coarsen(out, max)
+}
+
+/** Merge across the smallest gaps until at most `max` ranges remain: more is read, never less. */
+function coarsen(ranges: Range[], max: number): Range[] {
+  const gaps = ranges.slice(1).map((r, k) => r.offset - ((ranges[k] as Range).offset + (ranges[k] as Range).length)).sort((p, q) => p - q)
+  const limit = gaps[ranges.length - max - 1] as number
+  const out: Range[] = []
+  let merged = 0
+  for (const r of ranges) {
+    const last = out[out.length - 1]
+    const gap = last ? r.offset - (last.offset + last.length) : Infinity
+    if (last && gap <= limit && merged < ranges.length - max) {
+      last.length = r.offset + r.length - last.offset
+      merged++
+    } else {
+      out.push({...r})
+    }
+  }
+  return out
+}

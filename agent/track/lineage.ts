@@ -1,0 +1,154 @@
+// Change tracking at each end of a pair, and the decision both halves feed.
+//
+//   source end (SourceTrack)              destination end (DestTrack)
+//   snapshot the file (FICLONE), read     check its record: same block size,
+//   from it; with a base of this pair:    and the file's stamp (size, dev,
+//   FIEMAP both, the changed ranges       ino, mtime/ctime in ns) unchanged
+//           └──────────── TrackState each ───────────┘
+//                          decide(): the initiator
+//   used only when both ends are as the last successful sync left them and
+//   both name it by the same digest; otherwise the full compare, and why.
+//   After a successful sync each end records the digest (commit); the source's
+//   snapshot becomes the base and the old base goes. A failed sync removes its
+//   snapshot (abort); a killed one leaves it for the next sweep.
+
+import fs from 'node:fs'
+import path from 'node:path'
+import type {Range} from '../engine/engine.js'
+import {changedBytes, toBlocks} from './extent-diff.js'
+import {mapOf, sweep, takeSnapshot} from './snapshot.js'
+import {pairDir, readRecord, removePair, sameStamp, stampOf, STATE_FOLDER, writeRecord, type LineageRecord} from './state.js'
+
+export type TrackMethod = 'reflink' | null
+
+/** What one end says about a tracked pair when it is opened. */
+export interface TrackState {
+  method: TrackMethod
+  /** Why this end cannot take the shortcut, or null. */
+  reason: string | null
+  /** The digest of the last successful sync it recorded, hex, or ''. */
+  digest: string
+  /** Source only: the ranges that changed since the base (whole coarse blocks). */
+  ranges: Range[] | null
+}
+
+export interface TrackDecision {
+  method: TrackMethod
+  used: boolean
+  reason: string | null
+  ranges: Range[] | null
+}
+
+/** The initiator's decision from both ends' states. */
+export function decide(source: TrackState, dest: TrackState): TrackDecision {
+  const no = (reason: string): TrackDecision => ({method: source.method, used: false, reason, ranges: null})
+  if (source.reason) return no(source.reason)
+  if (dest.reason) return no(dest.reason)
+  if (!source.digest || source.digest !== dest.digest) return no('the two ends recorded different syncs (the destination was synced from elsewhere since)')
+  return {method: source.method, used: true, reason: null, ranges: source.ranges}
+}
+
+function whyNotBase(rec: LineageRecord | null, dir: string, live: fs.BigIntStats, blockSize: number): string | null {
+  if (!rec?.snapshot || !rec.live) return 'no base snapshot of this pair yet (first tracked sync): full compare'
+  if (rec.blockSize !== blockSize) return `the block size differs from the last tracked sync's (${rec.blockSize})`
+  if (rec.live.dev !== String(live.dev) || rec.live.ino !== String(live.ino)) return 'the source file was replaced since the last sync'
+  try {
+    if (!sameStamp(rec.stamp, stampOf(fs.statSync(path.join(dir, rec.snapshot), {bigint: true})))) return 'the base snapshot was modified'
+  } catch {
+    return 'the base snapshot is missing'
+  }
+  return null
+}
+
+/** Remove the pair's folder and, when it was the last, the state folder. */
+function dropPair(dir: string): void {
+  removePair(dir)
+  dropEmpty(path.dirname(dir))
+}
+
+/** Remove folders made for nothing (a snapshot the file system refused). */
+function dropEmpty(...dirs: string[]): void {
+  for (const d of dirs) {
+    try {
+      fs.rmdirSync(d)
+    } catch {}
+  }
+}
+
+export class SourceTrack {
+  private constructor(private readonly dir: string, private readonly live: string, private readonly snapshot: string | null,
+    private readonly blockSize: number, readonly state: TrackState) {}
+
+  /** Snapshot `live` and compare with the pair's base; any failure to do so means the full compare, never an error. */
+  static open(file: string, pair: string, blockSize: number, fd?: number): SourceTrack {
+    const live = path.resolve(file)
+    const dir = pairDir(live, pair)
+    let snapshot: string
+    try {
+      snapshot = takeSnapshot(dir, live, fd)
+    } catch (err) {
+      dropEmpty(dir, path.dirname(dir))
+      const code = (err as {code?: string}).code ?? 'error'
+      return new SourceTrack(dir, live, null, blockSize, {method: null, reason: `no reflink snapshot of ${live} (${code}: its file system cannot clone, e.g. ext4): full compare`, digest: '', ranges: null})
+    }
+    const rec = readRecord(dir, 'source')
+    const liveSt = fd === undefined ? fs.statSync(live, {bigint: true}) : fs.fstatSync(fd, {bigint: true})
+    const reason = whyNotBase(rec, dir, liveSt, blockSize)
+    let ranges: Range[] | null = null
+    if (!reason) {
+      const next = mapOf(snapshot)
+      ranges = toBlocks(changedBytes(mapOf(path.join(dir, (rec as LineageRecord).snapshot as string)), next), blockSize, next.size)
+    }
+    return new SourceTrack(dir, live, snapshot, blockSize, {method: 'reflink', reason, digest: reason ? '' : (rec as LineageRecord).digest, ranges})
+  }
+
+  /** The file the sync reads: the snapshot (a point-in-time copy), or the live file without one. */
+  get readPath(): string {
+    return this.snapshot ?? this.live
+  }
+
+  /** The sync succeeded: its snapshot is the new base, the old one goes. */
+  commit(digest: Buffer): void {
+    if (!this.snapshot) return
+    const liveSt = fs.statSync(this.live, {bigint: true})
+    writeRecord(this.dir, {
+      version: 1, pair: path.basename(this.dir), role: 'source', path: this.live, blockSize: this.blockSize, digest: digest.toString('hex'),
+      stamp: stampOf(fs.statSync(this.snapshot, {bigint: true})), snapshot: path.basename(this.snapshot), live: {dev: String(liveSt.dev), ino: String(liveSt.ino)},
+    })
+    sweep(this.dir)
+  }
+
+  /** The sync failed: its snapshot goes, the base stays. */
+  abort(): void {
+    if (this.snapshot) fs.rmSync(this.snapshot, {force: true})
+  }
+}
+
+export class DestTrack {
+  private constructor(private readonly dir: string, private readonly file: string, private readonly blockSize: number, readonly state: TrackState) {}
+
+  /** Is the destination exactly what the last successful sync of this pair left? */
+  static check(file: string, pair: string, blockSize: number, st: fs.BigIntStats | null, isDevice: boolean): DestTrack {
+    const dir = pairDir(file, pair)
+    const rec = readRecord(dir, 'dest')
+    const say = (reason: string | null): DestTrack => new DestTrack(dir, file, blockSize, {method: 'reflink', reason, digest: rec?.digest ?? '', ranges: null})
+    if (isDevice) return say('the destination is a block device, which has no change stamp: full compare')
+    if (!st || !rec) return say('no record of a previous sync of this pair at the destination: full compare')
+    if (rec.blockSize !== blockSize) return say(`the block size differs from the last tracked sync's (${rec.blockSize})`)
+    if (!sameStamp(rec.stamp, stampOf(st))) return say('the destination changed since the last sync (its size, inode, mtime or ctime): full compare')
+    return say(null)
+  }
+
+  /** The sync succeeded: record the destination as it now is. */
+  commit(digest: Buffer, st: fs.BigIntStats): void {
+    writeRecord(this.dir, {version: 1, pair: path.basename(this.dir), role: 'dest', path: this.file, blockSize: this.blockSize, digest: digest.toString('hex'), stamp: stampOf(st)})
+  }
+}
+
+/** A sync of the pair without --track-changes: this end's tracking state for it goes (it would be stale anyway). */
+export function untrackEnd(file: string, pair: string): void {
+  const dir = pairDir(file, pair)
+  if (fs.existsSync(dir)) dropPair(dir)
+}
+
+export {STATE_FOLDER}

@@ -1,0 +1,83 @@
+// Reflink snapshots of a source file in its pair's state folder. A new
+// snapshot is `next-<random>`; once the sync succeeds the source's lineage
+// record names it as the base. A snapshot the record does not name is left
+// over from a failed or killed sync and is removed before the next snapshot,
+// so at most one base (plus the snapshot of a running sync) ever exists.
+
+import {randomBytes} from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import {ficlone, fiemap} from '../disk/native.js'
+import type {FileMap} from './extent-diff.js'
+import {readRecord} from './state.js'
+
+/** Errors that mean "this file system (or file) has no reflink", not an I/O failure. */
+const NO_REFLINK = new Set(['EOPNOTSUPP', 'ENOTSUP', 'EINVAL', 'ENOTTY', 'EXDEV', 'ENOSYS', 'EISDIR', 'EPERM', 'ETXTBSY'])
+
+export function noReflink(err: unknown): boolean {
+  return NO_REFLINK.has((err as {code?: string}).code ?? '')
+}
+
+const SNAPSHOT = /^next-[0-9a-f]+$/
+
+/** Remove what a failed or killed sync left: every snapshot but the base the source's record names. */
+export function sweep(dir: string): void {
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return
+  }
+  const base = readRecord(dir, 'source')?.snapshot
+  for (const n of names) if (SNAPSHOT.test(n) && n !== base) fs.rmSync(path.join(dir, n), {force: true})
+}
+
+/**
+ * A reflink clone of `source` in `dir` (not yet the base); throws with the
+ * errno when the file system cannot. `fd`: clone the file already open
+ * there (the one an agent's policy checked), not whatever the path names now.
+ */
+export function takeSnapshot(dir: string, source: string, fd?: number): string {
+  fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+  sweep(dir)
+  const file = path.join(dir, `next-${randomBytes(6).toString('hex')}`)
+  const src = fd ?? fs.openSync(source, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
+  try {
+    const dst = fs.openSync(file, 'wx', 0o600)
+    try {
+      ficlone(dst, src)
+    } catch (err) {
+      fs.rmSync(file, {force: true})
+      throw err
+    } finally {
+      fs.closeSync(dst)
+    }
+  } finally {
+    if (fd === undefined) fs.closeSync(src)
+  }
+  return file
+}
+
+/** A file's extent map and size. */
+export function mapOf(file: string): FileMap {
+  const fd = fs.openSync(file, 'r')
+  try {
+    return {size: fs.fstatSync(fd).size, extents: fiemap(fd)}
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/**
+ * Bytes a snapshot holds that the live file no longer shares: the space
+ * tracking costs. Rewrites still in the live file's page cache count once
+ * written back (until then the file system still shares the old blocks).
+ */
+export function heldBytes(file: string): number {
+  try {
+    const FIEMAP_EXTENT_SHARED = 0x2000
+    return mapOf(file).extents.filter(e => (e.flags & FIEMAP_EXTENT_SHARED) === 0).reduce((a, e) => a + e.length, 0)
+  } catch {
+    return 0
+  }
+}

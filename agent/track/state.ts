@@ -1,0 +1,111 @@
+// The state folder of tracked pairs: `.blockpair-track/<pair>/` beside the
+// file at each end, on its file system (a reflink clone cannot cross one).
+// It holds each end's lineage record (source.json, dest.json: both ends
+// may share a folder) and, at the source, the base snapshot its record names. A pair is named by a key the initiator derives from
+// the two ends as the user gave them, so the same push or pull finds its
+// record again and any other pair does not.
+//
+// The record is written atomically (temporary file, fsync, rename, fsync of
+// the folder): a crash leaves the old record or the new one, and the new
+// snapshot only becomes the base once the record naming it is durable.
+
+import {createHash, randomBytes} from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import {ProtocolError} from '../errors.js'
+
+export const STATE_FOLDER = '.blockpair-track'
+const PAIR = /^[0-9a-f]{32}$/
+
+/** A file's change stamp: any write, truncate, replacement or metadata change moves one of these. */
+export interface Stamp {
+  size: string
+  dev: string
+  ino: string
+  mtimeNs: string
+  ctimeNs: string
+}
+
+/** What one end records about a pair after a successful sync. */
+export interface LineageRecord {
+  version: 1
+  pair: string
+  role: 'source' | 'dest'
+  /** The file synced (the live file at the source, not its snapshot). */
+  path: string
+  blockSize: number
+  /** The final digest of the sync, the same at both ends: it names that sync. */
+  digest: string
+  /** The destination's stamp right after the sync; the source's base snapshot's. */
+  stamp: Stamp
+  /** Source only: the base snapshot's file name in the pair's folder, and the live file's dev/ino then. */
+  snapshot?: string
+  live?: {dev: string; ino: string}
+}
+
+/**
+ * The key of the pair (source, destination), as the user names them. An
+ * agent's port is left out: the same file behind another port (a relay, a
+ * restarted agent) is the same pair, and its lineage says whether it is unchanged.
+ */
+export function pairKey(source: string, destination: string): string {
+  const [a, b] = [source, destination].map(s => s.replace(/^(agent:\/\/[^/]*?)(:\d+)?\//, '$1/'))
+  return createHash('sha256').update(`${a}\n${b}`).digest('hex').slice(0, 32)
+}
+
+/** A pair key a peer sent, checked before it names a folder. */
+export function checkPair(pair: string): string {
+  if (!PAIR.test(pair)) throw new ProtocolError('E_BAD_FRAME', 'the open names a malformed pair key')
+  return pair
+}
+
+export function pairDir(file: string, pair: string): string {
+  return path.join(path.dirname(file), STATE_FOLDER, pair)
+}
+
+export function stampOf(st: fs.BigIntStats): Stamp {
+  return {size: String(st.size), dev: String(st.dev), ino: String(st.ino), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs)}
+}
+
+export function sameStamp(a: Stamp, b: Stamp): boolean {
+  return a.size === b.size && a.dev === b.dev && a.ino === b.ino && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs
+}
+
+export function readRecord(dir: string, role: LineageRecord['role']): LineageRecord | null {
+  try {
+    const r = JSON.parse(fs.readFileSync(path.join(dir, `${role}.json`), 'utf8')) as LineageRecord
+    return r.version === 1 && r.role === role ? r : null
+  } catch {
+    return null
+  }
+}
+
+export function writeRecord(dir: string, r: LineageRecord): void {
+  fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+  const tmp = path.join(dir, `${r.role}.json.${randomBytes(4).toString('hex')}.tmp`)
+  const fd = fs.openSync(tmp, 'wx', 0o600)
+  try {
+    fs.writeFileSync(fd, JSON.stringify(r, null, 2) + '\n')
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+  fs.renameSync(tmp, path.join(dir, `${r.role}.json`))
+  syncDir(dir)
+}
+
+export function syncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r')
+  try {
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** Stop tracking a pair at this end: its record and snapshots go. */
+export function removePair(dir: string): boolean {
+  if (!fs.existsSync(dir)) return false
+  fs.rmSync(dir, {recursive: true, force: true})
+  return true
+}
