@@ -315,6 +315,19 @@ export class Disk {
   async close(): Promise<void> {
     await this.handle.close().catch(() => {})
   }
+
+  /**
+   * Close, and remove the file if this open created it: a destination whose
+   * sync never started must not stay behind as a new empty file. It is removed
+   * only while the path still names the file we created (same inode).
+   */
+  async discardIfCreated(): Promise<void> {
+    const st = this.writable && !this.existed && !this.isDevice ? await this.handle.stat().catch(() => null) : null
+    await this.close()
+    if (!st) return
+    const now = await fs.promises.lstat(this.path).catch(() => null)
+    if (now && now.ino === st.ino && now.dev === st.dev) await fs.promises.unlink(this.path).catch(() => {})
+  }
 }
 
 /** A block device cannot grow: a destination device smaller than the source is refused, never filled in part. */

@@ -112,6 +112,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   const unfollow = followSiblings(ch, opts.stream)
   const seed = await handshake(ch, true)
   let disk: Disk | null = null
+  let started = false
   try {
     const ends = await openEnds(ch, localRole, {
       localPath: opts.localPath, remotePath: opts.remotePath, blockSize: opts.blockSize,
@@ -122,6 +123,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     const endsAfter = {source: ends.source, dest: destAfter(ends.destId, ends.dest.isDevice, ends.sourceSize)}
     if (opts.stream) await opts.stream.ready(plan, endsAfter)
     ch.send('start', plan)
+    started = true
     opts.onStart?.(plan, endsAfter)
     const result = await run(localRole, ch, disk, plan, hooksFor(localRole, disk, ends.source, opts.hooks), seed)
     await ch.close()
@@ -135,7 +137,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     return tellPeer(ch, err)
   } finally {
     unfollow()
-    await disk?.close()
+    await (started ? disk?.close() : disk?.discardIfCreated())
   }
 }
 
@@ -174,6 +176,7 @@ async function receivePlan(ch: Channel, role: LocalRole, disk: Disk | null, dryR
 /** Serve one session as the responder: the agent side. */
 export async function respond(ch: Channel, opts: ResponderOptions, record: SessionRecord): Promise<void> {
   let disk: Disk | null = null
+  let started = false
   let unlock: (() => void) | null = null
   try {
     const seed = await handshake(ch, false)
@@ -191,6 +194,7 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     const openedId = disk ? await disk.identity() : null
     ch.send('opened', openedOf(disk, openedId))
     const plan = await receivePlan(ch, role, disk, dryRun)
+    started = true
     const r = await run(role, ch, disk, plan, hooksFor(role, disk, openedId), seed)
     record.result = r
     record.bytesSent = r.bytesSent
@@ -199,7 +203,8 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
   } catch (err) {
     tellPeer(ch, err)
   } finally {
+    // A file created by this Open whose sync never started is not left behind (issue 14, item 5).
+    await (started ? disk?.close() : disk?.discardIfCreated())
     unlock?.()
-    await disk?.close()
   }
 }
