@@ -97,6 +97,12 @@ export function resumeHint(job: JobRecord, stateDir: string | undefined): string
   return `job ${job.id} stopped${at}; continue with: blockpair resume ${job.id}${stateDir ? ` --state-dir ${stateDir}` : ''}`
 }
 
+/** Which job `resume` continues, in words: its id, what it syncs, and where it stopped. */
+export function continuing(job: JobRecord): string {
+  const at = job.size > 0 ? `, stopped at ${(100 * job.checkpoint / job.size).toFixed(1)}%` : ', stopped before it connected'
+  return `resuming job ${job.id} (${job.direction} ${job.from} -> ${job.to}, started ${job.createdAt}${at})`
+}
+
 /** The job `resume` continues: the one named, or the newest unfinished one. */
 export function resumableJob(store: JobStore, id: string | undefined): JobRecord {
   const job = id ? store.get(id) : store.list().find(j => j.state !== 'done')

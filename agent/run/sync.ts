@@ -53,12 +53,14 @@ export async function runSyncs(direction: Direction, paths: readonly string[], o
       }
     }
   }
-  const remote = await openRemote(plan, o)
+  // The first file's job is recorded before anything connects; the others when their turn comes.
+  const first = jobFor(plan, plan.files[0] as FilePair, o)
+  const remote = await reach(plan, o, first)
   const done: Summary[] = []
   try {
-    for (const file of plan.files) {
+    for (const [i, file] of plan.files.entries()) {
       try {
-        done.push(await syncFile(plan, file, o, remote, observer))
+        done.push(await syncFile(plan, file, o, remote, observer, i === 0 ? first : jobFor(plan, file, o)))
       } catch (err) {
         if (plan.files.length === 1 || !(err instanceof BlockpairError)) throw err
         throw new FileSyncError(direction === 'push' ? file.local : file.remote, [...done], err)
@@ -77,22 +79,41 @@ export async function runSyncs(direction: Direction, paths: readonly string[], o
 export async function runSync(direction: Direction, from: string, to: string, o: RunOptions, observer: RunObserver = {},
   resume?: {job: JobRecord; trust: boolean}): Promise<Summary> {
   const plan = planRun(direction, [from, to])
-  const remote = await openRemote(plan, o)
+  const file = plan.files[0] as FilePair
+  const job = jobFor(plan, file, o, resume)
+  const remote = await reach(plan, o, job)
   try {
-    return await syncFile(plan, plan.files[0] as FilePair, o, remote, observer, resume)
+    return await syncFile(plan, file, o, remote, observer, job)
   } finally {
     await remote.close()
   }
 }
 
-/** One file over an open remote end; a job of its own unless a dry run. */
-async function syncFile(plan: RunPlan, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver,
-  resume?: {job: JobRecord; trust: boolean}): Promise<Summary> {
-  if (o.dryRun) return session(plan.direction, file, o, remote, observer, {})
+/**
+ * The job of one file, or null for a dry run. It is recorded before anything
+ * connects (issue 14, item 6): a run killed while ssh starts the remote agent
+ * leaves its own job to resume, not only an older one.
+ */
+function jobFor(plan: RunPlan, file: FilePair, o: RunOptions, resume?: {job: JobRecord; trust: boolean}): Job | null {
+  if (o.dryRun) return null
   const store = jobStore(o.stateDir)
-  const job = resume
+  return resume
     ? Job.resume(store, resume.job, resume.trust)
     : Job.start(store, plan.direction, fileArgs(plan, {...file, local: path.resolve(file.local)}), o)
+}
+
+/** The remote end; a failure to reach it is the job's failure too. */
+async function reach(plan: RunPlan, o: RunOptions, job: Job | null): Promise<Remote> {
+  try {
+    return await openRemote(plan, o)
+  } catch (err) {
+    throw job ? await job.failed(err, o.stateDir) : err
+  }
+}
+
+/** One file over an open remote end, as `job` (null: a dry run). */
+async function syncFile(plan: RunPlan, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver, job: Job | null): Promise<Summary> {
+  if (!job) return session(plan.direction, file, o, remote, observer, {})
   let summary: Summary
   try {
     summary = await session(plan.direction, file, o, remote, observers(job, observer), job.session(o))

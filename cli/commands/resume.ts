@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {jobStore, resumableJob} from '../../agent/run/job.js'
+import {continuing, jobStore, resumableJob} from '../../agent/run/job.js'
 import {runOptions} from '../../agent/run/options.js'
 import {runSync} from '../../agent/run/sync.js'
 import {BaseCommand} from '../base.js'
@@ -28,7 +28,7 @@ change is ever skipped; --trust-checkpoint resumes anyway.`
     const job = resumableJob(jobStore(flags['state-dir']), args.job)
     // The job's own options, as first given; only where to print and keep state is this run's.
     const o = runOptions({...job.options, dryRun: false, json: flags.json, quiet: flags.quiet, stateDir: flags['state-dir']})
-    if (!flags.quiet && !flags.json) process.stderr.write(`resuming job ${job.id} from ${job.checkpoint} of ${job.size} bytes\n`)
+    if (!flags.quiet && !flags.json) process.stderr.write(`${continuing(job)}\n`)
     const s = await runSync(job.direction, job.from, job.to, o, new Progress(!o.quiet && !!process.stderr.isTTY), {job, trust: flags['trust-checkpoint']})
     if (flags.json) this.printJson(s)
     else if (!flags.quiet) {
