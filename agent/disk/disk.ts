@@ -32,6 +32,12 @@ export interface Identity {
   dev: number
   ino: number
   rdev: number
+  /**
+   * A file's change stamp, mtime and ctime in ns ("mtime:ctime"): any write
+   * moves it. null for a block device, whose writes move nothing we can read.
+   * Absent in job files written before it was recorded.
+   */
+  stamp?: string | null
 }
 
 const ZERO_CHUNK = Buffer.alloc(1 << 20)
@@ -131,8 +137,14 @@ export class Disk {
   }
 
   async identity(): Promise<Identity> {
-    const st = await this.handle.stat()
-    return {size: this.size, isDevice: this.isDevice, mtimeMs: Math.floor(st.mtimeMs), dev: st.dev, ino: st.ino, rdev: st.rdev}
+    const st = await this.handle.stat({bigint: true})
+    return {size: this.size, isDevice: this.isDevice, mtimeMs: Number(st.mtimeMs), dev: Number(st.dev), ino: Number(st.ino), rdev: Number(st.rdev),
+      stamp: this.isDevice ? null : `${st.mtimeNs}:${st.ctimeNs}`}
+  }
+
+  /** The change stamp alone (see Identity.stamp). */
+  async stamp(): Promise<string | null> {
+    return (await this.identity()).stamp ?? null
   }
 
   /** The data ranges within [start, end); a device or a filesystem without SEEK_DATA is one range. */

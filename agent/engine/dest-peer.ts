@@ -49,9 +49,11 @@ export class DestPeer extends Peer {
       pause: () => ch.pause(),
       resume: () => ch.resume(),
       fail: err => ch.abort(err),
-      durable: offset => {
-        ch.send('checkpoint', {offset})
-        hooks.onCheckpoint?.(offset)
+      // The stamp is read after fdatasync: a resume trusts the checkpoint only while it has not moved (agent/session/resume.ts).
+      durable: async offset => {
+        const stamp = await (disk as Disk).stamp()
+        ch.send('checkpoint', {offset, stamp: stamp ?? ''})
+        hooks.onCheckpoint?.(offset, stamp)
       },
     }, plan.start)
     ch.payloadAllocator = n => this.writer.take(n)

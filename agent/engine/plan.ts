@@ -45,8 +45,8 @@ export interface Plan {
 export interface EngineHooks {
   /** Bytes of the range dealt with so far. */
   onProgress?: (done: number) => void
-  /** Everything below `offset` is durable at the destination. */
-  onCheckpoint?: (offset: number) => void
+  /** Everything below `offset` is durable at the destination, whose change stamp was then `stamp` (null: a device, or unknown). */
+  onCheckpoint?: (offset: number, stamp: string | null) => void
   /** Source only: cap block data at this many bytes per second. */
   bwlimit?: number
   /** Source only: was the source modified while it was read? Asked once, at the end. */

@@ -16,8 +16,8 @@ export interface RunObserver {
   onPlan?(plan: Plan, ends: {source: Identity; dest: Identity}): void
   /** Bytes of the range dealt with so far. */
   onProgress?(done: number): void
-  /** One stream: everything below `offset` is durable at the destination. */
-  onCheckpoint?(offset: number): void
+  /** One stream: everything below `offset` is durable at the destination, whose change stamp was then `stamp`. */
+  onCheckpoint?(offset: number, stamp: string | null): void
   /** --streams: every stream's durable offset, whenever one of them checkpoints. */
   onCheckpoints?(offsets: number[]): void
   /** A file's sync ended: its summary, or null when it failed. */

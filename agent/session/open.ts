@@ -26,11 +26,11 @@ export async function openLocal(path: string, role: LocalRole, dryRun: boolean, 
 
 export function openedOf(disk: Disk | null, identity: Identity | null): Opened {
   if (!disk || !identity) return {size: 0, existed: false}
-  return {size: disk.size, existed: disk.existed, isDevice: disk.isDevice, mtimeMs: identity.mtimeMs, dev: identity.rdev || identity.dev, ino: identity.ino}
+  return {size: disk.size, existed: disk.existed, isDevice: disk.isDevice, mtimeMs: identity.mtimeMs, dev: identity.rdev || identity.dev, ino: identity.ino, stamp: identity.stamp ?? ''}
 }
 
 function identityOf(o: Opened): Identity {
-  return {size: Number(o.size ?? 0), isDevice: !!o.isDevice, mtimeMs: Number(o.mtimeMs ?? 0), dev: Number(o.dev ?? 0), ino: Number(o.ino ?? 0), rdev: 0}
+  return {size: Number(o.size ?? 0), isDevice: !!o.isDevice, mtimeMs: Number(o.mtimeMs ?? 0), dev: Number(o.dev ?? 0), ino: Number(o.ino ?? 0), rdev: 0, stamp: o.stamp || null}
 }
 
 /** The role an Open asks the responder to take. */

@@ -607,6 +607,7 @@ $root.blockpair = (function() {
          * @property {number|null} [mtimeMs] Opened mtimeMs
          * @property {number|null} [dev] Opened dev
          * @property {number|null} [ino] Opened ino
+         * @property {string|null} [stamp] Opened stamp
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -687,6 +688,14 @@ $root.blockpair = (function() {
         Opened.prototype.ino = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * Opened stamp.
+         * @member {string} stamp
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.stamp = "";
+
+        /**
          * Encodes the specified Opened message. Does not implicitly {@link blockpair.Opened.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Opened
@@ -714,6 +723,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.dev);
             if (message.ino != null && $Object.hasOwnProperty.call(message, "ino") && (typeof message.ino === "object" ? message.ino.low || message.ino.high : message.ino !== 0))
                 writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.ino);
+            if (message.stamp != null && $Object.hasOwnProperty.call(message, "stamp") && message.stamp !== "")
+                writer.uint32(/* id 7, wireType 2 =*/58).string(message.stamp);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -810,6 +821,15 @@ $root.blockpair = (function() {
                             message.ino = value;
                         else
                             delete message.ino;
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.stamp = value;
+                        else
+                            delete message.stamp;
                         continue;
                     }
                 }
@@ -2188,6 +2208,7 @@ $root.blockpair = (function() {
          * Properties of a Checkpoint.
          * @typedef {Object} blockpair.Checkpoint.$Properties
          * @property {number|null} [offset] Checkpoint offset
+         * @property {string|null} [stamp] Checkpoint stamp
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2228,6 +2249,14 @@ $root.blockpair = (function() {
         Checkpoint.prototype.offset = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * Checkpoint stamp.
+         * @member {string} stamp
+         * @memberof blockpair.Checkpoint
+         * @instance
+         */
+        Checkpoint.prototype.stamp = "";
+
+        /**
          * Encodes the specified Checkpoint message. Does not implicitly {@link blockpair.Checkpoint.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Checkpoint
@@ -2245,6 +2274,8 @@ $root.blockpair = (function() {
                 throw $Error("max depth exceeded");
             if (message.offset != null && $Object.hasOwnProperty.call(message, "offset") && (typeof message.offset === "object" ? message.offset.low || message.offset.high : message.offset !== 0))
                 writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.offset);
+            if (message.stamp != null && $Object.hasOwnProperty.call(message, "stamp") && message.stamp !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.stamp);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2296,6 +2327,15 @@ $root.blockpair = (function() {
                             message.offset = value;
                         else
                             delete message.offset;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.stamp = value;
+                        else
+                            delete message.stamp;
                         continue;
                     }
                 }

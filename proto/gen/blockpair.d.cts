@@ -260,6 +260,9 @@ export namespace blockpair {
         /** Opened ino. */
         ino: number;
 
+        /** Opened stamp. */
+        stamp: string;
+
         /**
          * Encodes the specified Opened message. Does not implicitly {@link blockpair.Opened.verify|verify} messages.
          * @param message Opened message or plain object to encode
@@ -308,6 +311,9 @@ export namespace blockpair {
 
             /** Opened ino */
             ino?: (number|null);
+
+            /** Opened stamp */
+            stamp?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -871,6 +877,9 @@ export namespace blockpair {
         /** Checkpoint offset. */
         offset: number;
 
+        /** Checkpoint stamp. */
+        stamp: string;
+
         /**
          * Encodes the specified Checkpoint message. Does not implicitly {@link blockpair.Checkpoint.verify|verify} messages.
          * @param message Checkpoint message or plain object to encode
@@ -904,6 +913,9 @@ export namespace blockpair {
 
             /** Checkpoint offset */
             offset?: (number|null);
+
+            /** Checkpoint stamp */
+            stamp?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -7,19 +7,16 @@
 // ssh wrapper writes, a checkpoint in the job file), never by elapsed time.
 
 import t, {type Test} from 'tap'
-import {execFile} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {promisify} from 'node:util'
 import type {JobRecord} from '../../agent/run/jobs.js'
 import {shellQuote} from '../../agent/run/ssh.js'
-import {cli, ensureBuilt, keygen, startAgent, startCli} from '../helpers/cli.js'
+import {cli, ensureBuilt, keygen, startCli} from '../helpers/cli.js'
 import {until} from '../helpers/hostile.js'
 import {REMOTE_BIN, sshdSkipReason, startSshd} from '../helpers/sshd.js'
 
-const run = promisify(execFile)
 const MiB = 1 << 20
 /** A bound on waiting for an event, so a broken run fails the test instead of hanging it. */
 const WAIT_MS = 60_000
@@ -40,12 +37,6 @@ function workdir(t: Test): string {
   mkdirSync(path.join(work, 'local'))
   mkdirSync(path.join(work, 'remote'))
   return work
-}
-
-/** The pids of processes whose command line holds `marker` and `word`. */
-async function pids(marker: string, word: string): Promise<number[]> {
-  const out = await run('pgrep', ['-af', marker]).then(r => r.stdout, () => '')
-  return out.split('\n').filter(l => l.includes(word) && !l.includes('pgrep')).map(l => Number(l.split(' ')[0])).filter(n => n > 0)
 }
 
 t.test('regression (issue 14, item 6): a run killed while ssh starts leaves its own job, and resume continues that one', {skip: sshdSkipReason()}, async t => {
