@@ -24,6 +24,10 @@ export const jobFlags = {
   verify: Flags.boolean({description: 'After the sync, re-read the destination from disk and check it against the source.'}),
   bwlimit: Flags.string({description: 'Cap block data at this many bytes per second (K, M, G suffixes), e.g. 100M.'}),
   'state-dir': Flags.string({description: 'Folder for job state (default $XDG_STATE_HOME/blockpair or ~/.local/state/blockpair).'}),
+  // Like cp -p, a new destination file takes the source's mode, owner and group (as root) and mtime; these turn each part off.
+  'no-perms': Flags.boolean({description: "Create a new destination 0600 instead of with the source's permission bits."}),
+  'no-owner': Flags.boolean({description: "Leave a new destination owned by the writing side's user instead of the source's owner and group (only root can give those)."}),
+  'no-times': Flags.boolean({description: "Leave the destination's mtime as the writes set it instead of the source's."}),
 }
 
 /** Any subset of the flags above, as oclif parsed them, with the base flags. */
@@ -40,6 +44,9 @@ export interface SyncFlagValues {
   verify?: boolean
   bwlimit?: string
   'state-dir'?: string
+  'no-perms'?: boolean
+  'no-owner'?: boolean
+  'no-times'?: boolean
   json: boolean
   quiet: boolean
 }
@@ -59,6 +66,9 @@ export function toRunOptions(f: SyncFlagValues): RunOptions {
     verify: f.verify,
     bwlimit: f.bwlimit === undefined ? undefined : parseSize(f.bwlimit, '--bwlimit'),
     stateDir: f['state-dir'],
+    perms: f['no-perms'] === undefined ? undefined : !f['no-perms'],
+    owner: f['no-owner'] === undefined ? undefined : !f['no-owner'],
+    times: f['no-times'] === undefined ? undefined : !f['no-times'],
     json: f.json,
     quiet: f.quiet,
   })

@@ -40,6 +40,24 @@ export interface Identity {
   stamp?: string | null
 }
 
+/** A source file's metadata that a destination takes from it (issue 14, item 14). */
+export interface FileMeta {
+  mode: number
+  uid: number
+  gid: number
+  mtimeNs: string
+}
+
+/**
+ * How openWrite creates a missing file: with these permission bits (never
+ * setuid, setgid or sticky: they come from the peer) and this owner, which
+ * only root can give. Without them a new file is 0600 and ours.
+ */
+export interface CreateAs {
+  mode?: number
+  owner?: {uid: number; gid: number}
+}
+
 const ZERO_CHUNK = Buffer.alloc(1 << 20)
 const ZERO_ALIGN = 4096
 // O_NONBLOCK only keeps open() from waiting on a FIFO; it does not change I/O
@@ -89,7 +107,7 @@ export class Disk {
    * opened with O_EXCL, which the kernel refuses (EBUSY) while the device is
    * mounted or held by another exclusive user; `force` skips that check.
    */
-  static async openWrite(path: string, opts: {force?: boolean; noFollow?: boolean} = {}, retry = true): Promise<Disk> {
+  static async openWrite(path: string, opts: {force?: boolean; noFollow?: boolean; create?: CreateAs} = {}, retry = true): Promise<Disk> {
     let st: fs.Stats | null = null
     try {
       st = await (opts.noFollow ? fs.promises.lstat(path) : fs.promises.stat(path))
@@ -117,6 +135,7 @@ export class Disk {
       if (!st && retry && (err as NodeJS.ErrnoException).code === 'EEXIST') return Disk.openWrite(path, opts, false)
       throw ioError(err, `cannot open ${path} for writing`)
     }
+    if (!st && opts.create) await createAs(handle, path, opts.create)
     return Disk.fromHandle(path, handle, st !== null, true)
   }
 
@@ -140,6 +159,23 @@ export class Disk {
     const st = await this.handle.stat({bigint: true})
     return {size: this.size, isDevice: this.isDevice, mtimeMs: Number(st.mtimeMs), dev: Number(st.dev), ino: Number(st.ino), rdev: Number(st.rdev),
       stamp: this.isDevice ? null : `${st.mtimeNs}:${st.ctimeNs}`}
+  }
+
+  /** What a destination takes from this source; null for a device (a device node's mode and owner are not the data's). */
+  async meta(): Promise<FileMeta | null> {
+    if (this.isDevice) return null
+    const st = await this.handle.stat({bigint: true})
+    return {mode: Number(st.mode) & 0o7777, uid: Number(st.uid), gid: Number(st.gid), mtimeNs: String(st.mtimeNs)}
+  }
+
+  /** Set a file's mtime (ns, as a decimal string); the access time becomes now. */
+  async setMtime(ns: string): Promise<void> {
+    const seconds = Number(BigInt(ns) / 1_000_000_000n) + Number(BigInt(ns) % 1_000_000_000n) / 1e9
+    try {
+      await this.handle.utimes(Date.now() / 1000, seconds)
+    } catch (err) {
+      throw ioError(err, `set the modification time of ${this.path}`)
+    }
   }
 
   /** The change stamp alone (see Identity.stamp). */
@@ -339,6 +375,17 @@ export class Disk {
     if (!st) return
     const now = await fs.promises.lstat(this.path).catch(() => null)
     if (now && now.ino === st.ino && now.dev === st.dev) await fs.promises.unlink(this.path).catch(() => {})
+  }
+}
+
+/** A new file's mode and owner (see CreateAs); the umask does not apply to an explicit fchmod. */
+async function createAs(handle: FileHandle, path: string, c: CreateAs): Promise<void> {
+  try {
+    if (c.mode !== undefined) await handle.chmod(c.mode & 0o777)
+    if (c.owner && process.getuid?.() === 0) await handle.chown(c.owner.uid, c.owner.gid)
+  } catch (err) {
+    await handle.close().catch(() => {})
+    throw ioError(err, `set the mode or owner of the new file ${path}`)
   }
 }
 

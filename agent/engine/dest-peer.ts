@@ -310,6 +310,7 @@ export class DestPeer extends Peer {
     const {ch, plan, stats, disk} = this
     await this.writer.idle()
     if (!plan.dryRun) await (disk as Disk).sync()
+    if (!plan.dryRun && plan.mtimeNs && !disk?.isDevice) await (disk as Disk).setMtime(plan.mtimeNs)
     this.pool.close()
     const mine = this.digest.digest()
     const theirs = Buffer.from(fin.msg.digest ?? [])

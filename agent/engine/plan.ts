@@ -40,6 +40,8 @@ export interface Plan {
   dryRun: boolean
   /** After writing, the destination drops its cache and re-reads everything to check it. */
   verify?: boolean
+  /** A file destination takes this mtime (ns, decimal) once its data is durable: the source's (issue 14, item 14). */
+  mtimeNs?: string
 }
 
 export interface EngineHooks {

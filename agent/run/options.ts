@@ -35,6 +35,12 @@ export interface RunOptions {
   bwlimit: number | undefined
   /** Folder for job state (default: defaultStateDir()). */
   stateDir: string | undefined
+  /** A new destination file takes the source's permission bits (else 0600), like cp -p. */
+  perms: boolean
+  /** A new destination file takes the source's owner and group (when the writing end runs as root). */
+  owner: boolean
+  /** A destination file takes the source's mtime when the sync ends. */
+  times: boolean
   json: boolean
   quiet: boolean
 }
@@ -53,12 +59,15 @@ export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
   verify: false,
   bwlimit: undefined,
   stateDir: undefined,
+  perms: true,
+  owner: true,
+  times: true,
   json: false,
   quiet: false,
 })
 
 /** The options a job file keeps: how to reconnect and what to do, as first given. */
-export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'verify', 'bwlimit', 'streams'] as const
+export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'verify', 'bwlimit', 'streams', 'perms', 'owner', 'times'] as const
 
 export type JobOptions = Partial<Pick<RunOptions, (typeof JOB_KEYS)[number]>>
 

@@ -13,7 +13,8 @@
 //              session's callbacks here and nowhere else
 //
 // Nothing here prints: what happens reaches the caller through its
-// RunObserver (observer.ts).
+// RunObserver (observer.ts). A run handles SIGINT, SIGTERM and SIGHUP while
+// it lasts (interrupt.ts): they stop it as a resumable failure.
 
 import fs from 'node:fs'
 import path from 'node:path'
@@ -29,6 +30,7 @@ import {observers, type RunObserver} from './observer.js'
 import type {RunOptions} from './options.js'
 import {fileArgs, planRun, type Direction, type FilePair, type RunPlan} from './plan.js'
 import {openRemote, type Remote} from './remote.js'
+import {StopSignals} from './interrupt.js'
 
 /** A file of a several-file run failed; the run stopped there. Same code and exit as the cause. */
 export class FileSyncError extends BlockpairError {
@@ -53,24 +55,36 @@ export async function runSyncs(direction: Direction, paths: readonly string[], o
       }
     }
   }
-  // The first file's job is recorded before anything connects; the others when their turn comes.
-  const first = jobFor(plan, plan.files[0] as FilePair, o)
-  const remote = await reach(plan, o, first)
+  const stop = StopSignals.install()
   const done: Summary[] = []
   try {
-    for (const [i, file] of plan.files.entries()) {
-      try {
-        done.push(await syncFile(plan, file, o, remote, observer, i === 0 ? first : jobFor(plan, file, o)))
-      } catch (err) {
-        if (plan.files.length === 1 || !(err instanceof BlockpairError)) throw err
-        throw new FileSyncError(direction === 'push' ? file.local : file.remote, [...done], err)
-      }
+    // The first file's job is recorded before anything connects; the others when their turn comes.
+    const first = jobFor(plan, plan.files[0] as FilePair, o)
+    const remote = await reach(plan, o, first, stop)
+    try {
+      await syncFiles(plan, o, remote, observer, first, stop, done)
+    } finally {
+      await remote.close()
     }
   } finally {
-    await remote.close()
+    stop.dispose()
   }
   return done
 }
+
+/** The files of a run in order, into `done`; the first failure stops the run and names its file. */
+async function syncFiles(plan: RunPlan, o: RunOptions, remote: Remote, observer: RunObserver, first: Job | null, stop: StopSignals, done: Summary[]): Promise<void> {
+  for (const [i, file] of plan.files.entries()) {
+    try {
+      stop.check()
+      done.push(await syncFile(plan, file, o, remote, observer, i === 0 ? first : jobFor(plan, file, o), stop))
+    } catch (err) {
+      if (plan.files.length === 1 || !(err instanceof BlockpairError)) throw err
+      throw new FileSyncError(plan.direction === 'push' ? file.local : file.remote, [...done], err)
+    }
+  }
+}
+
 
 /**
  * Sync one pair, `from` and `to` as on the command line, over a remote end of
@@ -80,12 +94,17 @@ export async function runSync(direction: Direction, from: string, to: string, o:
   resume?: {job: JobRecord; trust: boolean}): Promise<Summary> {
   const plan = planRun(direction, [from, to])
   const file = plan.files[0] as FilePair
-  const job = jobFor(plan, file, o, resume)
-  const remote = await reach(plan, o, job)
+  const stop = StopSignals.install()
   try {
-    return await syncFile(plan, file, o, remote, observer, job)
+    const job = jobFor(plan, file, o, resume)
+    const remote = await reach(plan, o, job, stop)
+    try {
+      return await syncFile(plan, file, o, remote, observer, job, stop)
+    } finally {
+      await remote.close()
+    }
   } finally {
-    await remote.close()
+    stop.dispose()
   }
 }
 
@@ -102,21 +121,21 @@ function jobFor(plan: RunPlan, file: FilePair, o: RunOptions, resume?: {job: Job
     : Job.start(store, plan.direction, fileArgs(plan, {...file, local: path.resolve(file.local)}), o)
 }
 
-/** The remote end; a failure to reach it is the job's failure too. */
-async function reach(plan: RunPlan, o: RunOptions, job: Job | null): Promise<Remote> {
+/** The remote end; a failure to reach it (or a stop signal first) is the job's failure too. */
+async function reach(plan: RunPlan, o: RunOptions, job: Job | null, stop: StopSignals): Promise<Remote> {
   try {
-    return await openRemote(plan, o)
+    return await stop.race(openRemote(plan, o), r => r.close())
   } catch (err) {
     throw job ? await job.failed(err, o.stateDir) : err
   }
 }
 
 /** One file over an open remote end, as `job` (null: a dry run). */
-async function syncFile(plan: RunPlan, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver, job: Job | null): Promise<Summary> {
-  if (!job) return session(plan.direction, file, o, remote, observer, {})
+async function syncFile(plan: RunPlan, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver, job: Job | null, stop: StopSignals): Promise<Summary> {
+  if (!job) return session(plan.direction, file, o, remote, observer, {signal: stop.signal})
   let summary: Summary
   try {
-    summary = await session(plan.direction, file, o, remote, observers(job, observer), job.session(o))
+    summary = await session(plan.direction, file, o, remote, observers(job, observer), {...job.session(o), signal: stop.signal})
   } catch (err) {
     throw await job.failed(err, o.stateDir)
   }
@@ -129,7 +148,7 @@ async function syncFile(plan: RunPlan, file: FilePair, o: RunOptions, remote: Re
 }
 
 /** The session(s) of one file. */
-async function session(direction: Direction, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver, job: JobSession): Promise<Summary> {
+async function session(direction: Direction, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver, job: JobSession & {signal: AbortSignal}): Promise<Summary> {
   const opts: StreamsOptions = {
     direction,
     localPath: file.local,
@@ -137,6 +156,7 @@ async function session(direction: Direction, file: FilePair, o: RunOptions, remo
     blockSize: o.blockSize,
     dryRun: o.dryRun,
     force: o.force,
+    preserve: {perms: o.perms, owner: o.owner, times: o.times},
     ...job,
     onStart: observer.onPlan?.bind(observer),
     onCheckpoints: observer.onCheckpoints?.bind(observer),

@@ -5,17 +5,17 @@
 // new empty destination is left behind.
 
 import type {Channel} from '../wire/channel.js'
-import {Disk, type Identity} from '../disk/disk.js'
+import {Disk, type CreateAs, type FileMeta, type Identity} from '../disk/disk.js'
 import {BlockpairError, ProtocolError} from '../errors.js'
 import {Role, type Open, type Opened} from '../../proto/codec.js'
 import type {DestState} from './plan.js'
 
 export type LocalRole = 'source' | 'dest'
 
-/** Open one end of a sync. A dry run never creates or changes the destination. */
-export async function openLocal(path: string, role: LocalRole, dryRun: boolean, force: boolean, noFollow = false): Promise<Disk | null> {
+/** Open one end of a sync. A dry run never creates or changes the destination; a new one is created as `create` says. */
+export async function openLocal(path: string, role: LocalRole, dryRun: boolean, force: boolean, noFollow = false, create?: CreateAs): Promise<Disk | null> {
   if (role === 'source') return Disk.openRead(path, {noFollow})
-  if (!dryRun) return Disk.openWrite(path, {force, noFollow})
+  if (!dryRun) return Disk.openWrite(path, {force, noFollow, create})
   try {
     return await Disk.openRead(path, {noFollow})
   } catch (err) {
@@ -24,9 +24,35 @@ export async function openLocal(path: string, role: LocalRole, dryRun: boolean, 
   }
 }
 
-export function openedOf(disk: Disk | null, identity: Identity | null): Opened {
+export function openedOf(disk: Disk | null, identity: Identity | null, meta: FileMeta | null = null): Opened {
   if (!disk || !identity) return {size: 0, existed: false}
-  return {size: disk.size, existed: disk.existed, isDevice: disk.isDevice, mtimeMs: identity.mtimeMs, dev: identity.rdev || identity.dev, ino: identity.ino, stamp: identity.stamp ?? ''}
+  return {size: disk.size, existed: disk.existed, isDevice: disk.isDevice, mtimeMs: identity.mtimeMs, dev: identity.rdev || identity.dev, ino: identity.ino, stamp: identity.stamp ?? '',
+    ...(meta ? {mode: meta.mode, uid: meta.uid, gid: meta.gid, mtimeNs: meta.mtimeNs} : {})}
+}
+
+/** A source's metadata as its Opened reports it; null when it sent none (a device, or an older agent). */
+function metaOf(o: Opened): FileMeta | null {
+  return o.mtimeNs ? {mode: o.mode ?? 0, uid: o.uid ?? 0, gid: o.gid ?? 0, mtimeNs: o.mtimeNs} : null
+}
+
+/** What a destination takes from its source (issue 14, item 14); each part can be turned off (--no-perms, --no-owner, --no-times). */
+export interface Preserve {
+  perms: boolean
+  owner: boolean
+  times: boolean
+}
+
+export const PRESERVE_ALL: Readonly<Preserve> = Object.freeze({perms: true, owner: true, times: true})
+
+/** How a new destination is created from the source's metadata. */
+export function createFrom(meta: FileMeta | null, p: Preserve): CreateAs {
+  if (!meta) return {}
+  return {...(p.perms ? {mode: meta.mode} : {}), ...(p.owner ? {owner: {uid: meta.uid, gid: meta.gid}} : {})}
+}
+
+/** The CreateAs an Open asks for. */
+export function createOf(open: Open): CreateAs {
+  return {...(open.createMode ? {mode: open.createMode} : {}), ...(open.createOwner ? {owner: {uid: open.createUid ?? 0, gid: open.createGid ?? 0}} : {})}
 }
 
 function identityOf(o: Opened): Identity {
@@ -48,6 +74,7 @@ export interface OpenRequest {
   force: boolean
   job: string | null
   resumeFrom: number
+  preserve: Preserve
 }
 
 /** Both ends once open, as the initiator sees them. */
@@ -59,11 +86,13 @@ export interface Ends {
   source: Identity
   /** null when the destination does not exist (a dry run). */
   destId: Identity | null
+  /** The source file's metadata; null for a device. */
+  sourceMeta: FileMeta | null
 }
 
 /** Open both ends from the initiating side, the source first. The local disk is closed again on failure. */
 export async function openEnds(ch: Channel, localRole: LocalRole, req: OpenRequest): Promise<Ends> {
-  const sendOpen = (sourceSize: number): void => {
+  const sendOpen = (sourceSize: number, create: CreateAs = {}): void => {
     ch.send('open', {
       path: req.remotePath,
       role: localRole === 'source' ? Role.DEST : Role.SOURCE,
@@ -73,29 +102,36 @@ export async function openEnds(ch: Channel, localRole: LocalRole, req: OpenReque
       sourceSize,
       job: req.job ?? '',
       resumeFrom: req.resumeFrom,
+      createMode: create.mode ?? 0,
+      createOwner: !!create.owner,
+      createUid: create.owner?.uid ?? 0,
+      createGid: create.owner?.gid ?? 0,
     })
   }
-  const openHere = (): Promise<Disk | null> => openLocal(req.localPath, localRole, req.dryRun, req.force)
+  const openHere = (create?: CreateAs): Promise<Disk | null> => openLocal(req.localPath, localRole, req.dryRun, req.force, false, create)
   let disk: Disk | null = null
   try {
     let opened: Opened
+    let sourceMeta: FileMeta | null
     if (localRole === 'source') {
       disk = await openHere()
-      sendOpen((disk as Disk).size)
+      sourceMeta = await (disk as Disk).meta()
+      sendOpen((disk as Disk).size, createFrom(sourceMeta, req.preserve))
       opened = await ch.expect('opened')
     } else {
       sendOpen(0)
       opened = await ch.expect('opened')
-      disk = await openHere()
+      sourceMeta = metaOf(opened)
+      disk = await openHere(createFrom(sourceMeta, req.preserve))
     }
-    return endsOf(localRole, disk, disk ? await disk.identity() : null, opened)
+    return {...endsOf(localRole, disk, disk ? await disk.identity() : null, opened), sourceMeta}
   } catch (err) {
     await disk?.close()
     throw err
   }
 }
 
-function endsOf(localRole: LocalRole, disk: Disk | null, localId: Identity | null, opened: Opened): Ends {
+function endsOf(localRole: LocalRole, disk: Disk | null, localId: Identity | null, opened: Opened): Omit<Ends, 'sourceMeta'> {
   const here = openedOf(disk, localId)
   const [src, dst] = localRole === 'source' ? [here, opened] : [opened, here]
   const dest: DestState = {size: Number(dst.size ?? 0), existed: !!dst.existed, isDevice: !!dst.isDevice}

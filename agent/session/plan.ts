@@ -36,6 +36,8 @@ export interface PlanInput {
   end: number
   dryRun: boolean
   verify: boolean
+  /** The mtime a file destination takes at the end (the source's), or undefined to leave it. */
+  mtimeNs?: string
 }
 
 export function planFor(p: PlanInput): Plan {
@@ -48,6 +50,7 @@ export function planFor(p: PlanInput): Plan {
     destZeroFrom: p.dest.isDevice ? p.sourceSize : p.dest.existed ? Math.min(p.dest.size, p.sourceSize) : 0,
     dryRun: p.dryRun,
     verify: p.verify && !p.dryRun,
+    ...(p.mtimeNs && !p.dest.isDevice ? {mtimeNs: p.mtimeNs} : {}),
   }
 }
 
@@ -58,7 +61,8 @@ export function destAfter(dest: Identity | null, isDevice: boolean, sourceSize: 
 }
 
 export function planFrom(m: Start): Plan {
-  return {size: Number(m.size ?? 0), blockSize: m.blockSize ?? 0, start: Number(m.start ?? 0), end: Number(m.end ?? 0), destZeroFrom: Number(m.destZeroFrom ?? 0), dryRun: !!m.dryRun, verify: !!m.verify}
+  return {size: Number(m.size ?? 0), blockSize: m.blockSize ?? 0, start: Number(m.start ?? 0), end: Number(m.end ?? 0), destZeroFrom: Number(m.destZeroFrom ?? 0), dryRun: !!m.dryRun, verify: !!m.verify,
+    ...(m.mtimeNs ? {mtimeNs: m.mtimeNs} : {})}
 }
 
 export function checkPlan(p: Plan, sourceSize: number | null, destIsDevice: boolean, destSize: number): void {
@@ -73,6 +77,7 @@ export function checkPlan(p: Plan, sourceSize: number | null, destIsDevice: bool
   if (!(p.start >= 0 && p.start <= p.end && p.end <= p.size && aligned(p.start) && aligned(p.end))) {
     throw new ProtocolError('E_BAD_PLAN', `the sync range [${p.start}, ${p.end}) does not fit a ${p.size}-byte source`)
   }
+  if (p.mtimeNs !== undefined && !/^[0-9]{1,19}$/.test(p.mtimeNs)) throw new ProtocolError('E_BAD_PLAN', 'the plan\'s mtime is not a count of nanoseconds')
   if (sourceSize !== null && sourceSize !== p.size) throw new ProtocolError('E_BAD_PLAN', `the plan says the source has ${p.size} bytes, it has ${sourceSize}`)
   if (destIsDevice && destSize < p.size) throw deviceTooSmall('the destination device', destSize, p.size)
 }

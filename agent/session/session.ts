@@ -20,7 +20,7 @@ import {BlockpairError, InterruptedError, ProtocolError, UsageError} from '../er
 import {checkOpened, resolveAllowed, type Locks} from './policy.js'
 import type {Open} from '../../proto/codec.js'
 import {handshake} from './handshake.js'
-import {openedOf, openEnds, openLocal, roleOf, type Ends, type LocalRole} from './open.js'
+import {createOf, openedOf, openEnds, openLocal, PRESERVE_ALL, roleOf, type Ends, type LocalRole, type Preserve} from './open.js'
 import {checkPlan, destAfter, planFor, planFrom, streamRange} from './plan.js'
 import {decideResume, sameSource, type ResumeDecision, type ResumePoint} from './resume.js'
 import {summarize, type Summary} from './summary.js'
@@ -46,6 +46,10 @@ export interface SyncOptions {
   hooks?: EngineHooks
   /** One of several sessions that each sync a part of the file (--streams); see agent/session/streams.ts. */
   stream?: StreamPart
+  /** Aborted when the run is told to stop (a signal): the session ends with the signal's reason (a BlockpairError). */
+  signal?: AbortSignal
+  /** What the destination takes from the source: mode and owner when created, mtime at the end (default: all). */
+  preserve?: Preserve
 }
 
 /** What a session needs to be one stream of several. */
@@ -81,14 +85,24 @@ function tellPeer(ch: Channel, err: unknown): never {
   throw err
 }
 
-/** A stream stops when a sibling failed; returns the function that stops following. */
-function followSiblings(ch: Channel, part: StreamPart | undefined): () => void {
+/** A session stops when `signal` is aborted, with the error `why` gives; returns the function that stops following. */
+function follow(ch: Channel, signal: AbortSignal | undefined, why: () => BlockpairError): () => void {
   const stopped = (): void => {
-    if (!ch.failure) ch.abort(new InterruptedError('E_STREAM_STOPPED', 'another stream of this sync failed'))
+    if (!ch.failure) ch.abort(why())
   }
-  if (part?.signal.aborted) stopped()
-  else part?.signal.addEventListener('abort', stopped, {once: true})
-  return () => part?.signal.removeEventListener('abort', stopped)
+  if (signal?.aborted) stopped()
+  else signal?.addEventListener('abort', stopped, {once: true})
+  return () => signal?.removeEventListener('abort', stopped)
+}
+
+/** A stream stops when a sibling failed, and any session when the run is told to stop. */
+function followStops(ch: Channel, opts: SyncOptions): () => void {
+  const unsibling = follow(ch, opts.stream?.signal, () => new InterruptedError('E_STREAM_STOPPED', 'another stream of this sync failed'))
+  const unsignal = follow(ch, opts.signal, () => opts.signal?.reason as BlockpairError)
+  return () => {
+    unsibling()
+    unsignal()
+  }
 }
 
 /** The initiator's plan: this session's part of the file, from where the resume decision says. */
@@ -98,6 +112,7 @@ function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends): {plan
   const plan = planFor({
     sourceSize: ends.sourceSize, dest: ends.dest, blockSize: opts.blockSize,
     start: resume.start, end: part.offset + part.length, dryRun: !!opts.dryRun, verify: !!opts.verify,
+    mtimeNs: (opts.preserve ?? PRESERVE_ALL).times ? ends.sourceMeta?.mtimeNs : undefined,
   })
   checkPlan(plan, null, ends.dest.isDevice && localRole === 'dest', ends.dest.size)
   return {plan, resume}
@@ -109,7 +124,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   const bad = validateBlockSize(opts.blockSize)
   if (bad) throw new UsageError('E_BLOCK_SIZE', bad)
   const localRole: LocalRole = opts.direction === 'push' ? 'source' : 'dest'
-  const unfollow = followSiblings(ch, opts.stream)
+  const unfollow = followStops(ch, opts)
   const seed = await handshake(ch, true)
   let disk: Disk | null = null
   let started = false
@@ -117,6 +132,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     const ends = await openEnds(ch, localRole, {
       localPath: opts.localPath, remotePath: opts.remotePath, blockSize: opts.blockSize,
       dryRun: !!opts.dryRun, force: !!opts.force, job: opts.job ?? null, resumeFrom: opts.resume?.from ?? 0,
+      preserve: opts.preserve ?? PRESERVE_ALL,
     })
     disk = ends.disk
     const {plan, resume} = planSession(opts, localRole, ends)
@@ -189,10 +205,10 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     const dryRun = !!open.dryRun
     // The streams of one job write disjoint ranges of the same target; nothing else may share it.
     if (role === 'dest' && !dryRun) unlock = await opts.locks.acquire(real, open.job || null)
-    disk = await openLocal(real, role, dryRun, !!open.force, true)
+    disk = await openLocal(real, role, dryRun, !!open.force, true, createOf(open))
     await checkServed(disk, real, role, open, opts)
     const openedId = disk ? await disk.identity() : null
-    ch.send('opened', openedOf(disk, openedId))
+    ch.send('opened', openedOf(disk, openedId, role === 'source' ? await (disk as Disk).meta() : null))
     const plan = await receivePlan(ch, role, disk, dryRun)
     started = true
     const r = await run(role, ch, disk, plan, hooksFor(role, disk, openedId), seed)

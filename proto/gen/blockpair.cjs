@@ -300,6 +300,10 @@ $root.blockpair = (function() {
          * @property {string|null} [job] Open job
          * @property {number|null} [resumeFrom] Open resumeFrom
          * @property {boolean|null} [verifyOnly] Open verifyOnly
+         * @property {number|null} [createMode] Open createMode
+         * @property {boolean|null} [createOwner] Open createOwner
+         * @property {number|null} [createUid] Open createUid
+         * @property {number|null} [createGid] Open createGid
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -404,6 +408,38 @@ $root.blockpair = (function() {
         Open.prototype.verifyOnly = false;
 
         /**
+         * Open createMode.
+         * @member {number} createMode
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.createMode = 0;
+
+        /**
+         * Open createOwner.
+         * @member {boolean} createOwner
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.createOwner = false;
+
+        /**
+         * Open createUid.
+         * @member {number} createUid
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.createUid = 0;
+
+        /**
+         * Open createGid.
+         * @member {number} createGid
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.createGid = 0;
+
+        /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Open
@@ -437,6 +473,14 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.resumeFrom);
             if (message.verifyOnly != null && $Object.hasOwnProperty.call(message, "verifyOnly") && message.verifyOnly !== false)
                 writer.uint32(/* id 9, wireType 0 =*/72).bool(message.verifyOnly);
+            if (message.createMode != null && $Object.hasOwnProperty.call(message, "createMode") && message.createMode !== 0)
+                writer.uint32(/* id 10, wireType 0 =*/80).uint32(message.createMode);
+            if (message.createOwner != null && $Object.hasOwnProperty.call(message, "createOwner") && message.createOwner !== false)
+                writer.uint32(/* id 11, wireType 0 =*/88).bool(message.createOwner);
+            if (message.createUid != null && $Object.hasOwnProperty.call(message, "createUid") && message.createUid !== 0)
+                writer.uint32(/* id 12, wireType 0 =*/96).uint32(message.createUid);
+            if (message.createGid != null && $Object.hasOwnProperty.call(message, "createGid") && message.createGid !== 0)
+                writer.uint32(/* id 13, wireType 0 =*/104).uint32(message.createGid);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -562,6 +606,42 @@ $root.blockpair = (function() {
                             delete message.verifyOnly;
                         continue;
                     }
+                case 10: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.createMode = value;
+                        else
+                            delete message.createMode;
+                        continue;
+                    }
+                case 11: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.createOwner = value;
+                        else
+                            delete message.createOwner;
+                        continue;
+                    }
+                case 12: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.createUid = value;
+                        else
+                            delete message.createUid;
+                        continue;
+                    }
+                case 13: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.createGid = value;
+                        else
+                            delete message.createGid;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -608,6 +688,10 @@ $root.blockpair = (function() {
          * @property {number|null} [dev] Opened dev
          * @property {number|null} [ino] Opened ino
          * @property {string|null} [stamp] Opened stamp
+         * @property {number|null} [mode] Opened mode
+         * @property {number|null} [uid] Opened uid
+         * @property {number|null} [gid] Opened gid
+         * @property {string|null} [mtimeNs] Opened mtimeNs
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -696,6 +780,38 @@ $root.blockpair = (function() {
         Opened.prototype.stamp = "";
 
         /**
+         * Opened mode.
+         * @member {number} mode
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.mode = 0;
+
+        /**
+         * Opened uid.
+         * @member {number} uid
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.uid = 0;
+
+        /**
+         * Opened gid.
+         * @member {number} gid
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.gid = 0;
+
+        /**
+         * Opened mtimeNs.
+         * @member {string} mtimeNs
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.mtimeNs = "";
+
+        /**
          * Encodes the specified Opened message. Does not implicitly {@link blockpair.Opened.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Opened
@@ -725,6 +841,14 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.ino);
             if (message.stamp != null && $Object.hasOwnProperty.call(message, "stamp") && message.stamp !== "")
                 writer.uint32(/* id 7, wireType 2 =*/58).string(message.stamp);
+            if (message.mode != null && $Object.hasOwnProperty.call(message, "mode") && message.mode !== 0)
+                writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.mode);
+            if (message.uid != null && $Object.hasOwnProperty.call(message, "uid") && message.uid !== 0)
+                writer.uint32(/* id 9, wireType 0 =*/72).uint32(message.uid);
+            if (message.gid != null && $Object.hasOwnProperty.call(message, "gid") && message.gid !== 0)
+                writer.uint32(/* id 10, wireType 0 =*/80).uint32(message.gid);
+            if (message.mtimeNs != null && $Object.hasOwnProperty.call(message, "mtimeNs") && message.mtimeNs !== "")
+                writer.uint32(/* id 11, wireType 2 =*/90).string(message.mtimeNs);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -832,6 +956,42 @@ $root.blockpair = (function() {
                             delete message.stamp;
                         continue;
                     }
+                case 8: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.mode = value;
+                        else
+                            delete message.mode;
+                        continue;
+                    }
+                case 9: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.uid = value;
+                        else
+                            delete message.uid;
+                        continue;
+                    }
+                case 10: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.gid = value;
+                        else
+                            delete message.gid;
+                        continue;
+                    }
+                case 11: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.mtimeNs = value;
+                        else
+                            delete message.mtimeNs;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -878,6 +1038,7 @@ $root.blockpair = (function() {
          * @property {number|null} [destZeroFrom] Start destZeroFrom
          * @property {boolean|null} [dryRun] Start dryRun
          * @property {boolean|null} [verify] Start verify
+         * @property {string|null} [mtimeNs] Start mtimeNs
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -966,6 +1127,14 @@ $root.blockpair = (function() {
         Start.prototype.verify = false;
 
         /**
+         * Start mtimeNs.
+         * @member {string} mtimeNs
+         * @memberof blockpair.Start
+         * @instance
+         */
+        Start.prototype.mtimeNs = "";
+
+        /**
          * Encodes the specified Start message. Does not implicitly {@link blockpair.Start.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Start
@@ -995,6 +1164,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 6, wireType 0 =*/48).bool(message.dryRun);
             if (message.verify != null && $Object.hasOwnProperty.call(message, "verify") && message.verify !== false)
                 writer.uint32(/* id 7, wireType 0 =*/56).bool(message.verify);
+            if (message.mtimeNs != null && $Object.hasOwnProperty.call(message, "mtimeNs") && message.mtimeNs !== "")
+                writer.uint32(/* id 8, wireType 2 =*/66).string(message.mtimeNs);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1100,6 +1271,15 @@ $root.blockpair = (function() {
                             message.verify = value;
                         else
                             delete message.verify;
+                        continue;
+                    }
+                case 8: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.mtimeNs = value;
+                        else
+                            delete message.mtimeNs;
                         continue;
                     }
                 }

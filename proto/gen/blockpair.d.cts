@@ -157,6 +157,18 @@ export namespace blockpair {
         /** Open verifyOnly. */
         verifyOnly: boolean;
 
+        /** Open createMode. */
+        createMode: number;
+
+        /** Open createOwner. */
+        createOwner: boolean;
+
+        /** Open createUid. */
+        createUid: number;
+
+        /** Open createGid. */
+        createGid: number;
+
         /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @param message Open message or plain object to encode
@@ -215,6 +227,18 @@ export namespace blockpair {
             /** Open verifyOnly */
             verifyOnly?: (boolean|null);
 
+            /** Open createMode */
+            createMode?: (number|null);
+
+            /** Open createOwner */
+            createOwner?: (boolean|null);
+
+            /** Open createUid */
+            createUid?: (number|null);
+
+            /** Open createGid */
+            createGid?: (number|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -262,6 +286,18 @@ export namespace blockpair {
 
         /** Opened stamp. */
         stamp: string;
+
+        /** Opened mode. */
+        mode: number;
+
+        /** Opened uid. */
+        uid: number;
+
+        /** Opened gid. */
+        gid: number;
+
+        /** Opened mtimeNs. */
+        mtimeNs: string;
 
         /**
          * Encodes the specified Opened message. Does not implicitly {@link blockpair.Opened.verify|verify} messages.
@@ -315,6 +351,18 @@ export namespace blockpair {
             /** Opened stamp */
             stamp?: (string|null);
 
+            /** Opened mode */
+            mode?: (number|null);
+
+            /** Opened uid */
+            uid?: (number|null);
+
+            /** Opened gid */
+            gid?: (number|null);
+
+            /** Opened mtimeNs */
+            mtimeNs?: (string|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -362,6 +410,9 @@ export namespace blockpair {
 
         /** Start verify. */
         verify: boolean;
+
+        /** Start mtimeNs. */
+        mtimeNs: string;
 
         /**
          * Encodes the specified Start message. Does not implicitly {@link blockpair.Start.verify|verify} messages.
@@ -414,6 +465,9 @@ export namespace blockpair {
 
             /** Start verify */
             verify?: (boolean|null);
+
+            /** Start mtimeNs */
+            mtimeNs?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
