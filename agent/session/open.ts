@@ -4,6 +4,7 @@
 // first, wherever it is, so a pull from a missing remote file fails before a
 // new empty destination is left behind.
 
+import path from 'node:path'
 import type {Channel} from '../wire/channel.js'
 import {Disk, type CreateAs, type FileMeta, type Identity} from '../disk/disk.js'
 import {BlockpairError, ProtocolError} from '../errors.js'
@@ -106,6 +107,7 @@ export async function openEnds(ch: Channel, localRole: LocalRole, req: OpenReque
       createOwner: !!create.owner,
       createUid: create.owner?.uid ?? 0,
       createGid: create.owner?.gid ?? 0,
+      sourceName: localRole === 'source' ? path.basename(req.localPath) : '',
     })
   }
   const openHere = (create?: CreateAs): Promise<Disk | null> => openLocal(req.localPath, localRole, req.dryRun, req.force, false, create)

@@ -200,7 +200,7 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     const role = roleOf(open)
     record.role = role
     record.path = open.path ?? ''
-    const real = await resolveAllowed(open.path ?? '', opts.allow, opts.allowDevices)
+    const real = await resolveAllowed(open.path ?? '', opts.allow, opts.allowDevices, role === 'dest' ? open.sourceName ?? '' : '')
     record.path = real
     const dryRun = !!open.dryRun
     // The streams of one job write disjoint ranges of the same target; nothing else may share it.

@@ -304,6 +304,7 @@ $root.blockpair = (function() {
          * @property {boolean|null} [createOwner] Open createOwner
          * @property {number|null} [createUid] Open createUid
          * @property {number|null} [createGid] Open createGid
+         * @property {string|null} [sourceName] Open sourceName
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -440,6 +441,14 @@ $root.blockpair = (function() {
         Open.prototype.createGid = 0;
 
         /**
+         * Open sourceName.
+         * @member {string} sourceName
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.sourceName = "";
+
+        /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Open
@@ -481,6 +490,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 12, wireType 0 =*/96).uint32(message.createUid);
             if (message.createGid != null && $Object.hasOwnProperty.call(message, "createGid") && message.createGid !== 0)
                 writer.uint32(/* id 13, wireType 0 =*/104).uint32(message.createGid);
+            if (message.sourceName != null && $Object.hasOwnProperty.call(message, "sourceName") && message.sourceName !== "")
+                writer.uint32(/* id 14, wireType 2 =*/114).string(message.sourceName);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -640,6 +651,15 @@ $root.blockpair = (function() {
                             message.createGid = value;
                         else
                             delete message.createGid;
+                        continue;
+                    }
+                case 14: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.sourceName = value;
+                        else
+                            delete message.sourceName;
                         continue;
                     }
                 }

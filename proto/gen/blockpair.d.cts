@@ -169,6 +169,9 @@ export namespace blockpair {
         /** Open createGid. */
         createGid: number;
 
+        /** Open sourceName. */
+        sourceName: string;
+
         /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @param message Open message or plain object to encode
@@ -238,6 +241,9 @@ export namespace blockpair {
 
             /** Open createGid */
             createGid?: (number|null);
+
+            /** Open sourceName */
+            sourceName?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
