@@ -85,7 +85,6 @@ async function syncFiles(plan: RunPlan, o: RunOptions, remote: Remote, observer:
   }
 }
 
-
 /**
  * Sync one pair, `from` and `to` as on the command line, over a remote end of
  * its own. With `resume`, continue that job instead of starting one.
