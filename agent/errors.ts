@@ -35,6 +35,7 @@ interface CodeInfo {
 export const CODES = {
   E_ACCESS: {exit: EXIT.IO, resumable: false, meaning: 'permission denied on a file or device'},
   E_ADDRESS: {exit: EXIT.USAGE, resumable: false, meaning: 'a source or destination argument is not a valid path or address'},
+  E_AGENT_STOPPED: {exit: EXIT.INTERRUPTED, resumable: true, meaning: 'the agent was told to stop (a signal) during the sync'},
   E_AGENT_STOPPING: {exit: EXIT.POLICY, resumable: false, meaning: 'the agent is shutting down and takes no new target lock'},
   E_AGENT_BUSY: {exit: EXIT.CONNECT, resumable: false, meaning: 'the agent closed the connection before TLS: at its connection limit, or not an agent'},
   E_AUTH: {exit: EXIT.CONNECT, resumable: false, meaning: 'no key, or the peer does not accept ours'},
@@ -121,6 +122,7 @@ export const CODES = {
   E_ROLE: {exit: EXIT.PROTOCOL, resumable: false, meaning: 'both peers claim the same side'},
   E_SHORT_READ: {exit: EXIT.IO, resumable: false, meaning: 'a file ended before its size (it shrank during the sync)'},
   E_SHORT_WRITE: {exit: EXIT.IO, resumable: false, meaning: 'a write made no progress'},
+  E_SIGNAL: {exit: EXIT.INTERRUPTED, resumable: true, meaning: 'the run was stopped by SIGINT (Ctrl-C), SIGTERM or SIGHUP'},
   E_SIZE: {exit: EXIT.USAGE, resumable: false, meaning: 'a size flag is not a size'},
   E_SSH_AGENT_EXIT: {exit: EXIT.CONNECT, resumable: false, meaning: 'the remote agent exited before reporting its port'},
   E_SSH_AUTH: {exit: EXIT.CONNECT, resumable: false, meaning: 'ssh authentication was refused'},

@@ -25,6 +25,10 @@ export const jobFlags = {
   bwlimit: Flags.string({description: 'Cap block data at this rate per second: a bare number is KiB/s, like rsync (20000 = about 20 MB/s); K, M, G suffixes, or B for bytes, e.g. 100M.'}),
   'state-dir': Flags.string({description: 'Folder for job state (default $XDG_STATE_HOME/blockpair or ~/.local/state/blockpair).'}),
   'track-changes': Flags.boolean({description: 'Read from a reflink snapshot of the source (XFS, btrfs) and, from the second sync of a pair on, read only what changed since the last.'}),
+  // Like cp -p, a new destination file takes the source's mode, owner and group (as root) and mtime; these turn each part off.
+  'no-perms': Flags.boolean({description: "Create a new destination 0600 instead of with the source's permission bits."}),
+  'no-owner': Flags.boolean({description: "Leave a new destination owned by the writing side's user instead of the source's owner and group (only root can give those)."}),
+  'no-times': Flags.boolean({description: "Leave the destination's mtime as the writes set it instead of the source's."}),
 }
 
 /** What rsync users type: -P/--progress, -v, --stats. */
@@ -52,6 +56,9 @@ export interface SyncFlagValues {
   verbose?: boolean
   stats?: boolean
   'track-changes'?: boolean
+  'no-perms'?: boolean
+  'no-owner'?: boolean
+  'no-times'?: boolean
   json: boolean
   quiet: boolean
 }
@@ -72,6 +79,9 @@ export function toRunOptions(f: SyncFlagValues): RunOptions {
     bwlimit: f.bwlimit === undefined ? undefined : parseRate(f.bwlimit, '--bwlimit'),
     stateDir: f['state-dir'],
     trackChanges: f['track-changes'],
+    perms: f['no-perms'] === undefined ? undefined : !f['no-perms'],
+    owner: f['no-owner'] === undefined ? undefined : !f['no-owner'],
+    times: f['no-times'] === undefined ? undefined : !f['no-times'],
     json: f.json,
     quiet: f.quiet,
     progress: f.progress,

@@ -7,7 +7,7 @@
 
 import fs from 'node:fs'
 import type {FileHandle} from 'node:fs/promises'
-import {open} from 'node:fs/promises'
+import fsp, {open} from 'node:fs/promises'
 import {dataExtents} from './extents.js'
 import {IoError, PolicyError, ioError, type BlockpairError} from '../errors.js'
 import * as native from './native.js'
@@ -32,6 +32,40 @@ export interface Identity {
   dev: number
   ino: number
   rdev: number
+  /**
+   * A file's change stamp, mtime and ctime in ns ("mtime:ctime"): any write
+   * moves it. null for a block device, whose writes move nothing we can read.
+   * Absent in job files written before it was recorded.
+   */
+  stamp?: string | null
+}
+
+/** A source file's metadata that a destination takes from it (issue 14, item 14). */
+export interface FileMeta {
+  mode: number
+  uid: number
+  gid: number
+  mtimeNs: string
+}
+
+function metaOf(st: fs.BigIntStats): FileMeta {
+  return {mode: Number(st.mode) & 0o7777, uid: Number(st.uid), gid: Number(st.gid), mtimeNs: String(st.mtimeNs)}
+}
+
+/** The metadata of the file at `file` (the one a snapshot was taken of, say); null for a device. */
+export async function fileMeta(file: string): Promise<FileMeta | null> {
+  const st = await fsp.stat(file, {bigint: true})
+  return st.isBlockDevice() ? null : metaOf(st)
+}
+
+/**
+ * How openWrite creates a missing file: with these permission bits (never
+ * setuid, setgid or sticky: they come from the peer) and this owner, which
+ * only root can give. Without them a new file is 0600 and ours.
+ */
+export interface CreateAs {
+  mode?: number
+  owner?: {uid: number; gid: number}
 }
 
 const ZERO_CHUNK = Buffer.alloc(1 << 20)
@@ -83,7 +117,7 @@ export class Disk {
    * opened with O_EXCL, which the kernel refuses (EBUSY) while the device is
    * mounted or held by another exclusive user; `force` skips that check.
    */
-  static async openWrite(path: string, opts: {force?: boolean; noFollow?: boolean} = {}, retry = true): Promise<Disk> {
+  static async openWrite(path: string, opts: {force?: boolean; noFollow?: boolean; create?: CreateAs} = {}, retry = true): Promise<Disk> {
     let st: fs.Stats | null = null
     try {
       st = await (opts.noFollow ? fs.promises.lstat(path) : fs.promises.stat(path))
@@ -111,6 +145,7 @@ export class Disk {
       if (!st && retry && (err as NodeJS.ErrnoException).code === 'EEXIST') return Disk.openWrite(path, opts, false)
       throw ioError(err, `cannot open ${path} for writing`)
     }
+    if (!st && opts.create) await createAs(handle, path, opts.create)
     return Disk.fromHandle(path, handle, st !== null, true)
   }
 
@@ -131,8 +166,29 @@ export class Disk {
   }
 
   async identity(): Promise<Identity> {
-    const st = await this.handle.stat()
-    return {size: this.size, isDevice: this.isDevice, mtimeMs: Math.floor(st.mtimeMs), dev: st.dev, ino: st.ino, rdev: st.rdev}
+    const st = await this.handle.stat({bigint: true})
+    return {size: this.size, isDevice: this.isDevice, mtimeMs: Number(st.mtimeMs), dev: Number(st.dev), ino: Number(st.ino), rdev: Number(st.rdev),
+      stamp: this.isDevice ? null : `${st.mtimeNs}:${st.ctimeNs}`}
+  }
+
+  /** What a destination takes from this source; null for a device (a device node's mode and owner are not the data's). */
+  async meta(): Promise<FileMeta | null> {
+    return this.isDevice ? null : metaOf(await this.handle.stat({bigint: true}))
+  }
+
+  /** Set a file's mtime (ns, as a decimal string); the access time becomes now. */
+  async setMtime(ns: string): Promise<void> {
+    const seconds = Number(BigInt(ns) / 1_000_000_000n) + Number(BigInt(ns) % 1_000_000_000n) / 1e9
+    try {
+      await this.handle.utimes(Date.now() / 1000, seconds)
+    } catch (err) {
+      throw ioError(err, `set the modification time of ${this.path}`)
+    }
+  }
+
+  /** The change stamp alone (see Identity.stamp). */
+  async stamp(): Promise<string | null> {
+    return (await this.identity()).stamp ?? null
   }
 
   /** The data ranges within [start, end); a device or a filesystem without SEEK_DATA is one range. */
@@ -314,6 +370,30 @@ export class Disk {
 
   async close(): Promise<void> {
     await this.handle.close().catch(() => {})
+  }
+
+  /**
+   * Close, and remove the file if this open created it: a destination whose
+   * sync never started must not stay behind as a new empty file. It is removed
+   * only while the path still names the file we created (same inode).
+   */
+  async discardIfCreated(): Promise<void> {
+    const st = this.writable && !this.existed && !this.isDevice ? await this.handle.stat().catch(() => null) : null
+    await this.close()
+    if (!st) return
+    const now = await fs.promises.lstat(this.path).catch(() => null)
+    if (now && now.ino === st.ino && now.dev === st.dev) await fs.promises.unlink(this.path).catch(() => {})
+  }
+}
+
+/** A new file's mode and owner (see CreateAs); the umask does not apply to an explicit fchmod. */
+async function createAs(handle: FileHandle, path: string, c: CreateAs): Promise<void> {
+  try {
+    if (c.mode !== undefined) await handle.chmod(c.mode & 0o777)
+    if (c.owner && process.getuid?.() === 0) await handle.chown(c.owner.uid, c.owner.gid)
+  } catch (err) {
+    await handle.close().catch(() => {})
+    throw ioError(err, `set the mode or owner of the new file ${path}`)
   }
 }
 

@@ -49,9 +49,11 @@ export class DestPeer extends Peer {
       pause: () => ch.pause(),
       resume: () => ch.resume(),
       fail: err => ch.abort(err),
-      durable: offset => {
-        ch.send('checkpoint', {offset})
-        hooks.onCheckpoint?.(offset)
+      // The stamp is read after fdatasync: a resume trusts the checkpoint only while it has not moved (agent/session/resume.ts).
+      durable: async offset => {
+        const stamp = await (disk as Disk).stamp()
+        ch.send('checkpoint', {offset, stamp: stamp ?? ''})
+        hooks.onCheckpoint?.(offset, stamp)
       },
     }, plan.start)
     ch.payloadAllocator = n => this.writer.take(n)
@@ -289,6 +291,7 @@ export class DestPeer extends Peer {
     const {ch, plan, stats, disk} = this
     await this.writer.idle()
     if (!plan.dryRun) await (disk as Disk).sync()
+    if (!plan.dryRun && plan.mtimeNs && !disk?.isDevice) await (disk as Disk).setMtime(plan.mtimeNs)
     this.pool.close()
     const mine = this.digest.digest()
     const theirs = Buffer.from(fin.msg.digest ?? [])

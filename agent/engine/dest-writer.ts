@@ -25,8 +25,8 @@ export interface WriteFlow {
   resume(): void
   /** A disk operation failed: nothing more is written. */
   fail(err: BlockpairError): void
-  /** Everything below `offset` is on disk (fdatasync returned). */
-  durable(offset: number): void
+  /** Everything below `offset` is on disk (fdatasync returned); the next checkpoint waits for what this returns. */
+  durable(offset: number): void | Promise<void>
 }
 
 interface Piece {

@@ -46,6 +46,8 @@ export interface Plan {
    * hashes as zero on both sides, so the digests still agree). Absent: all.
    */
   ranges?: Range[] | null
+  /** A file destination takes this mtime (ns, decimal) once its data is durable: the source's (issue 14, item 14). */
+  mtimeNs?: string
 }
 
 export interface EngineHooks {
@@ -55,8 +57,8 @@ export interface EngineHooks {
    * bar's rate is the second: the first runs ahead over holes.
    */
   onProgress?: (done: number, moved: number) => void
-  /** Everything below `offset` is durable at the destination. */
-  onCheckpoint?: (offset: number) => void
+  /** Everything below `offset` is durable at the destination, whose change stamp was then `stamp` (null: a device, or unknown). */
+  onCheckpoint?: (offset: number, stamp: string | null) => void
   /** Source only: cap block data at this many bytes per second. */
   bwlimit?: number
   /** Source only: was the source modified while it was read? Asked once, at the end. */

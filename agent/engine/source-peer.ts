@@ -56,7 +56,7 @@ export class SourcePeer extends Peer {
     dispatch(this.ch, {
       manifest: f => this.onManifest(f.msg),
       refineHashes: f => this.onRefineHashes(f.msg.segment ?? -1, Buffer.from(f.msg.hashes ?? [])),
-      checkpoint: f => this.onCheckpoint(f.msg.offset ?? -1),
+      checkpoint: f => this.onCheckpoint(f.msg.offset ?? -1, f.msg.stamp || null),
       finished: f => this.onFinished(f),
     })
     for (let k = 0; k < this.layout.segments; k++) {
@@ -117,9 +117,9 @@ export class SourcePeer extends Peer {
     this.finished.resolve(f)
   }
 
-  private onCheckpoint(offset: number): void {
+  private onCheckpoint(offset: number, stamp: string | null): void {
     if (offset < this.plan.start || offset > this.plan.end) throw protocol(`checkpoint at ${offset} is outside the range`)
-    this.hooks.onCheckpoint?.(offset)
+    this.hooks.onCheckpoint?.(offset, stamp)
   }
 
   /** Segment k against the destination's manifest: send or ask about what differs. */

@@ -65,12 +65,20 @@ export class Job implements RunObserver {
     this.store.update(this.record, {size: plan.size, blockSize: plan.blockSize, checkpoint: plan.start, source: ends.source, dest: ends.dest})
   }
 
-  onCheckpoint(offset: number): void {
+  /** The destination's stamp goes with the offset: a resume trusts the offset only while the stamp holds (session/resume.ts). */
+  onCheckpoint(offset: number, stamp: string | null): void {
+    this.stampDest(stamp)
     this.store.checkpoint(this.record, offset)
   }
 
+  /** Several streams write the one destination, so no stream's stamp holds: a streamed resume compares again. */
   onCheckpoints(offsets: number[]): void {
+    this.stampDest(null)
     this.store.checkpoint(this.record, bytesBelow(offsets, this.record.size), offsets)
+  }
+
+  private stampDest(stamp: string | null): void {
+    if (this.record.dest) this.record.dest = {...this.record.dest, stamp}
   }
 
   /** Record the end of a sync that worked. Returns why a checkpoint could not be saved, or null. */

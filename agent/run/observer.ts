@@ -18,8 +18,8 @@ export interface RunObserver {
   onPlan?(plan: Plan, ends: {source: Identity; dest: Identity}): void
   /** Bytes of the range dealt with so far, and of block data moved (sent or written here). */
   onProgress?(done: number, moved: number): void
-  /** One stream: everything below `offset` is durable at the destination. */
-  onCheckpoint?(offset: number): void
+  /** One stream: everything below `offset` is durable at the destination, whose change stamp was then `stamp`. */
+  onCheckpoint?(offset: number, stamp: string | null): void
   /** --streams: every stream's durable offset, whenever one of them checkpoints. */
   onCheckpoints?(offsets: number[]): void
   /** A file's sync ended: its summary, or null when it failed. */

@@ -37,6 +37,12 @@ export interface RunOptions {
   stateDir: string | undefined
   /** Snapshot the source (reflink) and read only what changed since the pair's last sync (agent/track). */
   trackChanges: boolean
+  /** A new destination file takes the source's permission bits (else 0600), like cp -p. */
+  perms: boolean
+  /** A new destination file takes the source's owner and group (when the writing end runs as root). */
+  owner: boolean
+  /** A destination file takes the source's mtime when the sync ends. */
+  times: boolean
   json: boolean
   quiet: boolean
   /** -P/--progress: the progress bar even when stderr is not a terminal. */
@@ -62,6 +68,9 @@ export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
   bwlimit: undefined,
   stateDir: undefined,
   trackChanges: false,
+  perms: true,
+  owner: true,
+  times: true,
   json: false,
   quiet: false,
   progress: false,
@@ -70,7 +79,7 @@ export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
 })
 
 /** The options a job file keeps: how to reconnect and what to do, as first given. */
-export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'verify', 'bwlimit', 'streams', 'trackChanges'] as const
+export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'verify', 'bwlimit', 'streams', 'trackChanges', 'perms', 'owner', 'times'] as const
 
 export type JobOptions = Partial<Pick<RunOptions, (typeof JOB_KEYS)[number]>>
 

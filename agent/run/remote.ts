@@ -90,13 +90,16 @@ async function startAgents(plan: RunPlan, o: RunOptions, target: string, key: Ke
   return agents
 }
 
+const STOPPED = new Set(['E_SIGNAL', 'E_AGENT_STOPPED'])
+
 /**
  * A session cut because ssh went away (the agent exits on EOF) shows up here as
  * a lost connection; say what really happened. ssh's exit can be noticed a
  * moment after the socket closes, so wait for it briefly.
  */
 async function explainSshDrop(err: unknown, agent: RemoteAgent, host: string): Promise<unknown> {
-  if (!(err instanceof InterruptedError)) return err
+  // A stop signal at either end has its own reason; ssh ending after it is its consequence.
+  if (!(err instanceof InterruptedError) || STOPPED.has(err.code)) return err
   const exit = await Promise.race([agent.exited, new Promise<null>(r => setTimeout(() => r(null), 1000).unref())])
   if (!exit) return err
   const how = exit.signal ? `ssh was ended by ${exit.signal}` : `ssh exited with code ${exit.code}`

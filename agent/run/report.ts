@@ -57,10 +57,10 @@ export function statsText(s: Pick<Summary, 'bytesOnWire' | 'bytesWritten' | 'byt
   ].join('\n')
 }
 
-/** The line `resume` starts with. */
+/** The line `resume` starts with: which job it continues (issue 14, item 6), and from where. */
 export function resumeText(job: JobRecord): string {
   const at = job.size > 0 ? `${formatBytes(job.checkpoint)} of ${formatBytes(job.size)} (${((100 * job.checkpoint) / job.size).toFixed(1)}%)` : 'the start'
-  return `resuming job ${job.id} (${job.direction} ${job.from} -> ${job.to}) from ${at}`
+  return `resuming job ${job.id} (${job.direction} ${job.from} -> ${job.to}, started ${job.createdAt}) from ${at}`
 }
 
 /**

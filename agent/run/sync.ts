@@ -13,7 +13,8 @@
 //              session's callbacks here and nowhere else
 //
 // Nothing here prints: what happens reaches the caller through its
-// RunObserver (observer.ts).
+// RunObserver (observer.ts). A run handles SIGINT, SIGTERM and SIGHUP while
+// it lasts (interrupt.ts): they stop it as a resumable failure.
 
 import fs from 'node:fs'
 import path from 'node:path'
@@ -31,6 +32,7 @@ import {fileArgs, planRun, type Direction, type FilePair, type RunPlan} from './
 import {openRemote, type Remote} from './remote.js'
 import {notePair} from '../track/pairs.js'
 import {pairKey} from '../track/state.js'
+import {StopSignals} from './interrupt.js'
 
 /** A file of a several-file run failed; the run stopped there. Same code and exit as the cause. */
 export class FileSyncError extends BlockpairError {
@@ -56,22 +58,35 @@ export async function runSyncs(direction: Direction, paths: readonly string[], o
       }
     }
   }
-  observer.onConnect?.(remoteName(plan))
-  const remote = await openRemote(plan, o)
+  const stop = StopSignals.install()
   const done: Summary[] = []
   try {
-    for (const file of plan.files) {
-      try {
-        done.push(await syncFile(plan, file, o, remote, observer))
-      } catch (err) {
-        if (plan.files.length === 1 || !(err instanceof BlockpairError)) throw err
-        throw new FileSyncError(direction === 'push' ? file.local : file.remote, [...done], err)
-      }
+    // The first file's job is recorded before anything connects; the others when their turn comes.
+    const first = jobFor(plan, plan.files[0] as FilePair, o)
+    observer.onConnect?.(remoteName(plan))
+    const remote = await reach(plan, o, first, stop)
+    try {
+      await syncFiles(plan, o, remote, observer, first, stop, done)
+    } finally {
+      await remote.close()
     }
   } finally {
-    await remote.close()
+    stop.dispose()
   }
   return done
+}
+
+/** The files of a run in order, into `done`; the first failure stops the run and names its file. */
+async function syncFiles(plan: RunPlan, o: RunOptions, remote: Remote, observer: RunObserver, first: Job | null, stop: StopSignals, done: Summary[]): Promise<void> {
+  for (const [i, file] of plan.files.entries()) {
+    try {
+      stop.check()
+      done.push(await syncFile(plan, file, o, remote, observer, i === 0 ? first : jobFor(plan, file, o), stop))
+    } catch (err) {
+      if (plan.files.length === 1 || !(err instanceof BlockpairError)) throw err
+      throw new FileSyncError(plan.direction === 'push' ? file.local : file.remote, [...done], err)
+    }
+  }
 }
 
 /**
@@ -81,12 +96,19 @@ export async function runSyncs(direction: Direction, paths: readonly string[], o
 export async function runSync(direction: Direction, from: string, to: string, o: RunOptions, observer: RunObserver = {},
   resume?: {job: JobRecord; trust: boolean}): Promise<Summary> {
   const plan = planRun(direction, [from, to])
-  observer.onConnect?.(remoteName(plan))
-  const remote = await openRemote(plan, o)
+  const file = plan.files[0] as FilePair
+  const stop = StopSignals.install()
   try {
-    return await syncFile(plan, plan.files[0] as FilePair, o, remote, observer, resume)
+    const job = jobFor(plan, file, o, resume)
+    observer.onConnect?.(remoteName(plan))
+    const remote = await reach(plan, o, job, stop)
+    try {
+      return await syncFile(plan, file, o, remote, observer, job, stop)
+    } finally {
+      await remote.close()
+    }
   } finally {
-    await remote.close()
+    stop.dispose()
   }
 }
 
@@ -96,19 +118,36 @@ function remoteName(plan: RunPlan): string {
   return r.kind === 'ssh' ? `${r.target} (ssh)` : `${r.host}:${r.port}`
 }
 
-/** One file over an open remote end; a job of its own unless a dry run. */
-async function syncFile(plan: RunPlan, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver,
-  resume?: {job: JobRecord; trust: boolean}): Promise<Summary> {
-  if (o.dryRun) return session(plan.direction, file, o, remote, observer, {})
+/**
+ * The job of one file, or null for a dry run. It is recorded before anything
+ * connects (issue 14, item 6): a run killed while ssh starts the remote agent
+ * leaves its own job to resume, not only an older one.
+ */
+function jobFor(plan: RunPlan, file: FilePair, o: RunOptions, resume?: {job: JobRecord; trust: boolean}): Job | null {
+  if (o.dryRun) return null
   const store = jobStore(o.stateDir)
-  const job = resume
+  return resume
     ? Job.resume(store, resume.job, resume.trust)
     : Job.start(store, plan.direction, fileArgs(plan, {...file, local: path.resolve(file.local)}), o)
+}
+
+/** The remote end; a failure to reach it (or a stop signal first) is the job's failure too. */
+async function reach(plan: RunPlan, o: RunOptions, job: Job | null, stop: StopSignals): Promise<Remote> {
+  try {
+    return await stop.race(openRemote(plan, o), r => r.close())
+  } catch (err) {
+    throw job ? await job.failed(err, o.stateDir) : err
+  }
+}
+
+/** One file over an open remote end, as `job` (null: a dry run). */
+async function syncFile(plan: RunPlan, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver, job: Job | null, stop: StopSignals): Promise<Summary> {
+  if (!job) return session(plan.direction, file, o, remote, observer, {signal: stop.signal})
   let summary: Summary
   const ends = fileArgs(plan, {...file, local: path.resolve(file.local)})
   const pair = pairKey(ends.from, ends.to)
   try {
-    summary = await session(plan.direction, file, o, remote, observers(job, observer), {...job.session(o), pair})
+    summary = await session(plan.direction, file, o, remote, observers(job, observer), {...job.session(o), pair, signal: stop.signal})
   } catch (err) {
     throw await job.failed(err, o.stateDir)
   }
@@ -123,7 +162,7 @@ async function syncFile(plan: RunPlan, file: FilePair, o: RunOptions, remote: Re
 
 /** The session(s) of one file. */
 async function session(direction: Direction, file: FilePair, o: RunOptions, remote: Remote, observer: RunObserver,
-  job: JobSession & {pair?: string}): Promise<Summary> {
+  job: JobSession & {pair?: string; signal: AbortSignal}): Promise<Summary> {
   const opts: StreamsOptions = {
     direction,
     localPath: file.local,
@@ -132,6 +171,7 @@ async function session(direction: Direction, file: FilePair, o: RunOptions, remo
     dryRun: o.dryRun,
     force: o.force,
     trackChanges: o.trackChanges,
+    preserve: {perms: o.perms, owner: o.owner, times: o.times},
     ...job,
     onStart: observer.onPlan?.bind(observer),
     onCheckpoints: observer.onCheckpoints?.bind(observer),

@@ -4,18 +4,19 @@
 // first, wherever it is, so a pull from a missing remote file fails before a
 // new empty destination is left behind.
 
+import path from 'node:path'
 import type {Channel} from '../wire/channel.js'
-import {Disk, type Identity} from '../disk/disk.js'
+import {Disk, fileMeta, type CreateAs, type FileMeta, type Identity} from '../disk/disk.js'
 import {BlockpairError, ProtocolError} from '../errors.js'
 import {Role, type Open, type Opened} from '../../proto/codec.js'
 import type {DestState} from './plan.js'
 
 export type LocalRole = 'source' | 'dest'
 
-/** Open one end of a sync. A dry run never creates or changes the destination. */
-export async function openLocal(path: string, role: LocalRole, dryRun: boolean, force: boolean, noFollow = false): Promise<Disk | null> {
+/** Open one end of a sync. A dry run never creates or changes the destination; a new one is created as `create` says. */
+export async function openLocal(path: string, role: LocalRole, dryRun: boolean, force: boolean, noFollow = false, create?: CreateAs): Promise<Disk | null> {
   if (role === 'source') return Disk.openRead(path, {noFollow})
-  if (!dryRun) return Disk.openWrite(path, {force, noFollow})
+  if (!dryRun) return Disk.openWrite(path, {force, noFollow, create})
   try {
     return await Disk.openRead(path, {noFollow})
   } catch (err) {
@@ -24,13 +25,39 @@ export async function openLocal(path: string, role: LocalRole, dryRun: boolean, 
   }
 }
 
-export function openedOf(disk: Disk | null, identity: Identity | null): Opened {
+export function openedOf(disk: Disk | null, identity: Identity | null, meta: FileMeta | null = null): Opened {
   if (!disk || !identity) return {size: 0, existed: false}
-  return {size: disk.size, existed: disk.existed, isDevice: disk.isDevice, mtimeMs: identity.mtimeMs, dev: identity.rdev || identity.dev, ino: identity.ino}
+  return {size: disk.size, existed: disk.existed, isDevice: disk.isDevice, mtimeMs: identity.mtimeMs, dev: identity.rdev || identity.dev, ino: identity.ino, stamp: identity.stamp ?? '',
+    ...(meta ? {mode: meta.mode, uid: meta.uid, gid: meta.gid, mtimeNs: meta.mtimeNs} : {})}
+}
+
+/** A source's metadata as its Opened reports it; null when it sent none (a device, or an older agent). */
+function metaOf(o: Opened): FileMeta | null {
+  return o.mtimeNs ? {mode: o.mode ?? 0, uid: o.uid ?? 0, gid: o.gid ?? 0, mtimeNs: o.mtimeNs} : null
+}
+
+/** What a destination takes from its source (issue 14, item 14); each part can be turned off (--no-perms, --no-owner, --no-times). */
+export interface Preserve {
+  perms: boolean
+  owner: boolean
+  times: boolean
+}
+
+export const PRESERVE_ALL: Readonly<Preserve> = Object.freeze({perms: true, owner: true, times: true})
+
+/** How a new destination is created from the source's metadata. */
+export function createFrom(meta: FileMeta | null, p: Preserve): CreateAs {
+  if (!meta) return {}
+  return {...(p.perms ? {mode: meta.mode} : {}), ...(p.owner ? {owner: {uid: meta.uid, gid: meta.gid}} : {})}
+}
+
+/** The CreateAs an Open asks for. */
+export function createOf(open: Open): CreateAs {
+  return {...(open.createMode ? {mode: open.createMode} : {}), ...(open.createOwner ? {owner: {uid: open.createUid ?? 0, gid: open.createGid ?? 0}} : {})}
 }
 
 function identityOf(o: Opened): Identity {
-  return {size: Number(o.size ?? 0), isDevice: !!o.isDevice, mtimeMs: Number(o.mtimeMs ?? 0), dev: Number(o.dev ?? 0), ino: Number(o.ino ?? 0), rdev: 0}
+  return {size: Number(o.size ?? 0), isDevice: !!o.isDevice, mtimeMs: Number(o.mtimeMs ?? 0), dev: Number(o.dev ?? 0), ino: Number(o.ino ?? 0), rdev: 0, stamp: o.stamp || null}
 }
 
 /** The role an Open asks the responder to take. */
@@ -51,6 +78,9 @@ export interface OpenRequest {
   /** The pair's key, and whether --track-changes asks the other end to state its lineage. */
   pair: string
   trackChanges: boolean
+  preserve: Preserve
+  /** The file the user named, when localPath is a snapshot of it: the source's name and metadata are its. */
+  realPath?: string
 }
 
 /** Both ends once open, as the initiator sees them. */
@@ -64,11 +94,13 @@ export interface Ends {
   destId: Identity | null
   /** The other end's side of change tracking, when asked for. */
   remoteTrack: Opened['track']
+  /** The source file's metadata; null for a device. */
+  sourceMeta: FileMeta | null
 }
 
 /** Open both ends from the initiating side, the source first. The local disk is closed again on failure. */
 export async function openEnds(ch: Channel, localRole: LocalRole, req: OpenRequest): Promise<Ends> {
-  const sendOpen = (sourceSize: number): void => {
+  const sendOpen = (sourceSize: number, create: CreateAs = {}): void => {
     ch.send('open', {
       path: req.remotePath,
       role: localRole === 'source' ? Role.DEST : Role.SOURCE,
@@ -80,29 +112,37 @@ export async function openEnds(ch: Channel, localRole: LocalRole, req: OpenReque
       resumeFrom: req.resumeFrom,
       trackChanges: req.trackChanges,
       pair: req.pair,
+      createMode: create.mode ?? 0,
+      createOwner: !!create.owner,
+      createUid: create.owner?.uid ?? 0,
+      createGid: create.owner?.gid ?? 0,
+      sourceName: localRole === 'source' ? path.basename(req.realPath ?? req.localPath) : '',
     })
   }
-  const openHere = (): Promise<Disk | null> => openLocal(req.localPath, localRole, req.dryRun, req.force)
+  const openHere = (create?: CreateAs): Promise<Disk | null> => openLocal(req.localPath, localRole, req.dryRun, req.force, false, create)
   let disk: Disk | null = null
   try {
     let opened: Opened
+    let sourceMeta: FileMeta | null
     if (localRole === 'source') {
       disk = await openHere()
-      sendOpen((disk as Disk).size)
+      sourceMeta = req.realPath ? await fileMeta(req.realPath) : await (disk as Disk).meta()
+      sendOpen((disk as Disk).size, createFrom(sourceMeta, req.preserve))
       opened = await ch.expect('opened')
     } else {
       sendOpen(0)
       opened = await ch.expect('opened')
-      disk = await openHere()
+      sourceMeta = metaOf(opened)
+      disk = await openHere(createFrom(sourceMeta, req.preserve))
     }
-    return endsOf(localRole, disk, disk ? await disk.identity() : null, opened)
+    return {...endsOf(localRole, disk, disk ? await disk.identity() : null, opened), sourceMeta}
   } catch (err) {
     await disk?.close()
     throw err
   }
 }
 
-function endsOf(localRole: LocalRole, disk: Disk | null, localId: Identity | null, opened: Opened): Ends {
+function endsOf(localRole: LocalRole, disk: Disk | null, localId: Identity | null, opened: Opened): Omit<Ends, 'sourceMeta'> {
   const here = openedOf(disk, localId)
   const [src, dst] = localRole === 'source' ? [here, opened] : [opened, here]
   const dest: DestState = {size: Number(dst.size ?? 0), existed: !!dst.existed, isDevice: !!dst.isDevice}

@@ -37,6 +37,8 @@ export interface PlanInput {
   end: number
   dryRun: boolean
   verify: boolean
+  /** The mtime a file destination takes at the end (the source's), or undefined to leave it. */
+  mtimeNs?: string
 }
 
 export function planFor(p: PlanInput): Plan {
@@ -49,6 +51,7 @@ export function planFor(p: PlanInput): Plan {
     destZeroFrom: p.dest.isDevice ? p.sourceSize : p.dest.existed ? Math.min(p.dest.size, p.sourceSize) : 0,
     dryRun: p.dryRun,
     verify: p.verify && !p.dryRun,
+    ...(p.mtimeNs && !p.dest.isDevice ? {mtimeNs: p.mtimeNs} : {}),
   }
 }
 
@@ -59,7 +62,8 @@ export function destAfter(dest: Identity | null, isDevice: boolean, sourceSize: 
 }
 
 export function planFrom(m: Start): Plan {
-  const plan: Plan = {size: Number(m.size ?? 0), blockSize: m.blockSize ?? 0, start: Number(m.start ?? 0), end: Number(m.end ?? 0), destZeroFrom: Number(m.destZeroFrom ?? 0), dryRun: !!m.dryRun, verify: !!m.verify}
+  const plan: Plan = {size: Number(m.size ?? 0), blockSize: m.blockSize ?? 0, start: Number(m.start ?? 0), end: Number(m.end ?? 0), destZeroFrom: Number(m.destZeroFrom ?? 0), dryRun: !!m.dryRun, verify: !!m.verify,
+    ...(m.mtimeNs ? {mtimeNs: m.mtimeNs} : {})}
   if (m.tracked) plan.ranges = rangesFrom(m.rangeOffsets ?? [], m.rangeLengths ?? [])
   return plan
 }
@@ -102,6 +106,7 @@ export function checkPlan(p: Plan, sourceSize: number | null, destIsDevice: bool
     throw new ProtocolError('E_BAD_PLAN', `the sync range [${p.start}, ${p.end}) does not fit a ${p.size}-byte source`)
   }
   checkRanges(p)
+  if (p.mtimeNs !== undefined && !/^[0-9]{1,19}$/.test(p.mtimeNs)) throw new ProtocolError('E_BAD_PLAN', 'the plan\'s mtime is not a count of nanoseconds')
   if (sourceSize !== null && sourceSize !== p.size) throw new ProtocolError('E_BAD_PLAN', `the plan says the source has ${p.size} bytes, it has ${sourceSize}`)
   if (destIsDevice && destSize < p.size) throw deviceTooSmall('the destination device', destSize, p.size)
 }

@@ -21,7 +21,20 @@ import {IoError, PolicyError, UsageError, ioError} from '../errors.js'
 /** Longest path we resolve (Linux PATH_MAX). */
 const MAX_PATH = 4096
 
-export async function resolveAllowed(requested: string, allow: readonly string[], devices: readonly string[] = []): Promise<string> {
+/**
+ * rsync's habit (issue 14, item 12): a destination that is an existing folder,
+ * named without a trailing '/', receives the source under the source's own
+ * name, which must be a plain file name. The joined path is checked like any other.
+ */
+function inFolder(requested: string, name: string): string {
+  if (name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
+    throw new PolicyError('E_NOT_ALLOWED', `'${name.slice(0, 256)}' is not a plain file name; refused`)
+  }
+  return `${requested.replace(/\/+$/, '')}/${name}`
+}
+
+/** `folderName`: for a destination, the source's name, taken when `requested` is a folder (inFolder). */
+export async function resolveAllowed(requested: string, allow: readonly string[], devices: readonly string[] = [], folderName = ''): Promise<string> {
   if (typeof requested !== 'string' || !path.isAbsolute(requested)) {
     throw new UsageError('E_PATH_RELATIVE', `remote path '${String(requested).slice(0, 200)}' must be absolute`)
   }
@@ -59,6 +72,7 @@ export async function resolveAllowed(requested: string, allow: readonly string[]
     throw new PolicyError('E_DEVICE_NOT_ALLOWED', `${requested} is a block device; the agent opens a block device only when it is named with --allow-device`)
   }
   if (!inside(real, await roots(allow))) throw notAllowed(requested)
+  if (st?.isDirectory() && folderName) return resolveAllowed(inFolder(requested, folderName), allow, devices)
   if (st?.isDirectory()) throw new IoError('E_IS_DIR', `${requested} is a directory; give a file or block device path`)
   if (st && !st.isFile()) throw new IoError('E_NOT_A_FILE', `${requested} is neither a regular file nor a block device`)
   return real

@@ -65,8 +65,12 @@ export interface RunningAgent {
   done: Promise<void>
   /** Refuse new connections; resolves when the sessions in progress have ended. */
   close(): Promise<void>
-  /** Refuse new connections and cut the sessions in progress (the ssh connection that started us is gone). */
-  abort(): Promise<void>
+  /**
+   * Refuse new connections and cut the sessions in progress: the ssh
+   * connection that started us is gone, or (with `why`, told to each peer in
+   * an Error frame) the agent was told to stop. Cut sessions are resumable.
+   */
+  abort(why?: BlockpairError): Promise<void>
 }
 
 /** What startAgent refuses before it listens; also checked once by a primary before it starts workers. */
@@ -82,7 +86,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const maxSessions = opts.maxSessions ?? 8
   const idleMs = opts.idleMs ?? 120_000
   const log = opts.log ?? (() => {})
-  const sessions = new Set<tls.TLSSocket>()
+  const sessions = new Map<tls.TLSSocket, Channel>()
   const serving = new Set<Promise<void>>()
   const limit = opts.sessions ?? (opts.once ? 1 : Infinity)
   let served = 0
@@ -106,11 +110,11 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       ch.abort(new BlockpairError('E_BUSY', EXIT.POLICY, `the agent already serves ${maxSessions} sessions; try again later`))
       return
     }
-    sessions.add(socket)
     served++
     const began = Date.now()
     const record: SessionRecord = {path: null, role: null, bytesSent: 0, bytesWritten: 0}
     const ch = new Channel(socket)
+    sessions.set(socket, ch)
     ch.frameDeadline(idleMs)
     socket.setTimeout(idleMs, () => {
       ch.abort(new InterruptedError('E_IDLE_TIMEOUT', `the session was idle for ${Math.round(idleMs / 1000)} s and was dropped; resume it`))
@@ -137,10 +141,18 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     if (++ended >= limit) await stop()
   }
 
-  const abort = async (): Promise<void> => {
-    for (const socket of sessions) socket.destroy()
+  const abort = async (why?: BlockpairError): Promise<void> => {
+    const told: Array<Promise<void>> = []
+    for (const [socket, ch] of sessions) {
+      if (!why) socket.destroy()
+      else {
+        ch.abort(why)
+        // The Error frame must leave before the process exits.
+        told.push(ch.shutdown())
+      }
+    }
     // Let the cut sessions close their files and log, briefly.
-    await Promise.race([Promise.allSettled([...serving]), new Promise(r => setTimeout(r, 2000).unref())])
+    await Promise.race([Promise.allSettled([...serving, ...told]), new Promise(r => setTimeout(r, 2000).unref())])
     await stop()
   }
 

@@ -20,7 +20,7 @@ import {BlockpairError, InterruptedError, ProtocolError, UsageError} from '../er
 import {checkOpened, resolveAllowed, type Locks} from './policy.js'
 import type {Open} from '../../proto/codec.js'
 import {handshake} from './handshake.js'
-import {openedOf, openEnds, openLocal, roleOf, type Ends, type LocalRole} from './open.js'
+import {createOf, openedOf, openEnds, openLocal, PRESERVE_ALL, roleOf, type Ends, type LocalRole, type Preserve} from './open.js'
 import {checkPlan, destAfter, planFor, planFrom, startOf, streamRange} from './plan.js'
 import {decideResume, sameSource, type ResumeDecision, type ResumePoint} from './resume.js'
 import {summarize, type Summary} from './summary.js'
@@ -59,6 +59,10 @@ export interface SyncOptions {
   trackChanges?: boolean
   /** The pair's key (agent/track/state.ts); by default from the two paths. */
   pair?: string
+  /** Aborted when the run is told to stop (a signal): the session ends with the signal's reason (a BlockpairError). */
+  signal?: AbortSignal
+  /** What the destination takes from the source: mode and owner when created, mtime at the end (default: all). */
+  preserve?: Preserve
 }
 
 /** What a session needs to be one stream of several. */
@@ -104,14 +108,24 @@ function tellPeer(ch: Channel, err: unknown): never {
   throw err
 }
 
-/** A stream stops when a sibling failed; returns the function that stops following. */
-function followSiblings(ch: Channel, part: StreamPart | undefined): () => void {
+/** A session stops when `signal` is aborted, with the error `why` gives; returns the function that stops following. */
+function follow(ch: Channel, signal: AbortSignal | undefined, why: () => BlockpairError): () => void {
   const stopped = (): void => {
-    if (!ch.failure) ch.abort(new InterruptedError('E_STREAM_STOPPED', 'another stream of this sync failed'))
+    if (!ch.failure) ch.abort(why())
   }
-  if (part?.signal.aborted) stopped()
-  else part?.signal.addEventListener('abort', stopped, {once: true})
-  return () => part?.signal.removeEventListener('abort', stopped)
+  if (signal?.aborted) stopped()
+  else signal?.addEventListener('abort', stopped, {once: true})
+  return () => signal?.removeEventListener('abort', stopped)
+}
+
+/** A stream stops when a sibling failed, and any session when the run is told to stop. */
+function followStops(ch: Channel, opts: SyncOptions): () => void {
+  const unsibling = follow(ch, opts.stream?.signal, () => new InterruptedError('E_STREAM_STOPPED', 'another stream of this sync failed'))
+  const unsignal = follow(ch, opts.signal, () => opts.signal?.reason as BlockpairError)
+  return () => {
+    unsibling()
+    unsignal()
+  }
 }
 
 /** The initiator's plan: this session's part of the file, from where the resume decision says. */
@@ -121,6 +135,7 @@ function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends, track:
   const plan = planFor({
     sourceSize: ends.sourceSize, dest: ends.dest, blockSize: opts.blockSize,
     start: resume.start, end: part.offset + part.length, dryRun: !!opts.dryRun, verify: !!opts.verify,
+    mtimeNs: (opts.preserve ?? PRESERVE_ALL).times ? ends.sourceMeta?.mtimeNs : undefined,
   })
   let tracking: TrackDecision | null = null
   if (track.on) {
@@ -138,18 +153,20 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   const bad = validateBlockSize(opts.blockSize)
   if (bad) throw new UsageError('E_BLOCK_SIZE', bad)
   const localRole: LocalRole = opts.direction === 'push' ? 'source' : 'dest'
-  const unfollow = followSiblings(ch, opts.stream)
+  const unfollow = followStops(ch, opts)
   const seed = await handshake(ch, true)
   let disk: Disk | null = null
   const [source, destination] = localRole === 'source' ? [opts.localPath, opts.remotePath] : [opts.remotePath, opts.localPath]
   const track = new EndTrack(opts.pair ?? pairKey(source, destination), !!opts.trackChanges && !opts.dryRun && !opts.stream)
   let result: EngineResult | null = null
+  let started = false
   try {
     const localPath = localRole === 'source' ? track.sourcePath(opts.localPath, opts.blockSize) : opts.localPath
     const ends = await openEnds(ch, localRole, {
       localPath, remotePath: opts.remotePath, blockSize: opts.blockSize,
       dryRun: !!opts.dryRun, force: !!opts.force, job: opts.job ?? null, resumeFrom: opts.resume?.from ?? 0,
-      pair: track.pair, trackChanges: track.on,
+      pair: track.pair, trackChanges: track.on, preserve: opts.preserve ?? PRESERVE_ALL,
+      realPath: localPath === opts.localPath ? undefined : opts.localPath,
     })
     disk = ends.disk
     if (localRole === 'dest') track.checkDest(opts.localPath, disk, opts.blockSize)
@@ -157,6 +174,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     const endsAfter = {source: ends.source, dest: destAfter(ends.destId, ends.dest.isDevice, ends.sourceSize)}
     if (opts.stream) await opts.stream.ready(plan, endsAfter)
     ch.send('start', startOf(plan))
+    started = true
     opts.onStart?.(plan, endsAfter)
     const done = opts.localPeer
       ? await opts.localPeer(ch, disk as Disk, plan, seed, ends.dest.size)
@@ -174,7 +192,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   } finally {
     unfollow()
     settleTrack(track, opts.localPath, disk, result, !!opts.dryRun)
-    await disk?.close()
+    await (started ? disk?.close() : disk?.discardIfCreated())
   }
 }
 
@@ -214,6 +232,7 @@ async function receivePlan(ch: Channel, role: LocalRole, disk: Disk | null, dryR
 /** Serve one session as the responder: the agent side. */
 export async function respond(ch: Channel, opts: ResponderOptions, record: SessionRecord): Promise<void> {
   let disk: Disk | null = null
+  let started = false
   let unlock: (() => void) | null = null
   let track: EndTrack | null = null
   let dryRun = false
@@ -223,15 +242,17 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     const role = roleOf(open)
     record.role = role
     record.path = open.path ?? ''
-    const real = await resolveAllowed(open.path ?? '', opts.allow, opts.allowDevices)
+    const real = await resolveAllowed(open.path ?? '', opts.allow, opts.allowDevices, role === 'dest' ? open.sourceName ?? '' : '')
     record.path = real
     dryRun = !!open.dryRun
     // The streams of one job write disjoint ranges of the same target; nothing else may share it.
     if (role === 'dest' && !dryRun) unlock = await opts.locks.acquire(real, open.job || null)
     const blockSize = open.blockSize ?? 0
     track = open.pair ? new EndTrack(open.pair, !!open.trackChanges && !dryRun) : null
-    disk = await openLocal(real, role, dryRun, !!open.force, true)
+    disk = await openLocal(real, role, dryRun, !!open.force, true, createOf(open))
     await checkServed(disk, real, role, open, opts)
+    // The source's metadata is the checked file's, not its snapshot's (a fresh 0600 file).
+    const meta = role === 'source' ? await (disk as Disk).meta() : null
     // The snapshot is cloned from the file the policy just checked, then read instead of it.
     const snapshot = role === 'source' && track ? track.sourcePath(real, blockSize, (disk as Disk).fd) : real
     if (snapshot !== real) {
@@ -242,8 +263,9 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     }
     if (role === 'dest') track?.checkDest(real, disk, blockSize)
     const openedId = disk ? await disk.identity() : null
-    ch.send('opened', {...openedOf(disk, openedId), track: track?.on ? trackMessage(track.state) : null})
+    ch.send('opened', {...openedOf(disk, openedId, meta), track: track?.on ? trackMessage(track.state) : null})
     const plan = await receivePlan(ch, role, disk, dryRun, track ?? new EndTrack('0'.repeat(32), false))
+    started = true
     const r = await run(role, ch, disk, plan, hooksFor(role, disk, openedId), seed)
     record.result = r
     record.bytesSent = r.bytesSent
@@ -253,7 +275,8 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     tellPeer(ch, err)
   } finally {
     if (track && record.path) settleTrack(track, record.path, disk, record.result ?? null, dryRun)
+    // A file created by this Open whose sync never started is not left behind (issue 14, item 5).
+    await (started ? disk?.close() : disk?.discardIfCreated())
     unlock?.()
-    await disk?.close()
   }
 }

@@ -77,7 +77,8 @@ export function threadedStream(endpoints: readonly Endpoint[], keys: readonly Ke
         case 'progress':
           return hooks?.onProgress?.(m.done, m.moved)
         case 'checkpoint':
-          return hooks?.onCheckpoint?.(m.offset)
+          // No stamp: a stream's stamp moves with its siblings' writes, so a streamed resume never trusts one.
+          return hooks?.onCheckpoint?.(m.offset, null)
         case 'done':
           return settle(() => resolve(m.summary))
         case 'failed':

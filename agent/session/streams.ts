@@ -86,7 +86,7 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
   }
 
   const stream = (i: number): SyncOptions => {
-    const {resumeEach, onCheckpoints, onStart, hooks, resume, ...rest} = opts
+    const {resumeEach, onCheckpoints, onStart, hooks, resume, signal: _signal, ...rest} = opts
     return {
       ...rest,
       resume: resumePointOf(resume, i, resumeEach),
@@ -125,15 +125,22 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
   }
 
   let failure: unknown = null
-  const results = await Promise.allSettled(Array.from({length: count}, (_, i) => run(i, stream(i)).catch(err => {
+  const fail = (err: unknown): void => {
     // The first failure is the sync's; the streams it stops fail with E_STREAM_STOPPED.
     if (failure === null) {
       failure = err
       refuse(err)
       stop.abort()
     }
+  }
+  // A run told to stop (a signal) stops every stream, with the signal's reason.
+  const stopped = (): void => fail(opts.signal?.reason)
+  opts.signal?.addEventListener('abort', stopped, {once: true})
+  const results = await Promise.allSettled(Array.from({length: count}, (_, i) => run(i, stream(i)).catch(err => {
+    fail(err)
     throw err
   })))
+  opts.signal?.removeEventListener('abort', stopped)
   if (failure !== null) throw failure
   return merge(results.map(r => (r as PromiseFulfilledResult<Summary>).value), Date.now() - began)
 }

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {EXIT} from '../../agent/errors.js'
+import {EXIT, InterruptedError} from '../../agent/errors.js'
 import {keyFromStdin, parseDuration, parseListen} from '../../agent/ops/serve.js'
 import {readKeyFile} from '../../agent/wire/keys.js'
 import {checkAgentOptions, startAgent, type LogEntry} from '../../agent/session/server.js'
@@ -72,11 +72,12 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
     const agent = await startAgent({...options, locks: isWorker() ? new PrimaryLocks() : undefined})
     if (isWorker()) reportListening(agent.address)
     else this.listening(agent.address)
-    const stop = (): void => void agent.close()
-    process.once('SIGTERM', stop)
-    process.once('SIGINT', stop)
+    // Told to stop: cut the sessions in progress (each peer hears why, and can
+    // resume) instead of syncing on after the signal (issue 14, item 7).
+    const stop = (sig: NodeJS.Signals): void => void agent.abort(new InterruptedError('E_AGENT_STOPPED', `the agent was stopped (${sig}); resume once it runs again`))
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(sig, stop)
     // A worker whose primary is gone gets no more connections: finish and go.
-    if (isWorker()) process.once('disconnect', stop)
+    if (isWorker()) process.once('disconnect', () => void agent.close())
     if (flags['psk-stdin']) {
       // The ssh connection that started us is gone: stop rather than linger,
       // and cut a session in progress too (it can be resumed).

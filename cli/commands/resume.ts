@@ -11,10 +11,12 @@ import {progressFor, summaryText} from '../sync.js'
 
 export default class Resume extends BaseCommand {
   static summary = 'Continue an interrupted sync from its last checkpoint.'
-  static description = paragraphs(`Reconnects the way the job was started (same agent address or ssh host, same flags) and
-continues from the last offset the destination made durable. If either end changed since then (size,
-modification time, or a different file or device), it starts from the beginning instead, so no
-change is ever skipped; --trust-checkpoint resumes anyway.`)
+  static description = paragraphs(`Says which job it continues, reconnects the way the job was started (same agent address or
+ssh host, same flags) and continues from the last offset the destination made durable, but only if
+neither end can have changed below it: the same files, the source unmodified, and the destination's
+change stamp (mtime and ctime, recorded with the checkpoint) unmoved. Otherwise, and always for
+block devices, the part already synced is compared again (only differing blocks are sent), so no
+change is ever skipped; --trust-checkpoint resumes from the checkpoint anyway.`)
 
   static examples = ['<%= config.bin %> resume', '<%= config.bin %> resume 20261122-101500-ab12', '<%= config.bin %> resume --json']
 
@@ -22,7 +24,7 @@ change is ever skipped; --trust-checkpoint resumes anyway.`)
 
   static flags = {
     'state-dir': Flags.string({description: 'Folder for job state (as given to push or pull).'}),
-    'trust-checkpoint': Flags.boolean({description: 'Resume from the checkpoint even if an end looks changed.'}),
+    'trust-checkpoint': Flags.boolean({description: 'Resume from the checkpoint even if an end looks changed or has no change stamp (a block device).'}),
     ...talkFlags,
   }
 

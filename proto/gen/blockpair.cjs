@@ -302,6 +302,11 @@ $root.blockpair = (function() {
          * @property {boolean|null} [verifyOnly] Open verifyOnly
          * @property {boolean|null} [trackChanges] Open trackChanges
          * @property {string|null} [pair] Open pair
+         * @property {number|null} [createMode] Open createMode
+         * @property {boolean|null} [createOwner] Open createOwner
+         * @property {number|null} [createUid] Open createUid
+         * @property {number|null} [createGid] Open createGid
+         * @property {string|null} [sourceName] Open sourceName
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -422,6 +427,46 @@ $root.blockpair = (function() {
         Open.prototype.pair = "";
 
         /**
+         * Open createMode.
+         * @member {number} createMode
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.createMode = 0;
+
+        /**
+         * Open createOwner.
+         * @member {boolean} createOwner
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.createOwner = false;
+
+        /**
+         * Open createUid.
+         * @member {number} createUid
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.createUid = 0;
+
+        /**
+         * Open createGid.
+         * @member {number} createGid
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.createGid = 0;
+
+        /**
+         * Open sourceName.
+         * @member {string} sourceName
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.sourceName = "";
+
+        /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Open
@@ -459,6 +504,16 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 10, wireType 0 =*/80).bool(message.trackChanges);
             if (message.pair != null && $Object.hasOwnProperty.call(message, "pair") && message.pair !== "")
                 writer.uint32(/* id 11, wireType 2 =*/90).string(message.pair);
+            if (message.createMode != null && $Object.hasOwnProperty.call(message, "createMode") && message.createMode !== 0)
+                writer.uint32(/* id 12, wireType 0 =*/96).uint32(message.createMode);
+            if (message.createOwner != null && $Object.hasOwnProperty.call(message, "createOwner") && message.createOwner !== false)
+                writer.uint32(/* id 13, wireType 0 =*/104).bool(message.createOwner);
+            if (message.createUid != null && $Object.hasOwnProperty.call(message, "createUid") && message.createUid !== 0)
+                writer.uint32(/* id 14, wireType 0 =*/112).uint32(message.createUid);
+            if (message.createGid != null && $Object.hasOwnProperty.call(message, "createGid") && message.createGid !== 0)
+                writer.uint32(/* id 15, wireType 0 =*/120).uint32(message.createGid);
+            if (message.sourceName != null && $Object.hasOwnProperty.call(message, "sourceName") && message.sourceName !== "")
+                writer.uint32(/* id 16, wireType 2 =*/130).string(message.sourceName);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -600,6 +655,51 @@ $root.blockpair = (function() {
                             message.pair = value;
                         else
                             delete message.pair;
+                        continue;
+                    }
+                case 12: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.createMode = value;
+                        else
+                            delete message.createMode;
+                        continue;
+                    }
+                case 13: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.createOwner = value;
+                        else
+                            delete message.createOwner;
+                        continue;
+                    }
+                case 14: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.createUid = value;
+                        else
+                            delete message.createUid;
+                        continue;
+                    }
+                case 15: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.createGid = value;
+                        else
+                            delete message.createGid;
+                        continue;
+                    }
+                case 16: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.sourceName = value;
+                        else
+                            delete message.sourceName;
                         continue;
                     }
                 }
@@ -890,6 +990,11 @@ $root.blockpair = (function() {
          * @property {number|null} [dev] Opened dev
          * @property {number|null} [ino] Opened ino
          * @property {blockpair.Track.$Properties|null} [track] Opened track
+         * @property {string|null} [stamp] Opened stamp
+         * @property {number|null} [mode] Opened mode
+         * @property {number|null} [uid] Opened uid
+         * @property {number|null} [gid] Opened gid
+         * @property {string|null} [mtimeNs] Opened mtimeNs
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -978,6 +1083,46 @@ $root.blockpair = (function() {
         Opened.prototype.track = null;
 
         /**
+         * Opened stamp.
+         * @member {string} stamp
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.stamp = "";
+
+        /**
+         * Opened mode.
+         * @member {number} mode
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.mode = 0;
+
+        /**
+         * Opened uid.
+         * @member {number} uid
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.uid = 0;
+
+        /**
+         * Opened gid.
+         * @member {number} gid
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.gid = 0;
+
+        /**
+         * Opened mtimeNs.
+         * @member {string} mtimeNs
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.mtimeNs = "";
+
+        /**
          * Encodes the specified Opened message. Does not implicitly {@link blockpair.Opened.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Opened
@@ -1007,6 +1152,16 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.ino);
             if (message.track != null && $Object.hasOwnProperty.call(message, "track"))
                 $root.blockpair.Track.encode(message.track, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+            if (message.stamp != null && $Object.hasOwnProperty.call(message, "stamp") && message.stamp !== "")
+                writer.uint32(/* id 8, wireType 2 =*/66).string(message.stamp);
+            if (message.mode != null && $Object.hasOwnProperty.call(message, "mode") && message.mode !== 0)
+                writer.uint32(/* id 9, wireType 0 =*/72).uint32(message.mode);
+            if (message.uid != null && $Object.hasOwnProperty.call(message, "uid") && message.uid !== 0)
+                writer.uint32(/* id 10, wireType 0 =*/80).uint32(message.uid);
+            if (message.gid != null && $Object.hasOwnProperty.call(message, "gid") && message.gid !== 0)
+                writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.gid);
+            if (message.mtimeNs != null && $Object.hasOwnProperty.call(message, "mtimeNs") && message.mtimeNs !== "")
+                writer.uint32(/* id 12, wireType 2 =*/98).string(message.mtimeNs);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1111,6 +1266,51 @@ $root.blockpair = (function() {
                         message.track = $root.blockpair.Track.decode(reader, reader.size(), $undefined, _depth + 1, message.track);
                         continue;
                     }
+                case 8: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.stamp = value;
+                        else
+                            delete message.stamp;
+                        continue;
+                    }
+                case 9: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.mode = value;
+                        else
+                            delete message.mode;
+                        continue;
+                    }
+                case 10: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.uid = value;
+                        else
+                            delete message.uid;
+                        continue;
+                    }
+                case 11: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.gid = value;
+                        else
+                            delete message.gid;
+                        continue;
+                    }
+                case 12: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.mtimeNs = value;
+                        else
+                            delete message.mtimeNs;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -1160,6 +1360,7 @@ $root.blockpair = (function() {
          * @property {boolean|null} [tracked] Start tracked
          * @property {Array.<number>|null} [rangeOffsets] Start rangeOffsets
          * @property {Array.<number>|null} [rangeLengths] Start rangeLengths
+         * @property {string|null} [mtimeNs] Start mtimeNs
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1274,6 +1475,14 @@ $root.blockpair = (function() {
         Start.prototype.rangeLengths = $util.emptyArray;
 
         /**
+         * Start mtimeNs.
+         * @member {string} mtimeNs
+         * @memberof blockpair.Start
+         * @instance
+         */
+        Start.prototype.mtimeNs = "";
+
+        /**
          * Encodes the specified Start message. Does not implicitly {@link blockpair.Start.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Start
@@ -1309,6 +1518,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 9, wireType 2 =*/74).uint64s(message.rangeOffsets);
             if (message.rangeLengths != null && message.rangeLengths.length)
                 writer.uint32(/* id 10, wireType 2 =*/82).uint64s(message.rangeLengths);
+            if (message.mtimeNs != null && $Object.hasOwnProperty.call(message, "mtimeNs") && message.mtimeNs !== "")
+                writer.uint32(/* id 11, wireType 2 =*/90).string(message.mtimeNs);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1451,6 +1662,15 @@ $root.blockpair = (function() {
                         if (!(message.rangeLengths && message.rangeLengths.length))
                             message.rangeLengths = [];
                         message.rangeLengths.push(reader.uint64());
+                        continue;
+                    }
+                case 11: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.mtimeNs = value;
+                        else
+                            delete message.mtimeNs;
                         continue;
                     }
                 }
@@ -2559,6 +2779,7 @@ $root.blockpair = (function() {
          * Properties of a Checkpoint.
          * @typedef {Object} blockpair.Checkpoint.$Properties
          * @property {number|null} [offset] Checkpoint offset
+         * @property {string|null} [stamp] Checkpoint stamp
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2599,6 +2820,14 @@ $root.blockpair = (function() {
         Checkpoint.prototype.offset = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * Checkpoint stamp.
+         * @member {string} stamp
+         * @memberof blockpair.Checkpoint
+         * @instance
+         */
+        Checkpoint.prototype.stamp = "";
+
+        /**
          * Encodes the specified Checkpoint message. Does not implicitly {@link blockpair.Checkpoint.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Checkpoint
@@ -2616,6 +2845,8 @@ $root.blockpair = (function() {
                 throw $Error("max depth exceeded");
             if (message.offset != null && $Object.hasOwnProperty.call(message, "offset") && (typeof message.offset === "object" ? message.offset.low || message.offset.high : message.offset !== 0))
                 writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.offset);
+            if (message.stamp != null && $Object.hasOwnProperty.call(message, "stamp") && message.stamp !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.stamp);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2667,6 +2898,15 @@ $root.blockpair = (function() {
                             message.offset = value;
                         else
                             delete message.offset;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.stamp = value;
+                        else
+                            delete message.stamp;
                         continue;
                     }
                 }

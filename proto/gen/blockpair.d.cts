@@ -163,6 +163,21 @@ export namespace blockpair {
         /** Open pair. */
         pair: string;
 
+        /** Open createMode. */
+        createMode: number;
+
+        /** Open createOwner. */
+        createOwner: boolean;
+
+        /** Open createUid. */
+        createUid: number;
+
+        /** Open createGid. */
+        createGid: number;
+
+        /** Open sourceName. */
+        sourceName: string;
+
         /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @param message Open message or plain object to encode
@@ -226,6 +241,21 @@ export namespace blockpair {
 
             /** Open pair */
             pair?: (string|null);
+
+            /** Open createMode */
+            createMode?: (number|null);
+
+            /** Open createOwner */
+            createOwner?: (boolean|null);
+
+            /** Open createUid */
+            createUid?: (number|null);
+
+            /** Open createGid */
+            createGid?: (number|null);
+
+            /** Open sourceName */
+            sourceName?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -363,6 +393,21 @@ export namespace blockpair {
         /** Opened track. */
         track?: (blockpair.Track.$Properties|null);
 
+        /** Opened stamp. */
+        stamp: string;
+
+        /** Opened mode. */
+        mode: number;
+
+        /** Opened uid. */
+        uid: number;
+
+        /** Opened gid. */
+        gid: number;
+
+        /** Opened mtimeNs. */
+        mtimeNs: string;
+
         /**
          * Encodes the specified Opened message. Does not implicitly {@link blockpair.Opened.verify|verify} messages.
          * @param message Opened message or plain object to encode
@@ -414,6 +459,21 @@ export namespace blockpair {
 
             /** Opened track */
             track?: (blockpair.Track.$Properties|null);
+
+            /** Opened stamp */
+            stamp?: (string|null);
+
+            /** Opened mode */
+            mode?: (number|null);
+
+            /** Opened uid */
+            uid?: (number|null);
+
+            /** Opened gid */
+            gid?: (number|null);
+
+            /** Opened mtimeNs */
+            mtimeNs?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -471,6 +531,9 @@ export namespace blockpair {
 
         /** Start rangeLengths. */
         rangeLengths: number[];
+
+        /** Start mtimeNs. */
+        mtimeNs: string;
 
         /**
          * Encodes the specified Start message. Does not implicitly {@link blockpair.Start.verify|verify} messages.
@@ -532,6 +595,9 @@ export namespace blockpair {
 
             /** Start rangeLengths */
             rangeLengths?: (number[]|null);
+
+            /** Start mtimeNs */
+            mtimeNs?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -995,6 +1061,9 @@ export namespace blockpair {
         /** Checkpoint offset. */
         offset: number;
 
+        /** Checkpoint stamp. */
+        stamp: string;
+
         /**
          * Encodes the specified Checkpoint message. Does not implicitly {@link blockpair.Checkpoint.verify|verify} messages.
          * @param message Checkpoint message or plain object to encode
@@ -1028,6 +1097,9 @@ export namespace blockpair {
 
             /** Checkpoint offset */
             offset?: (number|null);
+
+            /** Checkpoint stamp */
+            stamp?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -24,13 +24,18 @@ t.test('every flag lands in its option', async t => {
   const o = toRunOptions({
     'psk-file': 'k.psk', identity: 'hv1', 'block-size': '1M', 'dry-run': true, force: true, ssh: 'ssh -p 2222',
     'remote-bin': 'node /opt/b.js', 'ssh-timeout': 5, streams: 4, verify: true, bwlimit: '100M', 'state-dir': '/s', 'track-changes': true, json: true, quiet: true,
-    progress: true, verbose: true, stats: true,
+    progress: true, verbose: true, stats: true, 'no-perms': true, 'no-owner': true, 'no-times': true,
   })
   t.same(o, {
     pskFile: 'k.psk', identity: 'hv1', blockSize: 1 << 20, dryRun: true, force: true, ssh: 'ssh -p 2222', remoteBin: 'node /opt/b.js',
     sshTimeout: 5, streams: 4, verify: true, bwlimit: 100 << 20, stateDir: '/s', trackChanges: true, json: true, quiet: true,
-    progress: true, verbose: true, stats: true,
+    progress: true, verbose: true, stats: true, perms: false, owner: false, times: false,
   })
+})
+
+t.test('regression (issue 14, item 14): a destination takes mode, owner and mtime unless a --no- flag says otherwise', async t => {
+  t.match(toRunOptions(base), {perms: true, owner: true, times: true})
+  t.match(toRunOptions({...base, 'no-owner': true}), {perms: true, owner: false, times: true})
 })
 
 t.test('--bwlimit: K, M, G suffixes, B for bytes; below 1K is E_BWLIMIT', async t => {

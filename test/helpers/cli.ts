@@ -96,6 +96,20 @@ function defaultEnv(): NodeJS.ProcessEnv {
 
 /** Run `blockpair ARGS` to completion. */
 export async function cli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return startCli(args, opts).done
+}
+
+export interface RunningCli {
+  pid: number
+  /** Send a signal to the CLI process (the interrupt tests). */
+  kill(signal: NodeJS.Signals): void
+  /** What it printed so far on stderr. */
+  stderr(): string
+  done: Promise<CliResult>
+}
+
+/** Start `blockpair ARGS`; `done` resolves when it exits. */
+export function startCli(args: string[], opts: CliOptions = {}): RunningCli {
   ensureBuilt()
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
@@ -106,12 +120,17 @@ export async function cli(args: string[], opts: CliOptions = {}): Promise<CliRes
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d })
   child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d })
+  return {pid: child.pid as number, kill: s => child.kill(s), stderr: () => stderr, done: finished(child, args, opts, () => [stdout, stderr])}
+}
+
+async function finished(child: ReturnType<typeof spawn>, args: readonly string[], opts: CliOptions, output: () => [string, string]): Promise<CliResult> {
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.once('error', reject)
     child.once('close', (c, s) => resolve([c, s]))
   })
   clearTimeout(timer)
+  const [stdout, stderr] = output()
   checkJson(args, code, signal, stdout)
   return {
     code, signal, stdout, stderr,

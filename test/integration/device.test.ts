@@ -7,11 +7,13 @@
 import t, {type Test} from 'tap'
 import {execFileSync} from 'node:child_process'
 import {createHash, randomBytes} from 'node:crypto'
-import {closeSync, constants, openSync, readFileSync, statSync} from 'node:fs'
+import {closeSync, constants, existsSync, fsyncSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 import {newKey, writeKeyFile} from '../../agent/wire/keys.js'
 import type {Summary} from '../../agent/session/session.js'
-import {cli, ensureBuilt, REPO_ROOT, startAgent, type Agent, type CliResult} from '../helpers/cli.js'
+import {cli, ensureBuilt, REPO_ROOT, startAgent, startCli, type Agent, type CliResult} from '../helpers/cli.js'
+import {until} from '../helpers/hostile.js'
+import type {JobRecord} from '../../agent/run/jobs.js'
 import {KiB, MiB, allocated, attachLoop, isHole, loopDevice, loopSkipReason, mountExt4, put, sparseFile} from '../helpers/disks.js'
 
 const skip = loopSkipReason()
@@ -170,4 +172,30 @@ t.test('a mounted or exclusively held device is refused unless --force', {skip},
   const pushed = await run(t, ['push', src, agent.url(mounted.dev), '--psk-file', key, '--force'], 0, 'mounted: push --force to the agent')
   t.ok(pushed.summary.ok, 'mounted: --force overrides at the agent too')
   t.ok(same(src, mounted.dev, size), 'mounted: --force wrote it (zeros over the superblock included)')
+})
+
+t.test('regression (issue 14, item 1): a resume to a device compares the part already synced again', {skip}, async t => {
+  const dir = t.testdir({dst: {}})
+  const size = 24 * MiB
+  const src = join(dir, 'src.img')
+  writeFileSync(src, randomBytes(size))
+  const {dev} = loopDevice(t, dir, 'dst.backing', size)
+  const {agent, key} = await agentFor(t, dir, [dev])
+  const state = join(dir, 'state')
+  const push = startCli(['push', src, agent.url(dev), '--psk-file', key, '--bwlimit', '8M', '--state-dir', state])
+  const job = (): JobRecord | undefined => {
+    const names = existsSync(state) ? readdirSync(state).filter(n => n.endsWith('.json')) : []
+    return names[0] ? JSON.parse(readFileSync(join(state, names[0]), 'utf8')) as JobRecord : undefined
+  }
+  await until(() => (job()?.checkpoint ?? 0) > 4 * MiB, 60_000, 'a checkpoint past 4 MiB')
+  push.kill('SIGKILL')
+  await push.done
+  // A write below the checkpoint, which leaves no stamp on a device.
+  const fd = openSync(dev, 'r+')
+  writeSync(fd, Buffer.from('intruder!'), 0, 9, 4096)
+  fsyncSync(fd)
+  closeSync(fd)
+  const r = await run(t, ['resume', '--state-dir', state], 0, 'resume')
+  t.equal(r.summary.resumedFrom, 0, 'compared again from the start')
+  t.ok(same(src, dev, size), 'and nothing was left behind')
 })

@@ -304,6 +304,28 @@ t.test('regression (issue 14, item 4): a slow drip does not keep a session and i
   t.equal(s.ok, true, 'the target is free again')
 })
 
+t.test('regression (issue 14, item 5): an Open as destination with no Start leaves no new file', async t => {
+  const dst = join(allowed, 'opened-never-started.img')
+  const ended = (): number => agent.log().filter(l => l.event === 'session' && l.path === dst).length
+  const seen = ended()
+  const raw = await rawSession(agent, hv1)
+  raw.send(encodeFrame('open', {path: dst, role: Role.DEST, blockSize: 65536, sourceSize: 64 * 1024}))
+  t.equal((await raw.next()).kind, 'opened')
+  t.ok(existsSync(dst), 'the file exists while the session is open')
+  raw.destroy()
+  await until(() => ended() > seen, WAIT_MS, 'the session to end in the log')
+  t.notOk(existsSync(dst), 'and is gone once it ended without a Start')
+})
+
+t.test('a source name that is not a plain file name is refused when the destination is a folder (issue 14, item 12)', async t => {
+  for (const name of ['..', '../outside-by-name.img', 'a/b.img']) {
+    const raw = await rawSession(agent, hv1)
+    raw.send(encodeFrame('open', {path: allowed, role: Role.DEST, blockSize: 65536, sourceSize: 4096, sourceName: name}))
+    t.match(await raw.closed, {kind: 'error', msg: {code: 'E_NOT_ALLOWED'}}, name)
+  }
+  t.notOk(existsSync(join(root, 'outside-by-name.img')), 'nothing created outside')
+})
+
 t.test('two pushes at once to one destination: one succeeds, the other exits 7', async t => {
   // The first push is paced (16 MiB/s, about 4 s) so the second surely arrives while it writes.
   const big = join(root, 'big.img')

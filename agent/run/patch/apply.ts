@@ -135,7 +135,7 @@ export async function runApply(patch: string, target: string, o: ApplyOptions, o
     store.update(job.record, {kind: 'apply', size: header.size ?? 0, blockSize: header.blockSize ?? 0})
     summary.job = job.record.id
     try {
-      await writePatch(g, disk, patch, touched, from, o, summary, {...observer, onCheckpoint: offset => job.onCheckpoint(offset)})
+      await writePatch(g, disk, patch, touched, from, o, summary, {...observer, onCheckpoint: offset => job.onCheckpoint(offset, null)})
     } catch (err) {
       throw await job.failed(err, o.stateDir)
     }

@@ -27,7 +27,7 @@ function recorder(log: string[] = []): Recorded {
     pause: () => log.push('pause'),
     resume: () => log.push('resume'),
     fail: err => failures.push(err),
-    durable: offset => log.push(`durable ${offset}`),
+    durable: offset => { log.push(`durable ${offset}`) },
   }
 }
 

@@ -24,7 +24,8 @@ t.test('a job records camelCase options (the key file absolute), its ends, check
   const o = runOptions({pskFile: 'k.psk', streams: 2, bwlimit: 4 << 20, stateDir: dir, json: true})
   const job = Job.start(new JobStore(dir), 'push', ends, o)
   const rec = onDisk(dir, job.record.id)
-  t.same(rec.options, {pskFile: path.resolve('k.psk'), blockSize: 65536, force: false, ssh: 'ssh', remoteBin: 'blockpair', verify: false, bwlimit: 4 << 20, streams: 2, trackChanges: false})
+  t.same(rec.options, {pskFile: path.resolve('k.psk'), blockSize: 65536, force: false, ssh: 'ssh', remoteBin: 'blockpair', verify: false, bwlimit: 4 << 20, streams: 2, trackChanges: false,
+    perms: true, owner: true, times: true})
   t.match(rec, {state: 'running', direction: 'push', ...ends, pid: process.pid})
   t.same(job.session(o), {job: rec.id, verify: false, resume: undefined, resumeEach: undefined}, 'a new job resumes nothing')
   job.onPlan(plan, {source: id, dest: id})
@@ -50,7 +51,7 @@ t.test('failed: resumable errors get the resume hint and keep code and exit; oth
   for (const [err, code, exit, resumable] of cases) {
     const job = Job.start(store, 'push', ends, runOptions({}))
     job.onPlan(plan, {source: id, dest: id})
-    job.onCheckpoint(1 << 19)
+    job.onCheckpoint(1 << 19, '5:6')
     const e = await job.failed(err, '/my/state')
     t.match(e, {code, exit}, code)
     t.equal(isResumable(e.code, e.exit), resumable, `${code} resumable`)
@@ -58,6 +59,7 @@ t.test('failed: resumable errors get the resume hint and keep code and exit; oth
     if (resumable) t.match(e.message, /stopped at 50\.0%/)
     t.equal(e instanceof InterruptedError, exit === EXIT.INTERRUPTED, `${code}: class`)
     t.match(onDisk(dir, job.record.id), {state: exit === EXIT.INTERRUPTED ? 'interrupted' : 'failed', error: {code}, checkpoint: 1 << 19})
+    t.match(onDisk(dir, job.record.id), {dest: {stamp: '5:6'}}, `${code}: regression (issue 14, item 1): the destination's stamp at the checkpoint is recorded`)
   }
 })
 
@@ -81,7 +83,7 @@ t.test('resume: which job, refusals, and resuming from the checkpoints', async t
   t.equal(rec.id, cut.record.id)
   const again = Job.resume(store, rec, true)
   t.same(again.session(runOptions({verify: true})), {
-    job: rec.id, verify: true, resume: {from: rec.checkpoint, source: id, dest: id, trust: true}, resumeEach: [1 << 18, 3 << 18],
+    job: rec.id, verify: true, resume: {from: rec.checkpoint, source: id, dest: {...id, stamp: null}, trust: true}, resumeEach: [1 << 18, 3 << 18],
   })
   t.match(onDisk(dir, rec.id), {state: 'running', error: null})
 })

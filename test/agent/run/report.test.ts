@@ -77,7 +77,7 @@ t.test('regression (issue 14, item 17): verify and resume speak in human units, 
   t.equal(one, 'different: 4.00 KiB in 1 range\n  4.00 KiB at 5.00 MiB')
   t.notMatch(one, /\d+\+\d+/, 'no raw offset+length')
   const job = {id: '20261201-115900-ab12', direction: 'push', from: '/a.img', to: 'h:/b.img', size: 256 * MiB, checkpoint: 64 * MiB} as JobRecord
-  t.equal(resumeText(job), 'resuming job 20261201-115900-ab12 (push /a.img -> h:/b.img) from 64.0 MiB of 256.0 MiB (25.0%)')
+  t.equal(resumeText(job), `resuming job 20261201-115900-ab12 (push /a.img -> h:/b.img, started ${job.createdAt}) from 64.0 MiB of 256.0 MiB (25.0%)`)
 })
 
 t.test('regression (issue 14, item 10): a verified sync says what was re-read and that it matched', async t => {

@@ -7,8 +7,9 @@ import {decideResume, resumePointOf, sameDest, sameSource, type ResumeInput, typ
 
 const BS = 64 * 1024
 const SIZE = 10 * SEGMENT_BYTES + 5000 // the end is not on a block boundary
-const file = (o: Partial<Identity> = {}): Identity => ({size: SIZE, isDevice: false, mtimeMs: 1000, dev: 7, ino: 42, rdev: 0, ...o})
-const dest = (o: Partial<Identity> = {}): Identity => file({mtimeMs: 2000, ino: 43, ...o})
+const file = (o: Partial<Identity> = {}): Identity => ({size: SIZE, isDevice: false, mtimeMs: 1000, dev: 7, ino: 42, rdev: 0, stamp: '1000000000:1000000000', ...o})
+const dest = (o: Partial<Identity> = {}): Identity => file({mtimeMs: 2000, ino: 43, stamp: '2000000000:2000000000', ...o})
+const device = (o: Partial<Identity> = {}): Identity => dest({isDevice: true, stamp: null, ...o})
 const whole = {offset: 0, length: SIZE}
 
 interface Row {
@@ -28,7 +29,14 @@ const rows: Row[] = [
   {name: 'a checkpoint inside a block goes back to its start', now: {resume: checkpoint(3 * BS + 100)}, start: 3 * BS, why: 'resumed'},
   {name: 'a checkpoint past the end: nothing left to do', now: {resume: checkpoint(SIZE + BS)}, start: SIZE, why: 'resumed'},
   {name: 'a checkpoint at the unaligned end stays there', now: {resume: checkpoint(SIZE)}, start: SIZE, why: 'resumed'},
-  {name: 'the destination was written after the checkpoint (mtime moved)', now: {resume: checkpoint(3 * BS), dest: dest({mtimeMs: 9999})}, start: 3 * BS, why: 'resumed'},
+  {name: 'regression (issue 14, item 1): the destination was written after the checkpoint (its stamp moved)', now: {resume: checkpoint(3 * BS), dest: dest({mtimeMs: 9999, stamp: '9999000000:9999000001'})}, start: 0, why: 'dest-written'},
+  {name: 'regression (issue 14, item 1): only the ctime moved (mtime set back)', now: {resume: checkpoint(3 * BS), dest: dest({stamp: '2000000000:2000000001'})}, start: 0, why: 'dest-written'},
+  {name: 'regression (issue 14, item 1): a checkpoint recorded without a stamp is not trusted', now: {resume: checkpoint(3 * BS, {dest: dest({stamp: undefined})})}, start: 0, why: 'dest-written'},
+  {name: 'regression (issue 14, item 1): a destination device is compared again', now: {resume: checkpoint(3 * BS, {dest: device()}), dest: device()}, start: 0, why: 'dest-device'},
+  {name: 'regression (issue 14, item 1): a source device is compared again', now: {resume: checkpoint(3 * BS, {source: file({isDevice: true, stamp: null})}), source: file({isDevice: true, stamp: null})}, start: 0, why: 'source-device'},
+  {name: 'regression (issue 14, item 1): the source stamp moved, mtime the same', now: {resume: checkpoint(3 * BS), source: file({stamp: '1000000000:1000000007'})}, start: 0, why: 'source-changed'},
+  {name: '--trust-checkpoint: a device destination resumes', now: {resume: checkpoint(3 * BS, {dest: device(), trust: true}), dest: device()}, start: 3 * BS, why: 'resumed'},
+  {name: '--trust-checkpoint: a written destination resumes', now: {resume: checkpoint(3 * BS, {trust: true}), dest: dest({stamp: '3:3'})}, start: 3 * BS, why: 'resumed'},
   {name: 'the source was modified', now: {resume: checkpoint(3 * BS), source: file({mtimeMs: 1001})}, start: 0, why: 'source-changed'},
   {name: 'the source has another size', now: {resume: checkpoint(3 * BS), source: file({size: SIZE + 1})}, start: 0, why: 'source-changed'},
   {name: 'the source is another file', now: {resume: checkpoint(3 * BS), source: file({ino: 99})}, start: 0, why: 'source-changed'},
@@ -40,9 +48,10 @@ const rows: Row[] = [
   {name: '--trust-checkpoint: another destination is trusted', now: {resume: checkpoint(3 * BS, {trust: true}), dest: null}, start: 3 * BS, why: 'resumed'},
   {
     // A device's identity from the remote end carries its rdev as dev (Opened has one field).
+    // The same device (not 'dest-changed'), compared again because it has no stamp.
     name: 'a device seen from the other end: rdev recorded as dev',
-    now: {resume: checkpoint(3 * BS, {dest: dest({isDevice: true, dev: 0x0701, rdev: 0})}), dest: dest({isDevice: true, dev: 5, rdev: 0x0701})},
-    start: 3 * BS, why: 'resumed',
+    now: {resume: checkpoint(3 * BS, {dest: device({dev: 0x0701, rdev: 0})}), dest: device({dev: 5, rdev: 0x0701})},
+    start: 0, why: 'dest-device',
   },
   // One stream of several: its own range, and the size that cut the ranges.
   {name: 'stream: a checkpoint inside its range', now: {streamed: true, part: {offset: 4 * SEGMENT_BYTES, length: 3 * SEGMENT_BYTES}, resume: checkpoint(5 * SEGMENT_BYTES + BS + 1)}, start: 5 * SEGMENT_BYTES + BS, why: 'resumed'},
