@@ -32,6 +32,7 @@ import {createGzip} from 'node:zlib'
 import {BlockpairError, ConnectError, EXIT, IoError, UsageError, type CodeFor} from '../errors.js'
 import {formatKey, newKey, parseKeys, type Key} from '../wire/keys.js'
 import {shellQuote, sshExec, sshHostname, targetHost, type SshExecResult} from '../run/ssh.js'
+import {formatBytes} from '../run/units.js'
 
 export const UNIT_NAME = 'blockpair-agent.service'
 export const DEFAULT_PREFIX = '/opt/blockpair'
@@ -583,4 +584,31 @@ function readJson(file: string): unknown {
 /** For messages: the command line as one shell line. */
 export function shellLine(words: readonly string[]): string {
   return words.map(shellQuote).join(' ')
+}
+
+/** What install did, in words; the last line is the agent:// address to use. */
+export function describeInstall(r: InstallResult): string {
+  const command = shellLine(r.command)
+  const lines = [r.changed.length === 0
+    ? `already installed, nothing changed on ${r.host} (blockpair ${r.version} in ${r.prefix})`
+    : `installed blockpair ${r.version} in ${r.host}:${r.prefix}; wrote ${r.changed.join(', ')}${r.bytes ? ` (${formatBytes(r.bytes)} of files)` : ''}`]
+  lines.push(`  unit:    ${r.unit} on ${r.host}`)
+  if (r.service === 'no-start') {
+    lines.push(`  service: not started (--no-start); with systemd: systemctl daemon-reload && systemctl enable --now ${UNIT_NAME}`,
+      `           without systemd, run: ${command}`)
+  } else if (r.service === 'no-systemd') {
+    lines.push(`  service: not started: systemd is not running on ${r.host}; start the agent yourself: ${command}`)
+  } else {
+    lines.push(`  service: ${r.service} (systemctl status ${UNIT_NAME})`)
+  }
+  lines.push(`  key:     ${r.keyFile}${r.keySaved ? ' (saved now)' : ''}; the agent's copy is ${r.host}:${r.remoteKeyFile}`,
+    `  push:    blockpair push FILE ${r.address.replace(/\/$/, '')}/PATH/IN/ALLOWED/FOLDER --psk-file ${r.keyFile}`,
+    r.address)
+  return lines.join('\n')
+}
+
+export function describeUninstall(r: UninstallResult): string {
+  const lines = [r.removed.length === 0 && !r.prefixKept ? `blockpair is not installed on ${r.host}; nothing removed` : `removed from ${r.host}: ${r.removed.join(', ') || 'nothing'}`]
+  if (r.prefixKept) lines.push(`  ${r.prefix} was left as it is: it holds no blockpair install stamp`)
+  return lines.join('\n')
 }

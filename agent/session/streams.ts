@@ -40,6 +40,28 @@ export interface StreamsOptions extends SyncOptions {
   onCheckpoints?: (offsets: number[]) => void
 }
 
+type StreamEnds = {source: Identity; dest: Identity}
+
+/**
+ * Every stream must have opened the same two files with the same plan; the
+ * first plan, and where the sync as a whole starts (the size less what the
+ * streams have left to do).
+ */
+function agreedPlan(plans: readonly Plan[], ends: readonly StreamEnds[]): {plan: Plan; start: number} {
+  const first = plans[0] as Plan
+  const e0 = ends[0] as StreamEnds
+  let remaining = 0
+  plans.forEach((p, i) => {
+    const e = ends[i] as StreamEnds
+    if (p.size !== first.size || p.blockSize !== first.blockSize || p.destZeroFrom !== first.destZeroFrom || p.verify !== first.verify ||
+      !sameDest(e.source, e0.source) || !sameDest(e.dest, e0.dest)) {
+      throw new ProtocolError('E_STREAMS_DIFFER', 'the streams of this sync opened different files, or the files changed while they opened; run the sync again')
+    }
+    remaining += p.end - p.start
+  })
+  return {plan: first, start: first.size - remaining}
+}
+
 /** Run one stream's session: connect to the agent and initiate(opts). */
 export type RunStream = (index: number, opts: SyncOptions) => Promise<Summary>
 
@@ -50,7 +72,7 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
   const began = Date.now()
   const stop = new AbortController()
   const plans: (Plan | undefined)[] = new Array(count)
-  const ends: ({source: Identity; dest: Identity} | undefined)[] = new Array(count)
+  const ends: (StreamEnds | undefined)[] = new Array(count)
   const done = new Array<number>(count).fill(0)
   const moved = new Array<number>(count).fill(0)
   const offsets = new Array<number>(count).fill(0)
@@ -65,23 +87,9 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
   barrier.catch(() => {})
 
   const allReady = (): void => {
-    const first = plans[0] as Plan
-    const e0 = ends[0] as {source: Identity; dest: Identity}
-    for (let i = 1; i < count; i++) {
-      const p = plans[i] as Plan
-      const e = ends[i] as {source: Identity; dest: Identity}
-      if (p.size !== first.size || p.blockSize !== first.blockSize || p.destZeroFrom !== first.destZeroFrom || p.verify !== first.verify ||
-        !sameDest(e.source, e0.source) || !sameDest(e.dest, e0.dest)) {
-        throw new ProtocolError('E_STREAMS_DIFFER', 'the streams of this sync opened different files, or the files changed while they opened; run the sync again')
-      }
-    }
-    let remaining = 0
-    for (let i = 0; i < count; i++) {
-      const p = plans[i] as Plan
-      remaining += p.end - p.start
-      offsets[i] = p.start
-    }
-    opts.onStart?.({...first, start: first.size - remaining, end: first.size}, e0)
+    const {plan, start} = agreedPlan(plans as Plan[], ends as StreamEnds[])
+    for (let i = 0; i < count; i++) offsets[i] = (plans[i] as Plan).start
+    opts.onStart?.({...plan, start, end: plan.size}, ends[0] as StreamEnds)
     opts.onCheckpoints?.([...offsets])
   }
 

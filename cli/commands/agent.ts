@@ -1,12 +1,10 @@
 import {Flags} from '@oclif/core'
-import {EXIT, InterruptedError} from '../../agent/errors.js'
 import {keyFromStdin, parseDuration, parseListen} from '../../agent/ops/serve.js'
 import {readKeyFile} from '../../agent/wire/keys.js'
-import {checkAgentOptions, startAgent, type LogEntry} from '../../agent/session/server.js'
+import {runDaemon} from '../../agent/ops/daemon.js'
 import type {Endpoint} from '../../agent/wire/transport.js'
-import {isWorker, MAX_WORKERS, PrimaryLocks, reportListening, runPrimary} from '../../agent/session/workers.js'
+import {MAX_WORKERS} from '../../agent/session/workers.js'
 import {BaseCommand} from '../base.js'
-import {batchHashing} from '../../agent/engine/hash.js'
 import {paragraphs} from '../../agent/run/report.js'
 
 export default class Agent extends BaseCommand {
@@ -49,45 +47,10 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
     this.wantsJson = flags.json
     const [host, port] = parseListen(flags.listen)
     const keys = flags['psk-file'] ? readKeyFile(flags['psk-file']) : await keyFromStdin(flags.identity)
-    // With --workers, the log says which worker served each session.
-    const worker = isWorker() ? {worker: process.pid} : {}
-    const log = (e: LogEntry | {event: 'worker'; result: string}): void => {
-      const entry = {...worker, ...e}
-      if (flags.json) process.stderr.write(JSON.stringify({time: new Date().toISOString(), ...entry}) + '\n')
-      else if (!flags.quiet) process.stderr.write(`${new Date().toISOString()} ${Object.entries(entry).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}\n`)
-    }
-    const options = {host, port, keys, allow: flags.allow ?? [], allowDevices: flags['allow-device'] ?? [], once: flags.once, sessions: flags.sessions,
-      maxSessions: flags['max-sessions'], idleMs: parseDuration(flags['idle-timeout'], '--idle-timeout'),
-      handshakeMs: parseDuration(flags['handshake-timeout'], '--handshake-timeout'), log}
-    if (!batchHashing && !flags.quiet && !isWorker()) {
-      process.stderr.write('warning: blockpair\'s hashing addon (agent/disk/addon) is not built or is disabled; hashing falls back to ' +
-        'xxhash-addon, about half as fast. Build it with `npm run build:addon` (needs gcc and make).\n')
-    }
-    if (flags.workers > 1 && !isWorker()) {
-      // The primary: everything is checked here once, then each worker runs this command again as a worker.
-      checkAgentOptions(options)
-      const code = await runPrimary({workers: flags.workers, onListening: a => this.listening(a), note: result => log({event: 'worker', result})})
-      process.exit(code)
-    }
-    const agent = await startAgent({...options, locks: isWorker() ? new PrimaryLocks() : undefined})
-    if (isWorker()) reportListening(agent.address)
-    else this.listening(agent.address)
-    // Told to stop: cut the sessions in progress (each peer hears why, and can
-    // resume) instead of syncing on after the signal (issue 14, item 7).
-    const stop = (sig: NodeJS.Signals): void => void agent.abort(new InterruptedError('E_AGENT_STOPPED', `the agent was stopped (${sig}); resume once it runs again`))
-    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(sig, stop)
-    // A worker whose primary is gone gets no more connections: finish and go.
-    if (isWorker()) process.once('disconnect', () => void agent.close())
-    if (flags['psk-stdin']) {
-      // The ssh connection that started us is gone: stop rather than linger,
-      // and cut a session in progress too (it can be resumed).
-      const abort = (): void => void agent.abort()
-      process.stdin.once('end', abort)
-      process.stdin.once('close', abort)
-      process.stdin.resume()
-    }
-    await agent.done
-    process.exit(EXIT.OK)
+    process.exit(await runDaemon({host, port, keys, allow: flags.allow ?? [], allowDevices: flags['allow-device'] ?? [], once: flags.once,
+      sessions: flags.sessions, maxSessions: flags['max-sessions'], idleMs: parseDuration(flags['idle-timeout'], '--idle-timeout'),
+      handshakeMs: parseDuration(flags['handshake-timeout'], '--handshake-timeout'), workers: flags.workers, json: flags.json,
+      quiet: flags.quiet, stdinBound: flags['psk-stdin'], listening: a => this.listening(a)}))
   }
 
   private listening(a: Endpoint): void {

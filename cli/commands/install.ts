@@ -1,8 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {MAX_WORKERS} from '../../agent/session/workers.js'
-import {DEFAULT_LISTEN, DEFAULT_PREFIX, DEFAULT_UNIT_DIR, install, shellLine, uninstall, UNIT_NAME} from '../../agent/ops/install.js'
-import {UsageError} from '../../agent/errors.js'
-import {formatBytes} from '../../agent/run/units.js'
+import {DEFAULT_LISTEN, DEFAULT_PREFIX, DEFAULT_UNIT_DIR, describeInstall, describeUninstall, install, uninstall, UNIT_NAME} from '../../agent/ops/install.js'
 import {BaseCommand} from '../base.js'
 import {paragraphs} from '../../agent/run/report.js'
 
@@ -48,48 +46,10 @@ the service and removes the unit, PREFIX and the local copy of the key.`)
     const {args, flags} = await this.parse(Install)
     this.wantsJson = flags.json
     const common = {target: args.host, ssh: flags.ssh, prefix: flags.prefix, unitDir: flags['unit-dir'], keyFile: flags['key-file'], start: flags.start}
-    const say = (text: string): void => {
-      if (!flags.quiet && !flags.json) this.out(text)
-    }
-
-    if (flags.uninstall) {
-      const r = await uninstall(common)
-      if (flags.json) this.printJson({ok: true, ...r})
-      if (r.removed.length === 0 && !r.prefixKept) say(`blockpair is not installed on ${r.host}; nothing removed`)
-      else say(`removed from ${r.host}: ${r.removed.join(', ') || 'nothing'}`)
-      if (r.prefixKept) say(`  ${r.prefix} was left as it is: it holds no blockpair install stamp`)
-      return
-    }
-
-    const allow = flags.allow ?? []
-    const allowDevices = flags['allow-device'] ?? []
-    if (allow.length === 0 && allowDevices.length === 0) {
-      throw new UsageError('E_INSTALL_ALLOW', 'install: give at least one --allow DIR (a folder the agent may read and write) or --allow-device DEV')
-    }
-    const r = await install({...common, listen: flags.listen, allow, allowDevices, node: flags.node, workers: flags.workers})
-    if (flags.json) {
-      this.printJson({ok: true, ...r})
-      return
-    }
-    const where = `${r.host}:${r.prefix}`
-    if (r.changed.length === 0) say(`already installed, nothing changed on ${r.host} (blockpair ${r.version} in ${r.prefix})`)
-    else say(`installed blockpair ${r.version} in ${where}; wrote ${r.changed.join(', ')}${r.bytes ? ` (${formatBytes(r.bytes)} of files)` : ''}`)
-    say(`  unit:    ${r.unit} on ${r.host}`)
-    const command = shellLine(r.command)
-    switch (r.service) {
-      case 'started': case 'restarted': case 'running':
-        say(`  service: ${r.service} (systemctl status ${UNIT_NAME})`)
-        break
-      case 'no-start':
-        say(`  service: not started (--no-start); with systemd: systemctl daemon-reload && systemctl enable --now ${UNIT_NAME}`)
-        say(`           without systemd, run: ${command}`)
-        break
-      case 'no-systemd':
-        say(`  service: not started: systemd is not running on ${r.host}; start the agent yourself: ${command}`)
-        break
-    }
-    say(`  key:     ${r.keyFile}${r.keySaved ? ' (saved now)' : ''}; the agent's copy is ${r.host}:${r.remoteKeyFile}`)
-    say(`  push:    blockpair push FILE ${r.address.replace(/\/$/, '')}/PATH/IN/ALLOWED/FOLDER --psk-file ${r.keyFile}`)
-    if (!flags.quiet) this.out(r.address)
+    const r = flags.uninstall
+      ? await uninstall(common)
+      : await install({...common, listen: flags.listen, allow: flags.allow ?? [], allowDevices: flags['allow-device'] ?? [], node: flags.node, workers: flags.workers})
+    if (flags.json) this.printJson({ok: true, ...r})
+    else if (!flags.quiet) this.out('removed' in r ? describeUninstall(r) : describeInstall(r))
   }
 }
