@@ -255,7 +255,7 @@ class Blockpair(object):
         if rc != 0 or not isinstance(jobs, list):
             self.module.fail_json(msg='blockpair jobs failed: %s' % (err or '').strip(), cmd=cmd, rc=rc)
         for job in jobs:
-            if job.get('direction') == 'push' and job.get('from') == src and job.get('to') == to:
+            if job.get('direction') == 'push' and job.get('source') == src and job.get('destination') == to:
                 return job.get('id') if job.get('state') == 'interrupted' else None
         return None
 
@@ -298,8 +298,8 @@ def main():
     args = ['resume', job, '--json', '--quiet'] if job else push_args(p, module.check_mode)
     cmd, rc, out, err = bp.run(args)
     if rc == EXIT_INTERRUPTED and not job:
-        # The error object names no job; the job list does.
-        job = bp.interrupted_job(p['src'], destination(p))
+        # The error object names its job; older blockpair versions only list it in `jobs`.
+        job = (out or {}).get('job') or bp.interrupted_job(p['src'], destination(p))
         out = dict(out or {}, job=job)
     report(module, cmd, rc, out, err, resumed=args[0] == 'resume')
 
