@@ -78,11 +78,25 @@ const JOB = object({
 })
 
 /** The schema of each command's output on success; ERROR on failure (jobs: an array). */
+/** digest, diff and apply (agent/run/patch): what each wrote or checked. */
+const DIGEST = object({ok: {enum: [true]}, digestFile: str, size: int, blockSize: int, blocks: int, digest: str, bytesRead: int, fileBytes: int, durationMs: int})
+const DIFF = object({
+  ok: {enum: [true]}, patch: strOrNull, dryRun: bool, against: {enum: ['copy', 'digest']}, size: int, baseSize: int, blockSize: int, blocks: int,
+  blocksChanged: int, bytesData: int, bytesZero: int, bytesRead: int, patchBytes: int, compression: str, baseDigest: str, digest: str, durationMs: int,
+})
+const APPLY = object({
+  ok: {enum: [true]}, patch: str, target: str, job: strOrNull, size: int, baseSize: int, blockSize: int, blocksTouched: int, alreadyApplied: bool,
+  dryRun: bool, baseChecked: {enum: ['blocks', 'whole']}, bytesWritten: int, bytesZeroed: int, resumedFrom: int, baseDigest: str, digest: str, durationMs: int,
+})
+
 export const SCHEMAS = {
   error: ERROR,
   push: {oneOf: [SUMMARY, RUN_DONE]},
   pull: {oneOf: [SUMMARY, RUN_DONE]},
-  resume: SUMMARY,
+  resume: {oneOf: [SUMMARY, APPLY]},
+  digest: DIGEST,
+  diff: DIFF,
+  apply: APPLY,
   stopped: RUN_STOPPED,
   verify: VERIFY,
   jobs: {type: 'array', items: JOB, description: 'newest first'},
