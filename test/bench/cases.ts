@@ -6,10 +6,14 @@
 // To add a case: write a CaseDef (the builders below show the pattern) and put it
 // in CASES. New input files go in data.ts (dataDefs) or in the case's `defs`.
 
-import {type DataDef, type DataSet, type Sizes, changedBlocks, denseOldDef, writeRandom} from './data.js'
+import {rmSync} from 'node:fs'
+import {open, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import {type DataDef, type DataSet, type Sizes, changedBlocks, denseOldDef, overwriteBlocks, writeRandom} from './data.js'
 import {ADDR_B, LINK_BYTES_PER_S, type Lan, NS_A, NS_B, type NsSshd, TCP_FRAME_OVERHEAD, TCP_PORT, TLS_RECORD_OVERHEAD, inNs} from './netns.js'
-import type {AgentWhere} from './proc.js'
-import {BLOCK, type Extent, KiB, MiB, fmtBytes, fmtPct, fmtRatio, shQuote} from './util.js'
+import {type AgentWhere, must} from './proc.js'
+import {BLOCK, type Extent, KiB, MiB, fmtBytes, fmtPct, fmtRatio, median, shQuote} from './util.js'
+import {mountXfs, xfsMissing} from './xfs.js'
 
 export interface Env {
   sizes: Sizes
@@ -67,6 +71,10 @@ export interface ToolDef {
   unavailable?: string
   /** A long-running process that does the far end of this tool's work (an sshd): its CPU over the run counts as the tool's. */
   sidePid?(): number | undefined
+  /** Its stdout is blockpair's --json summary though it needs no agent (digest, diff, apply). */
+  json?: boolean
+  /** The file it writes when that is not the case's destination: checked and measured instead. */
+  dst?: string
 }
 
 export type WarmItem = {
@@ -106,8 +114,21 @@ export interface Target {
   ok: boolean | undefined
 }
 
+/** What a case's setup made: why it cannot run here, notes for the report, and how to undo it (run whatever happened). */
+export interface CaseSetup {
+  unavailable?: string
+  notes?: string[]
+  teardown?(): Promise<void>
+}
+
 export interface CaseDef {
   id: string
+  /** The tool the case is about (summary line, "× blockpair" column, whose agent's memory counts); default BLOCKPAIR. */
+  subject?: string
+  /** Untimed, once, after the data is made and before the tools are built and the agents start: mounts, digests, patches. */
+  setup?(env: Env): Promise<CaseSetup>
+  /** Untimed, before every timed run: after the destination is restored, before the files are read or the page cache dropped. */
+  prepare?(env: Env, tool: ToolDef, rt: Runtime): Promise<void>
   title(s: Sizes): string
   about(env: Env): string[]
   /** Extra data definitions this case brings. */
@@ -682,8 +703,241 @@ function smallDef(s: Sizes): DataDef {
   return {id: 'small-src', disk: s.small, deps: [], build: f => writeRandom(f, [{offset: 0, length: s.small}], s.small, 'small-src')}
 }
 
-function ratioOf(a: number | undefined, b: number): number | undefined {
-  return a === undefined || b <= 0 ? undefined : a / b
+// ---- change tracking on XFS (issue 15) -------------------------------------------
+
+export const TRACKED = 'blockpair push --track-changes'
+const TRACK_FS = 'track-xfs'
+/** The unit a tracked sync may read around each changed 4 KiB block (issue 15). */
+const TRACK_GRAIN = 64 * KiB
+
+/** The sparse image file the case's XFS is made on: room for the image, its copy and the snapshot's changed extents. */
+function trackFsDef(s: Sizes): DataDef {
+  const apparent = Math.max(320 * MiB, Math.ceil((2.5 * s.trackDense + 512 * MiB) / MiB) * MiB)
+  return {
+    id: TRACK_FS,
+    disk: 2 * s.trackDense + 64 * MiB,
+    deps: [],
+    build: async f => {
+      const fh = await open(f, 'w')
+      await fh.truncate(apparent).finally(() => fh.close())
+    },
+  }
+}
+
+/** Bytes of the distinct 64 KiB blocks that hold these 4 KiB blocks. */
+const roundedToGrain = (offsets: readonly number[]) => new Set(offsets.map(o => Math.floor(o / TRACK_GRAIN))).size * TRACK_GRAIN
+
+function trackDense(): CaseDef {
+  // Set by setup(): the pair on the mounted XFS, and what each rewrite changed.
+  const st = {src: '', dst: '', rewrites: [] as number[]}
+  const trackedArgv = (env: Env, port = 0) =>
+    [process.execPath, env.bin, 'push', st.src, `agent://127.0.0.1:${port}${st.dst}`, '--psk-file', env.psk, '--json', '--track-changes']
+  return {
+    id: 'track-dense-1',
+    subject: TRACKED,
+    title: s => `Change tracking on XFS: dense ${fmtBytes(s.trackDense)}, 1% of its 4 KiB blocks rewritten in place before each run`,
+    about: env => [
+      `A loop-mounted XFS (\`mkfs.xfs -m reflink=1\` on a sparse image file in the data folder) holds a dense image of ${fmtBytes(env.sizes.trackDense)} ` +
+        'of random data and its copy (cp --reflink=never, on the same file system). Before every timed run, untimed: a tracked push ' +
+        `(\`${TRACKED}\`) makes the pair's base (a reflink snapshot of the source and the lineage at both ends), then 1% of the source's ` +
+        '4 KiB blocks, at random positions (a new seed each run), are rewritten in place and fsynced, then both files are read (or the page cache dropped). ' +
+        'So every timed sync, tracked or not, finds exactly that 1% changed, and every tracked run starts from a base a tracked push made: the untracked ' +
+        'push (plain `blockpair push`) syncs the same destination and so removes its tracking state, and the next run\'s untimed tracked push makes the base again ' +
+        '(a full compare, not timed).',
+      `Floor: \`${CAT_BOTH}\`. Targets against changed bytes count the distinct 64 KiB blocks that hold a rewritten 4 KiB block (median over the runs).`,
+    ],
+    defs: s => [trackFsDef(s)],
+    data: () => [TRACK_FS],
+    setup: async env => {
+      const missing = await xfsMissing()
+      if (missing) return {unavailable: missing}
+      const fs = await mountXfs(env.data.path(TRACK_FS), path.join(env.data.dir, 'track-mnt'))
+      st.src = path.join(fs.dir, 'src.img')
+      st.dst = path.join(fs.dir, 'dst.img')
+      st.rewrites = []
+      try {
+        const size = env.sizes.trackDense
+        await writeRandom(st.src, [{offset: 0, length: size}], size, 'track-src')
+        await must(['cp', '--reflink=never', st.src, st.dst])
+      } catch (e) {
+        await fs.teardown()
+        throw e
+      }
+      return {teardown: fs.teardown}
+    },
+    prepare: async (env, _tool, rt) => {
+      await must(trackedArgv(env, rt.port), {discardStdout: true})
+      const offsets = changedBlocks([{offset: 0, length: env.sizes.trackDense}], 0.01, `track-${st.rewrites.length}`)
+      await overwriteBlocks(st.src, offsets, `track-rewrite-${st.rewrites.length}`, true)
+      st.rewrites.push(roundedToGrain(offsets))
+    },
+    warm: () => [{path: st.src}, {path: st.dst}],
+    tools: env => {
+      const plain = blockpairTool(env, st.src, st.dst, {role: 'reference', dst: st.dst})
+      return [
+        {...plain, name: TRACKED, role: 'blockpair', show: `${plain.show.replace(' --json', ' --json --track-changes')}`, argv: rt => trackedArgv(env, rt.port)},
+        plain,
+        catTwo(CAT_BOTH, 'floor', st.src, st.dst),
+      ]
+    },
+    floor: CAT_BOTH,
+    targets: m => {
+      const changed = median(st.rewrites)
+      return [
+        atMost('cold: whole tracked push ÷ cat both files, cold ≤ 0.15 (issue 15)', m.ratio(TRACKED, CAT_BOTH, 'cold wall'), 0.15),
+        atMost('warm: tracked push session (durationMs) ÷ cat both files ≤ 0.15 (issue 15)', ratioOf(m.summary(TRACKED, 'durationMs'), m.ms(CAT_BOTH)), 0.15),
+        atMost('bytesReadSource ÷ changed bytes in 64 KiB blocks ≤ 1.25 (issue 15)', ratioOf(m.summary(TRACKED, 'bytesReadSource'), changed), 1.25),
+        atMost('bytesReadDest ÷ changed bytes in 64 KiB blocks ≤ 1.25 (issue 15)', ratioOf(m.summary(TRACKED, 'bytesReadDest'), changed), 1.25),
+        atMost('peak RSS of the tracked push process < 150 MiB (issue 15)', m.rssKiB(TRACKED), MEMORY_LIMIT_KIB, kibText),
+        atMost('peak RSS of the listening agent < 150 MiB (issue 15)', m.agentKiB, MEMORY_LIMIT_KIB, kibText),
+        info('whole tracked push ÷ cat both files, warm (informative)', fmtRatio(m.ratio(TRACKED, CAT_BOTH))),
+        info('untracked push ÷ tracked push (informative)', fmtRatio(m.ratio(BLOCKPAIR, TRACKED))),
+      ]
+    },
+  }
+}
+
+const kibText = (v: number | undefined) => fmtBytes(v === undefined ? undefined : v * 1024)
+
+// ---- patch files: diff against a digest, apply (issue 17) -------------------------
+
+export const PATCH_DIFF = 'blockpair diff'
+export const PATCH_APPLY = 'blockpair apply'
+const CAT_SRC = 'cat the source'
+const PIECES_FLOOR = 'write the changed 4 KiB pieces at their offsets (one process, then fdatasync)'
+const PIECES = new URL('./pieces.mjs', import.meta.url).pathname
+
+/** The files both patch cases make untimed in the data folder: the old copy's digest, the patch, the changed pieces. */
+const patchFiles = (env: Env) => ({
+  digest: path.join(env.data.dir, 'patch-base.digest'),
+  patch: path.join(env.data.dir, 'patch-1.patch'),
+  pieces: path.join(env.data.dir, 'patch-1.pieces'),
+})
+
+const denseChanges = (s: Sizes) => changedBlocks([{offset: 0, length: s.dense}], 0.01, 'dense-1')
+
+async function makeDigest(env: Env): Promise<void> {
+  await must([process.execPath, env.bin, 'digest', env.data.path('dense-old-1'), '-b', '4K', '--out', patchFiles(env).digest], {discardStdout: true})
+}
+
+/** The changed blocks as the floor's input: an 8-byte big-endian offset, then the 4 KiB the source holds there. */
+async function makePieces(env: Env): Promise<void> {
+  const offsets = denseChanges(env.sizes)
+  const out = Buffer.alloc(offsets.length * (8 + BLOCK))
+  const src = await open(env.data.path('dense-src'), 'r')
+  try {
+    for (const [i, off] of offsets.entries()) {
+      out.writeBigUInt64BE(BigInt(off), i * (8 + BLOCK))
+      await src.read(out, i * (8 + BLOCK) + 8, BLOCK, off)
+    }
+  } finally {
+    await src.close()
+  }
+  await writeFile(patchFiles(env).pieces, out)
+}
+
+const removePatchFiles = async (env: Env) => {
+  for (const f of Object.values(patchFiles(env))) rmSync(f, {force: true})
+  rmSync(path.join(env.data.dir, 'apply-state'), {recursive: true, force: true})
+}
+
+function patchAbout(env: Env): string {
+  return `The data of case dense-1: NEW is ${fmtBytes(env.sizes.dense)} of random data, OLD a copy in which ${denseChanges(env.sizes).length} ` +
+    '4 KiB blocks (1%) hold other data. Untimed, once: `blockpair digest OLD -b 4K --out DIGEST`.'
+}
+
+const patchDiff: CaseDef = {
+  id: 'patch-diff-1',
+  subject: PATCH_DIFF,
+  title: s => `Patch files: diff of dense ${fmtBytes(s.dense)} (1% changed) against a digest of its old copy`,
+  about: env => [
+    patchAbout(env),
+    `Each run writes a new patch (the previous one deleted, not timed). Floor: \`${CAT_SRC}\`, the source read once; the digest and the source are read before every warm run.`,
+  ],
+  defs: s => [denseOldDef(s, 0.01, '1')],
+  data: () => ['dense-src', 'dense-old-1'],
+  setup: async env => {
+    await makeDigest(env)
+    return {teardown: () => removePatchFiles(env)}
+  },
+  warm: env => [{path: env.data.path('dense-src')}, {path: patchFiles(env).digest}],
+  tools: (env, dst) => {
+    const src = env.data.path('dense-src')
+    return [
+      {
+        name: PATCH_DIFF,
+        role: 'blockpair',
+        show: 'node bin/run.js diff NEW DIGEST --out PATCH --json',
+        argv: () => [process.execPath, env.bin, 'diff', src, patchFiles(env).digest, '--out', dst, '--json'],
+        json: true,
+        writesDst: true,
+      },
+      catOne(CAT_SRC, 'floor', src),
+    ]
+  },
+  floor: CAT_SRC,
+  targets: (m, env) => [
+    atMost('diff against a digest ÷ cat of the source ≤ 1.3 (issue 17)', m.ratio(PATCH_DIFF, CAT_SRC), 1.3),
+    atMost('patchBytes ÷ changed bytes ≤ 1.02 (issue 17)', ratioOf(m.summary(PATCH_DIFF, 'patchBytes'), denseChanges(env.sizes).length * BLOCK), 1.02),
+    info('diff ÷ cat of the source, cold (informative)', fmtRatio(m.ratio(PATCH_DIFF, CAT_SRC, 'cold wall'))),
+  ],
+}
+
+const patchApply: CaseDef = {
+  id: 'patch-apply-1',
+  subject: PATCH_APPLY,
+  title: s => `Patch files: apply a patch of dense ${fmtBytes(s.dense)} (1% changed) to its old copy`,
+  about: env => [
+    patchAbout(env),
+    'Then `blockpair diff NEW DIGEST --out PATCH`, and the floor\'s input: the changed 4 KiB blocks of NEW with their offsets. ' +
+      'The copy is restored to OLD (cp) before every run, not timed; the patch, the floor\'s input and the copy are read before every warm run. ' +
+      `Floor: \`${PIECES_FLOOR}\` (test/bench/pieces.mjs: pwrite of each piece, one fdatasync at the end, as apply flushes too; ` +
+      'one Node process rather than one `dd seek=… conv=notrunc` per piece, whose thousands of process starts would make the floor slower than apply). ' +
+      'After both tools the copy is checked identical to NEW.',
+  ],
+  defs: s => [denseOldDef(s, 0.01, '1')],
+  data: () => ['dense-src', 'dense-old-1'],
+  startFrom: 'dense-old-1',
+  setup: async env => {
+    const f = patchFiles(env)
+    await makeDigest(env)
+    await must([process.execPath, env.bin, 'diff', env.data.path('dense-src'), f.digest, '--out', f.patch], {discardStdout: true})
+    await makePieces(env)
+    return {teardown: () => removePatchFiles(env)}
+  },
+  warm: (env, dst) => [{path: patchFiles(env).patch}, {path: patchFiles(env).pieces}, {path: dst}],
+  tools: (env, dst) => {
+    const src = env.data.path('dense-src')
+    const f = patchFiles(env)
+    return [
+      {
+        name: PATCH_APPLY,
+        role: 'blockpair',
+        show: 'node bin/run.js apply PATCH COPY --json --state-dir DIR',
+        argv: () => [process.execPath, env.bin, 'apply', f.patch, dst, '--json', '--state-dir', path.join(env.data.dir, 'apply-state')],
+        json: true,
+        writesDst: true,
+        verify: src,
+      },
+      {
+        name: PIECES_FLOOR,
+        role: 'floor',
+        show: 'node test/bench/pieces.mjs PIECES COPY',
+        argv: () => [process.execPath, PIECES, f.pieces, dst],
+        writesDst: true,
+        verify: src,
+      },
+    ]
+  },
+  floor: PIECES_FLOOR,
+  targets: m => [
+    atMost('apply ÷ writing the changed pieces ≤ 2 (issue 17)', m.ratio(PATCH_APPLY, PIECES_FLOOR), 2),
+    info('apply ÷ writing the changed pieces, cold (informative)', fmtRatio(m.ratio(PATCH_APPLY, PIECES_FLOOR, 'cold wall'))),
+  ],
+}
+
+function ratioOf(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined || b <= 0 ? undefined : a / b
 }
 
 /** The cases, in the order they run. BENCH_CASES=id,id picks some. */
@@ -699,12 +953,15 @@ export const CASES: CaseDef[] = [
   sparseFull,
   bigSparseIncremental,
   bigSparseFull,
+  trackDense(),
+  patchDiff,
+  patchApply,
 ]
 
 export const QUICK_SIZES: Sizes = {
-  small: 64 * KiB, dense: 64 * MiB, sparseApparent: 512 * MiB, sparseData: 16 * MiB, extent: MiB, lanDense: 32 * MiB, bigSparseApparent: 1024 * MiB,
+  small: 64 * KiB, dense: 64 * MiB, sparseApparent: 512 * MiB, sparseData: 16 * MiB, extent: MiB, lanDense: 32 * MiB, bigSparseApparent: 1024 * MiB, trackDense: 64 * MiB,
 }
 
 export const FULL_SIZES: Sizes = {
-  small: 64 * KiB, dense: 2048 * MiB, sparseApparent: 8192 * MiB, sparseData: 512 * MiB, extent: MiB, lanDense: 1024 * MiB, bigSparseApparent: 16384 * MiB,
+  small: 64 * KiB, dense: 2048 * MiB, sparseApparent: 8192 * MiB, sparseData: 512 * MiB, extent: MiB, lanDense: 1024 * MiB, bigSparseApparent: 16384 * MiB, trackDense: 4096 * MiB,
 }

@@ -25,6 +25,8 @@ export interface Sizes {
   lanDense: number
   /** The big sparse image of the peak-memory cases: this apparent size, `sparseData` of data in `extent`s. */
   bigSparseApparent: number
+  /** The dense image of the change-tracking case (on a loop-mounted XFS). */
+  trackDense: number
 }
 
 export interface DataDef {
@@ -83,11 +85,13 @@ export async function writeRandom(file: string, ranges: readonly Extent[], appar
   }
 }
 
-async function overwriteBlocks(file: string, offsets: readonly number[], label: string): Promise<void> {
+/** Write random 4 KiB blocks at `offsets` in place; `sync`: fsync before returning (a guest's flushed writes). */
+export async function overwriteBlocks(file: string, offsets: readonly number[], label: string, sync = false): Promise<void> {
   const next = randomStream(label)
   const fh = await open(file, 'r+')
   try {
     for (const off of offsets) await fh.write(next(BLOCK), 0, BLOCK, off)
+    if (sync) await fh.sync()
   } finally {
     await fh.close()
   }

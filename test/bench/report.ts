@@ -201,7 +201,7 @@ function runsLine(c: CaseResult): string[] {
 
 export function caseTable(c: CaseResult): string[] {
   const floor = c.tools.find(t => t.def.name === c.def.floor)
-  const bp = c.tools.find(t => t.def.name === BLOCKPAIR)
+  const bp = subjectOf(c)
   const lines = [...TABLE_HEAD]
   const notes: string[] = []
   for (const t of c.tools) {
@@ -253,12 +253,15 @@ export interface ReportMeta {
   analysis?: string
 }
 
+/** The tool the case is about: blockpair push unless the case names another. */
+const subjectOf = (c: CaseResult) => c.tools.find(t => t.def.name === (c.def.subject ?? BLOCKPAIR))
+
 /** One line of the summary: blockpair against the floor (wall and CPU, warm and cold), the others against blockpair. */
 function summaryLine(c: CaseResult): string {
   const dash = (why: string) => `| ${esc(c.title)} | ${esc(why)} | | | | |`
   if (c.unavailable) return dash(`not available: ${c.unavailable}`)
   if (c.error) return dash(`failed: ${c.error}`)
-  const bp = c.tools.find(t => t.def.name === BLOCKPAIR)
+  const bp = subjectOf(c)
   const floor = c.tools.find(t => t.def.name === c.def.floor)
   const bpStatus = bp ? status(bp, c.rounds).failed : 'not run'
   if (bpStatus) return dash(bpStatus)
@@ -285,7 +288,7 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
   out.push(...cases.map(summaryLine), '')
   const targets = cases.flatMap(targetLines)
   if (targets.length) {
-    out.push('### Targets (issues 3, 7 and 19)', '', '| case | target | measured | |', '|---|---|--:|---|', ...targets, '')
+    out.push('### Targets (issues 3, 7, 15, 17 and 19)', '', '| case | target | measured | |', '|---|---|--:|---|', ...targets, '')
   }
   out.push('## Setup', '')
   out.push(`- Command: \`${meta.command}\` (${meta.runs} runs per tool, alternated; total ${(meta.totalSec / 60).toFixed(1)} min)`)

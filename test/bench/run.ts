@@ -33,7 +33,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {Test} from 'tap'
-import {type AgentSpec, BLOCKPAIR, CASES, type CaseDef, type Env, FULL_SIZES, LOOPBACK_AGENT, QUICK_SIZES, type WarmItem} from './cases.js'
+import {type AgentSpec, BLOCKPAIR, CASES, type CaseDef, type CaseSetup, type Env, FULL_SIZES, LOOPBACK_AGENT, QUICK_SIZES, type WarmItem} from './cases.js'
 import {sparseDiffers} from './compare.js'
 import {DataSet, type Sizes, bigSparseLayout, copySparse, dataDefs, sparseLayout} from './data.js'
 import {NS_B, type NsSshd, lanDown, lanUnavailable, lanUp, startNsSshd} from './netns.js'
@@ -144,7 +144,8 @@ function scaled(s: Sizes, f: number): Sizes {
   const sparseApparent = Math.max(sparseData * 2, Math.floor(s.sparseApparent / f / s.extent) * s.extent)
   const lanDense = Math.max(MiB, Math.floor(s.lanDense / f / MiB) * MiB)
   const bigSparseApparent = Math.max(sparseData * 2, Math.floor(s.bigSparseApparent / f / s.extent) * s.extent)
-  return {small: s.small, dense, sparseApparent, sparseData, extent: s.extent, lanDense, bigSparseApparent}
+  const trackDense = Math.max(MiB, Math.floor(s.trackDense / f / MiB) * MiB)
+  return {small: s.small, dense, sparseApparent, sparseData, extent: s.extent, lanDense, bigSparseApparent, trackDense}
 }
 
 function dataSetFor(sizes: Sizes, cases: readonly CaseDef[]): DataSet {
@@ -360,6 +361,25 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
     return a.agent
   }
 
+  let setup: CaseSetup = {}
+  try {
+    setup = await def.setup?.(env) ?? {}
+  } catch (e) {
+    return {...base, error: `could not set the case up: ${message(e)}`, targets: []}
+  }
+  const caseTeardown = async () => {
+    const undo = setup.teardown
+    setup.teardown = undefined
+    await undo?.()
+  }
+  teardowns.push(caseTeardown)
+  base.agentNotes.push(...setup.notes ?? [])
+  if (setup.unavailable) {
+    await caseTeardown()
+    log(`case ${def.id} not available: ${setup.unavailable}`)
+    return {...base, unavailable: setup.unavailable, targets: []}
+  }
+
   let tools: ToolResult[] = []
   try {
     tools = def.tools(env, dst).map(d => ({def: d, runs: []}))
@@ -386,6 +406,8 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
         }
         dstDirty = false
         const agent = t.def.agent ? await liveAgent(t.def.agent, round) : undefined
+        const anyAgent = agent ?? [...agents.values()].find(a => a.agent?.alive)?.agent
+        await def.prepare?.(env, t.def, {port: anyAgent?.port})
         if (cold) {
           await dropCaches()
         } else {
@@ -407,7 +429,7 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
         rec.rchar = r.rchar
         const why = failure(r, RUN_TIMEOUT_MS)
         if (r.timedOut) t.skipped = `timed out in round ${round + 1}, later runs skipped`
-        if (t.def.agent) {
+        if (t.def.agent || t.def.json) {
           const sum = parseSummary(r.stdout)
           if (sum && sum.ok === true && !why) rec.summary = sum
           else if (sum && sum.ok === false) rec.error = `exit ${r.code}: ${String(sum.code)}: ${String(sum.message)}`
@@ -428,9 +450,10 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
     }
     /** After a successful run: the destination's allocation, and whether it equals the source. */
     const check = async (t: ToolResult, rec: RunRecord, ms: number) => {
-      if (t.def.writesDst && existsSync(dst)) rec.allocated = statSync(dst).blocks * 512
+      const out = t.def.dst ?? dst
+      if (t.def.writesDst && existsSync(out)) rec.allocated = statSync(out).blocks * 512
       if (t.def.verify && (verifyEveryRun || !t.runs.some(x => x.verified))) {
-        const diff = await differs(t.def.verify, dst, t.def.verifySparse)
+        const diff = await differs(t.def.verify, out, t.def.verifySparse)
         if (diff) rec.error = `the destination differs from the source after the run (${diff})`
         else rec.verified = true
       }
@@ -451,10 +474,11 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
     for (const a of agents.values()) await a.agent?.stop()
     await lanTeardown()
     removeDst(dst)
+    await caseTeardown()
   }
   const agentKiBs: Record<string, number> = {}
   for (const [k, a] of agents) if (a.peakKiB !== undefined) agentKiBs[k] = a.peakKiB
-  const mainAgent = tools.find(t => t.def.name === BLOCKPAIR)?.def.agent?.key ?? LOOPBACK_AGENT.key
+  const mainAgent = tools.find(t => t.def.name === (def.subject ?? BLOCKPAIR))?.def.agent?.key ?? LOOPBACK_AGENT.key
   const result = {...base, agentKiB: agentKiBs[mainAgent], agentKiBs}
   return {...result, targets: def.targets?.(measured(result), env) ?? []}
 }
@@ -564,7 +588,7 @@ async function main(): Promise<void> {
     ],
     build: buildNotes,
     sizes: `dense ${fmtBytes(sizes.dense)}; sparse ${fmtBytes(sizes.sparseApparent)} apparent with ${fmtBytes(sizes.sparseData)} of data in ${fmtBytes(sizes.extent)} extents; ` +
-      `link full copy ${fmtBytes(sizes.lanDense)} dense; big sparse ${fmtBytes(sizes.bigSparseApparent)} apparent with the same data`,
+      `link full copy ${fmtBytes(sizes.lanDense)} dense; tracked ${fmtBytes(sizes.trackDense)} dense on XFS; big sparse ${fmtBytes(sizes.bigSparseApparent)} apparent with the same data`,
     scaleNote,
     dataDir: `${path.relative(ROOT, DATA_DIR) || DATA_DIR} (${fstype}), removed at the end unless BENCH_KEEP=1`,
     setupNotes,
