@@ -1,10 +1,12 @@
 // The benchmark cases, as a table. A case names the data it needs, what the
 // destination looks like before each run (a restored copy of old data, or absent),
 // which files to read into the page cache before each timed run, the tools to
-// time, which tool is the floor, and the targets from the issues (3, 7 and 19).
+// time, which tool is the floor, and the targets from the issues (3, 7, 15, 17 and 19).
 //
 // To add a case: write a CaseDef (the builders below show the pattern) and put it
-// in CASES. New input files go in data.ts (dataDefs) or in the case's `defs`.
+// in CASES. New input files go in data.ts (dataDefs) or in the case's `defs`; what
+// the data set cannot make (a mounted file system, files made by the CLI) goes in
+// the case's `setup`, and what must happen before every timed run in `prepare`.
 
 import {rmSync} from 'node:fs'
 import {open, writeFile} from 'node:fs/promises'

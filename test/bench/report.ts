@@ -338,6 +338,11 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
       '`plain TCP stream over the link`, shows what one connection really gets. "Link busy" adds TLS records and TCP/IP/Ethernet ' +
       'headers to `bytesOnWire`. For the incremental, blockpair over the link ÷ blockpair on loopback near 1× means the run is bound by ' +
       'reading and hashing, not by the link; well above 1×, by the link. The cases need root and show "not available" otherwise.',
+    '- **Change tracking** (case `track-dense-1`): the pair lives on a loop-mounted XFS with reflink; before every run an untimed ' +
+      '`push --track-changes` makes the base and 1% of the source\'s 4 KiB blocks are rewritten in place, so every sync finds exactly that 1%. ' +
+      'The subject is the tracked push; the plain push reads both files whole.',
+    '- **Patch files** (cases `patch-*`): `diff` against a digest of the old copy, floored by reading the source once; `apply`, floored by ' +
+      'one process writing the same changed 4 KiB pieces at their offsets and flushing once.',
     '- **Peak memory** (cases `sparse16-*`): the same data as the sparse cases spread over twice the apparent size; if memory ' +
       'grows with the image size rather than with the data or the window, the peaks here are higher than in `sparse-*`.',
   )
