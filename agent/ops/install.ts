@@ -33,6 +33,7 @@ import {BlockpairError, ConnectError, EXIT, IoError, UsageError, type CodeFor} f
 import {formatKey, newKey, parseKeys, type Key} from '../wire/keys.js'
 import {shellQuote, sshExec, sshHostname, targetHost, type SshExecResult} from '../run/ssh.js'
 import {formatBytes} from '../run/units.js'
+import {parseListen} from './serve.js'
 
 export const UNIT_NAME = 'blockpair-agent.service'
 export const DEFAULT_PREFIX = '/opt/blockpair'
@@ -335,13 +336,6 @@ function absolute(p: string, what: string): string {
   return path.posix.normalize(p).replace(/(.)\/+$/, '$1')
 }
 
-function parseListen(text: string): {host: string, port: number} {
-  const m = /^(\[[^\]]+\]|[^:\s]+):(\d+)$/.exec(text)
-  const port = Number(m?.[2])
-  if (!m || !(port > 0 && port < 65536)) throw new UsageError('E_LISTEN_ADDRESS', `--listen '${text}' is not ADDR:PORT with a port from 1 to 65535`)
-  return {host: (m[1] as string).replace(/^\[|\]$/g, ''), port}
-}
-
 function readLocalKey(file: string): Key | null {
   let text: string
   try {
@@ -426,7 +420,7 @@ function tarStream(p: Payload): {stream: NodeJS.ReadableStream, done: Promise<vo
 export async function install(opts: InstallOptions): Promise<InstallResult> {
   const o = resolveOptions(opts)
   const listen = opts.listen ?? DEFAULT_LISTEN
-  const {host: listenHost, port} = parseListen(listen)
+  const [listenHost, port] = parseListen(listen, false)
   if (opts.allow.length === 0 && (opts.allowDevices ?? []).length === 0) {
     throw new UsageError('E_INSTALL_ALLOW', 'give at least one --allow DIR (or --allow-device DEV): what the agent may read and write')
   }

@@ -15,10 +15,17 @@ export function parseDuration(text: string, what: string): number {
   return ms
 }
 
-export function parseListen(text: string): [string, number] {
-  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text)
+/**
+ * `HOST:PORT` or `[IPV6]:PORT`. Port 0 (a free port, said on stdout) suits a
+ * one-off agent; a service that others must find (install) needs a fixed one.
+ */
+export function parseListen(text: string, anyPort = true): [string, number] {
+  const m = /^(\[[^\]]+\]|[^:\s]+):(\d+)$/.exec(text)
   const port = Number(m?.[2])
-  if (!m || !(port >= 0 && port < 65536)) throw new UsageError('E_LISTEN_ADDRESS', `--listen '${text}' is not HOST:PORT (port 0 picks a free one)`)
+  const low = anyPort ? 0 : 1
+  if (!m || !(port >= low && port < 65536)) {
+    throw new UsageError('E_LISTEN_ADDRESS', `--listen '${text}' is not HOST:PORT with a port from ${low} to 65535${anyPort ? ' (0 picks a free one)' : ''}`)
+  }
   return [(m[1] as string).replace(/^\[|\]$/g, ''), port]
 }
 
