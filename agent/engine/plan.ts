@@ -31,6 +31,18 @@ export const MAX_RUN = 512 << 10
 export const KEEPALIVE_MS = 5000
 export const MAX_RANGES = 10_000
 
+/**
+ * Add [offset, offset+length) to a sorted list of differences, joining it to
+ * an adjacent last range. The list stays a cover of every difference: past
+ * `cap` ranges the last one grows over the rest, so a reader is never told a
+ * range is equal when it was not.
+ */
+export function noteDifference(list: Range[], offset: number, length: number, cap = MAX_RANGES): void {
+  const last = list[list.length - 1]
+  if (last && (last.offset + last.length === offset || list.length >= cap)) last.length = offset + length - last.offset
+  else list.push({offset, length})
+}
+
 export interface Plan {
   size: number
   blockSize: number

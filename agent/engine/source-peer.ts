@@ -18,7 +18,7 @@ import {dispatch} from './dispatch.js'
 import {Mailbox} from './mailbox.js'
 import {RunSender, type RunKind} from './run-sender.js'
 import {RateLimiter} from './rate.js'
-import {Deferred, digestMismatch, FINE, HOLE_RUN, MAX_OPEN, MAX_RANGES, protocol, READ_AHEAD, verifyFailed, WINDOW,
+import {Deferred, digestMismatch, FINE, HOLE_RUN, MAX_OPEN, noteDifference, protocol, READ_AHEAD, verifyFailed, WINDOW,
   type EngineHooks, type EngineResult, type Plan, type Range} from './plan.js'
 
 interface Outstanding {
@@ -193,9 +193,7 @@ export class SourcePeer extends Peer {
   }
 
   private note(offset: number, length: number): void {
-    const last = this.differences[this.differences.length - 1]
-    if (last && last.offset + last.length === offset) last.length += length
-    else if (this.differences.length < MAX_RANGES) this.differences.push({offset, length})
+    noteDifference(this.differences, offset, length)
   }
 
   /** Send SegmentEnd for every finished segment at the head, in order. */

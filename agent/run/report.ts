@@ -5,6 +5,7 @@
 
 import type {PairSpace} from '../track/pairs.js'
 import type {JobRecord} from './jobs.js'
+import {MAX_RANGES} from '../engine/plan.js'
 import {totals} from './schema.js'
 import {formatBytes, formatRange, plural} from './units.js'
 import type {Verdict} from './verify.js'
@@ -45,6 +46,7 @@ export function verifyText(v: Verdict): string {
   const lines = [`different: ${formatBytes(s.bytesSent + s.bytesZeroed)} in ${plural(s.differences.length, 'range')}${sizes}`]
   for (const r of s.differences.slice(0, SHOWN)) lines.push(`  ${formatRange(r)}`)
   if (s.differences.length > SHOWN) lines.push(`  ... ${s.differences.length - SHOWN} more (see --json)`)
+  if (s.differences.length >= MAX_RANGES) lines.push(`  (the list stops at ${MAX_RANGES} ranges: the last one spans every later difference)`)
   return lines.join('\n')
 }
 

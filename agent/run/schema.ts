@@ -48,7 +48,7 @@ const SUMMARY = object({
   ok: {enum: [true]}, job: strOrNull, source: str, destination: str, size: int, blockSize: int, blocks: int, blocksChanged: int,
   bytesReadSource: int, bytesReadDest: int, bytesSent: int, bytesOnWire: int, bytesWritten: int, bytesZeroed: int, durationMs: int,
   resumedFrom: int, resumeDiscarded: strOrNull, verified: bool, sourceChanged: bool,
-  differences: {type: 'array', items: RANGE, description: 'the ranges that differed (were sent or zeroed, or would be in a dry run), sorted'},
+  differences: {type: 'array', items: RANGE, description: 'the ranges that differed (were sent or zeroed, or would be in a dry run), sorted; at most 10,000, the last then spanning every later difference'},
   dryRun: bool, destinationCreated: bool, destinationExisted: bool, destinationSize: int, destinationLargerBy: int,
   sourceIdentity: IDENTITY, destIdentity: IDENTITY,
 }, 'one file synced')

@@ -33,6 +33,13 @@ function inFolder(requested: string, name: string): string {
   return `${requested.replace(/\/+$/, '')}/${name}`
 }
 
+/** The path a destination is known by: inside `requested` when that is a folder (rsync's rule), else `requested`. */
+export async function namedPath(requested: string, folderName: string): Promise<string> {
+  if (!folderName) return requested
+  const st = await fs.stat(requested).catch(() => null)
+  return st?.isDirectory() ? inFolder(requested, folderName) : requested
+}
+
 /** `folderName`: for a destination, the source's name, taken when `requested` is a folder (inFolder). */
 export async function resolveAllowed(requested: string, allow: readonly string[], devices: readonly string[] = [], folderName = ''): Promise<string> {
   if (typeof requested !== 'string' || !path.isAbsolute(requested)) {

@@ -17,7 +17,7 @@ import type {Channel} from '../wire/channel.js'
 import {deviceTooSmall, type Disk, type Identity} from '../disk/disk.js'
 import {runDest, runSource, validateBlockSize, type EngineHooks, type EngineResult, type Plan} from '../engine/engine.js'
 import {BlockpairError, InterruptedError, ProtocolError, UsageError} from '../errors.js'
-import {checkOpened, resolveAllowed, type Locks} from './policy.js'
+import {checkOpened, namedPath, resolveAllowed, type Locks} from './policy.js'
 import type {Open} from '../../proto/codec.js'
 import {handshake} from './handshake.js'
 import {createOf, openedOf, openEnds, openLocal, PRESERVE_ALL, roleOf, type Ends, type LocalRole, type Preserve} from './open.js'
@@ -182,7 +182,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     await ch.close()
     result = done
     return summarize({
-      localRole, job: opts.job ?? null, source, destination, plan, result: done, dest: ends.dest,
+      localRole, job: opts.job ?? null, source, destination: ends.destinationPath || destination, plan, result: done, dest: ends.dest,
       sourceIdentity: endsAfter.source, destIdentity: endsAfter.dest, resumeDiscarded: resume.discarded,
       bytesOnWire: ch.bytesIn + ch.bytesOut, durationMs: Date.now() - began,
       changeTracking: reportOf(tracking, plan, offReason(!!opts.trackChanges, !!opts.dryRun, !!opts.stream)),
@@ -263,7 +263,8 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     }
     if (role === 'dest') track?.checkDest(real, disk, blockSize)
     const openedId = disk ? await disk.identity() : null
-    ch.send('opened', {...openedOf(disk, openedId, meta), track: track?.on ? trackMessage(track.state) : null})
+    const named = role === 'dest' ? await namedPath(open.path ?? '', open.sourceName ?? '') : ''
+    ch.send('opened', {...openedOf(disk, openedId, meta), track: track?.on ? trackMessage(track.state) : null, path: named !== open.path ? named : ''})
     const plan = await receivePlan(ch, role, disk, dryRun, track ?? new EndTrack('0'.repeat(32), false))
     started = true
     const r = await run(role, ch, disk, plan, hooksFor(role, disk, openedId), seed)

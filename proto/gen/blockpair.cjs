@@ -995,6 +995,7 @@ $root.blockpair = (function() {
          * @property {number|null} [uid] Opened uid
          * @property {number|null} [gid] Opened gid
          * @property {string|null} [mtimeNs] Opened mtimeNs
+         * @property {string|null} [path] Opened path
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1123,6 +1124,14 @@ $root.blockpair = (function() {
         Opened.prototype.mtimeNs = "";
 
         /**
+         * Opened path.
+         * @member {string} path
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.path = "";
+
+        /**
          * Encodes the specified Opened message. Does not implicitly {@link blockpair.Opened.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Opened
@@ -1162,6 +1171,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.gid);
             if (message.mtimeNs != null && $Object.hasOwnProperty.call(message, "mtimeNs") && message.mtimeNs !== "")
                 writer.uint32(/* id 12, wireType 2 =*/98).string(message.mtimeNs);
+            if (message.path != null && $Object.hasOwnProperty.call(message, "path") && message.path !== "")
+                writer.uint32(/* id 13, wireType 2 =*/106).string(message.path);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1309,6 +1320,15 @@ $root.blockpair = (function() {
                             message.mtimeNs = value;
                         else
                             delete message.mtimeNs;
+                        continue;
+                    }
+                case 13: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.path = value;
+                        else
+                            delete message.path;
                         continue;
                     }
                 }

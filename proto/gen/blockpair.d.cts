@@ -408,6 +408,9 @@ export namespace blockpair {
         /** Opened mtimeNs. */
         mtimeNs: string;
 
+        /** Opened path. */
+        path: string;
+
         /**
          * Encodes the specified Opened message. Does not implicitly {@link blockpair.Opened.verify|verify} messages.
          * @param message Opened message or plain object to encode
@@ -474,6 +477,9 @@ export namespace blockpair {
 
             /** Opened mtimeNs */
             mtimeNs?: (string|null);
+
+            /** Opened path */
+            path?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -19,6 +19,9 @@ t.test('regression (issue 14, item 12): push into an existing remote folder name
   const r = await cli(['push', src, agent.url(folder), '--psk-file', psk])
   t.equal(r.code, 0, r.stderr)
   t.ok(readFileSync(path.join(folder, 'vm.img')).equals(readFileSync(src)), 'the file is in the folder, under its own name')
+  const again = await cli(['push', src, agent.url(folder), '--psk-file', psk, '--json'])
+  t.equal(again.code, 0, again.stderr)
+  t.equal(JSON.parse(again.stdout).destination, path.join(folder, 'vm.img'), 'regression: the summary names the file synced, not the folder')
 
   t.test('over ssh', {skip: sshdSkipReason()}, async t => {
     const sshd = await startSshd(t)
