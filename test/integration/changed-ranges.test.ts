@@ -24,17 +24,8 @@ const BIN = path.join(REPO_ROOT, 'bin/run.js')
 const BLOCK = 64 * KiB
 const SIZE = 16 * MiB
 
-/** A pair of files in a test's folder, its job state, and an agent serving both folders. */
-interface World {
-  /** The test's folder: src/, dst/ and state/ in it. */
-  dir: string
-  src: string
-  dst: string
-  /** The --state-dir of the jobs. */
-  state: string
-  psk: string
-  agent: Agent
-}
+/** A pair of files in a test's folder (dir: src/, dst/ and state/ in it), the jobs' --state-dir, and an agent serving both folders. */
+type World = Record<'dir' | 'src' | 'dst' | 'state' | 'psk', string> & {agent: Agent}
 
 async function world(t: Test, extra: string[] = []): Promise<World> {
   const dir = t.testdir({src: {}, dst: {}, state: {}})
