@@ -5,6 +5,8 @@
 import {Flags} from '@oclif/core'
 import {DEFAULTS, parseStreams, runOptions, type RunOptions} from '../agent/run/options.js'
 import {parseRate, parseSize} from '../agent/run/units.js'
+import {readChangedRanges} from '../agent/run/changed-ranges.js'
+import {UsageError} from '../agent/errors.js'
 import {MAX_STREAMS} from '../agent/session/streams.js'
 
 export const syncFlags = {
@@ -25,6 +27,9 @@ export const jobFlags = {
   bwlimit: Flags.string({description: 'Cap block data at this rate per second: a bare number is KiB/s, like rsync (20000 = about 20 MB/s); K, M, G suffixes, or B for bytes, e.g. 100M.'}),
   'state-dir': Flags.string({description: 'Folder for job state (default $XDG_STATE_HOME/blockpair or ~/.local/state/blockpair).'}),
   'track-changes': Flags.boolean({description: 'Read from a reflink snapshot of the source (XFS, btrfs) and, from the second sync of a pair on, read only what changed since the last.'}),
+  'changed-ranges': Flags.string({description: "Read and compare only these ranges of the source (FILE, or - for stdin): 'OFFSET LENGTH' lines in bytes, qemu-img map --output=json of a dirty bitmap, or thin_delta XML. Used only when both ends are as the pair's last sync left them; otherwise the full compare."}),
+  'thin-block-size': Flags.string({description: "The thin pool's chunk size (lvs -o chunk_size), for a thin_delta list in --changed-ranges, e.g. 64K."}),
+  'trust-destination': Flags.boolean({description: 'With --changed-ranges: a destination block device counts as untouched since the last sync of the pair (your promise that nothing wrote to it), so it is not read in full.'}),
   // Like cp -p, a new destination file takes the source's mode, owner and group (as root) and mtime; these turn each part off.
   'no-perms': Flags.boolean({description: "Create a new destination 0600 instead of with the source's permission bits."}),
   'no-owner': Flags.boolean({description: "Leave a new destination owned by the writing side's user instead of the source's owner and group (only root can give those)."}),
@@ -56,6 +61,9 @@ export interface SyncFlagValues {
   verbose?: boolean
   stats?: boolean
   'track-changes'?: boolean
+  'changed-ranges'?: string
+  'thin-block-size'?: string
+  'trust-destination'?: boolean
   'no-perms'?: boolean
   'no-owner'?: boolean
   'no-times'?: boolean
@@ -79,6 +87,8 @@ export function toRunOptions(f: SyncFlagValues): RunOptions {
     bwlimit: f.bwlimit === undefined ? undefined : parseRate(f.bwlimit, '--bwlimit'),
     stateDir: f['state-dir'],
     trackChanges: f['track-changes'],
+    changedRanges: changedRangesOf(f),
+    trustDestination: f['trust-destination'],
     perms: f['no-perms'] === undefined ? undefined : !f['no-perms'],
     owner: f['no-owner'] === undefined ? undefined : !f['no-owner'],
     times: f['no-times'] === undefined ? undefined : !f['no-times'],
@@ -88,4 +98,14 @@ export function toRunOptions(f: SyncFlagValues): RunOptions {
     verbose: f.verbose,
     stats: f.stats,
   })
+}
+
+/** --changed-ranges read and checked here, so a bad list stops the run before it connects (exit 2). */
+function changedRangesOf(f: SyncFlagValues): RunOptions['changedRanges'] {
+  if (f['changed-ranges'] === undefined) {
+    if (f['thin-block-size'] !== undefined) throw new UsageError('E_THIN_BLOCK_SIZE', '--thin-block-size is for a thin_delta list in --changed-ranges')
+    return undefined
+  }
+  const thin = f['thin-block-size'] === undefined ? undefined : parseSize(f['thin-block-size'], '--thin-block-size')
+  return readChangedRanges(f['changed-ranges'], thin)
 }

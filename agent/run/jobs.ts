@@ -18,7 +18,6 @@
 
 import {randomBytes} from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import type {Identity} from '../disk/disk.js'
 import {IoError, UsageError} from '../errors.js'
@@ -55,10 +54,7 @@ export interface JobRecord {
 
 const ID = /^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$/
 
-export function defaultStateDir(): string {
-  const base = process.env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state')
-  return path.join(base, 'blockpair')
-}
+export {defaultStateDir} from '../track/state.js'
 
 export function newJobId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)

@@ -6,7 +6,7 @@
 // Every check here runs before anything connects or is created: a bad value
 // is a usage error (exit 2) with its own code, never a half-started run.
 
-import {DEFAULT_BLOCK, validateBlockSize} from '../engine/engine.js'
+import {DEFAULT_BLOCK, validateBlockSize, type Range} from '../engine/engine.js'
 import {BlockpairError, EXIT, UsageError} from '../errors.js'
 import {MAX_STREAMS} from '../session/streams.js'
 
@@ -37,6 +37,14 @@ export interface RunOptions {
   stateDir: string | undefined
   /** Snapshot the source (reflink) and read only what changed since the pair's last sync (agent/track). */
   trackChanges: boolean
+  /**
+   * --changed-ranges, as read (agent/track/ranges-input.ts): the source's byte
+   * ranges that may have changed since the pair's last sync; kept in the job,
+   * as stdin cannot be read twice.
+   */
+  changedRanges: Range[] | undefined
+  /** A destination block device counts as untouched since the pair's last sync: the operator's promise. */
+  trustDestination: boolean
   /** A new destination file takes the source's permission bits (else 0600), like cp -p. */
   perms: boolean
   /** A new destination file takes the source's owner and group (when the writing end runs as root). */
@@ -68,6 +76,8 @@ export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
   bwlimit: undefined,
   stateDir: undefined,
   trackChanges: false,
+  changedRanges: undefined,
+  trustDestination: false,
   perms: true,
   owner: true,
   times: true,
@@ -79,7 +89,7 @@ export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
 })
 
 /** The options a job file keeps: how to reconnect and what to do, as first given. */
-export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'verify', 'bwlimit', 'streams', 'trackChanges', 'perms', 'owner', 'times'] as const
+export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'verify', 'bwlimit', 'streams', 'trackChanges', 'changedRanges', 'trustDestination', 'perms', 'owner', 'times'] as const
 
 export type JobOptions = Partial<Pick<RunOptions, (typeof JOB_KEYS)[number]>>
 
@@ -96,6 +106,9 @@ function checkOptions(o: RunOptions): void {
   if (bad) throw new UsageError('E_BLOCK_SIZE', bad)
   checkStreams(o.streams, String(o.streams))
   if (o.bwlimit !== undefined && o.bwlimit < 1024) throw new BlockpairError('E_BWLIMIT', EXIT.USAGE, '--bwlimit must be at least 1K (bytes per second)')
+  if (o.changedRanges && (o.trackChanges || o.streams > 1)) {
+    throw new UsageError('E_RANGES_CONFLICT', `--changed-ranges does not go with ${o.trackChanges ? '--track-changes (one says what changed, the other finds it)' : '--streams (no stream is the whole sync)'}`)
+  }
 }
 
 /** --streams as typed: a whole number from 1 to MAX_STREAMS. */

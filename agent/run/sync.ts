@@ -18,7 +18,7 @@
 
 import fs from 'node:fs'
 import path from 'node:path'
-import {BlockpairError, ioError} from '../errors.js'
+import {BlockpairError, ioError, UsageError} from '../errors.js'
 import {syncWithAgent} from '../session/client.js'
 import type {Summary} from '../session/session.js'
 import {threadedStream} from '../session/stream-thread.js'
@@ -48,6 +48,7 @@ export class FileSyncError extends BlockpairError {
  */
 export async function runSyncs(direction: Direction, paths: readonly string[], o: RunOptions, observer: RunObserver = {}): Promise<Summary[]> {
   const plan = planRun(direction, paths)
+  if (o.changedRanges && plan.files.length > 1) throw new UsageError('E_RANGES_CONFLICT', '--changed-ranges describes one source: sync one file with it')
   // Every local error before anything starts on the remote host.
   if (direction === 'push') {
     for (const f of plan.files) {
@@ -171,6 +172,8 @@ async function session(direction: Direction, file: FilePair, o: RunOptions, remo
     dryRun: o.dryRun,
     force: o.force,
     trackChanges: o.trackChanges,
+    changedRanges: o.changedRanges ?? null,
+    trustDestination: o.trustDestination,
     preserve: {perms: o.perms, owner: o.owner, times: o.times},
     ...job,
     onStart: observer.onPlan?.bind(observer),

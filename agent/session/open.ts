@@ -75,9 +75,14 @@ export interface OpenRequest {
   force: boolean
   job: string | null
   resumeFrom: number
-  /** The pair's key, and whether --track-changes asks the other end to state its lineage. */
+  /** The pair's key; --track-changes or --changed-ranges ask the other end to state its half of the lineage. */
   pair: string
   trackChanges: boolean
+  changedRanges: boolean
+  /** A destination device counts as untouched since the last sync (--trust-destination). */
+  trustDestination: boolean
+  /** One stream of several: the other end drops its lineage of the pair. */
+  noLineage: boolean
   preserve: Preserve
   /** The file the user named, when localPath is a snapshot of it: the source's name and metadata are its. */
   realPath?: string
@@ -113,6 +118,9 @@ export async function openEnds(ch: Channel, localRole: LocalRole, req: OpenReque
       job: req.job ?? '',
       resumeFrom: req.resumeFrom,
       trackChanges: req.trackChanges,
+      changedRanges: req.changedRanges,
+      trustDestination: req.trustDestination,
+      noLineage: req.noLineage,
       pair: req.pair,
       createMode: create.mode ?? 0,
       createOwner: !!create.owner,

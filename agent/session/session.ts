@@ -15,7 +15,7 @@
 
 import type {Channel} from '../wire/channel.js'
 import {deviceTooSmall, type Disk, type Identity} from '../disk/disk.js'
-import {runDest, runSource, validateBlockSize, type EngineHooks, type EngineResult, type Plan} from '../engine/engine.js'
+import {runDest, runSource, validateBlockSize, type EngineHooks, type EngineResult, type Plan, type Range} from '../engine/engine.js'
 import {BlockpairError, InterruptedError, ProtocolError, UsageError} from '../errors.js'
 import {checkOpened, namedPath, resolveAllowed, type Locks} from './policy.js'
 import type {Open} from '../../proto/codec.js'
@@ -24,7 +24,8 @@ import {createOf, openedOf, openEnds, openLocal, PRESERVE_ALL, roleOf, type Ends
 import {checkPlan, destAfter, planFor, planFrom, startOf, streamRange} from './plan.js'
 import {decideResume, sameSource, type ResumeDecision, type ResumePoint} from './resume.js'
 import {summarize, type Summary} from './summary.js'
-import {decideEnds, EndTrack, offReason, reportOf, trackMessage} from './tracking.js'
+import {decideEnds, EndTrack, lineageMode, offReason, reportOf, trackMessage} from './tracking.js'
+import {checkWithin} from '../track/ranges-input.js'
 import {pairKey} from '../track/state.js'
 import type {TrackDecision} from '../track/lineage.js'
 
@@ -57,6 +58,10 @@ export interface SyncOptions {
   localPeer?: (ch: Channel, disk: Disk, plan: Plan, seed: Buffer, destSize: number) => Promise<EngineResult>
   /** Snapshot the source and read only what changed since the pair's last sync (agent/track). */
   trackChanges?: boolean
+  /** --changed-ranges: the source's own list of what changed since the pair's last sync (byte ranges, merged). */
+  changedRanges?: readonly Range[] | null
+  /** A destination device counts as untouched since the pair's last sync (the operator's promise). */
+  trustDestination?: boolean
   /** The pair's key (agent/track/state.ts); by default from the two paths. */
   pair?: string
   /** Aborted when the run is told to stop (a signal): the session ends with the signal's reason (a BlockpairError). */
@@ -95,7 +100,7 @@ function run(role: LocalRole, ch: Channel, disk: Disk | null, plan: Plan, hooks:
 /** Record the pair's lineage after a success, drop the snapshot after a failure; never fails the sync itself. */
 function settleTrack(track: EndTrack, file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean): void {
   try {
-    track.settle(file, disk, result, dryRun)
+    track.settle(disk, result, dryRun)
   } catch (err) {
     // Recording the lineage failed: the next tracked sync finds no matching record and compares in full.
     process.emitWarning(`blockpair: change tracking state for ${file} not recorded: ${(err as Error).message}`)
@@ -138,8 +143,10 @@ function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends, track:
     mtimeNs: (opts.preserve ?? PRESERVE_ALL).times ? ends.sourceMeta?.mtimeNs : undefined,
   })
   let tracking: TrackDecision | null = null
+  const listed = opts.changedRanges && track.mode === 'ranges' ? {ranges: opts.changedRanges, blockSize: opts.blockSize, size: ends.sourceSize} : undefined
+  if (listed) checkWithin(listed.ranges, ends.sourceSize)
   if (track.on) {
-    const t = decideEnds(localRole, track.state, ends.remoteTrack, plan.start, plan.end)
+    const t = decideEnds(localRole, track.state, ends.remoteTrack, plan.start, plan.end, listed)
     tracking = t.decision
     if (t.ranges) plan.ranges = t.ranges
   }
@@ -157,7 +164,8 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   const seed = await handshake(ch, true)
   let disk: Disk | null = null
   const [source, destination] = localRole === 'source' ? [opts.localPath, opts.remotePath] : [opts.remotePath, opts.localPath]
-  const track = new EndTrack(opts.pair ?? pairKey(source, destination), !!opts.trackChanges && !opts.dryRun && !opts.stream)
+  const mode = lineageMode({trackChanges: opts.trackChanges, changedRanges: !!opts.changedRanges, dryRun: opts.dryRun, streamed: !!opts.stream})
+  const track = new EndTrack(opts.pair ?? pairKey(source, destination), mode, !!opts.trustDestination)
   let result: EngineResult | null = null
   let started = false
   try {
@@ -165,11 +173,11 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     const ends = await openEnds(ch, localRole, {
       localPath, remotePath: opts.remotePath, blockSize: opts.blockSize,
       dryRun: !!opts.dryRun, force: !!opts.force, job: opts.job ?? null, resumeFrom: opts.resume?.from ?? 0,
-      pair: track.pair, trackChanges: track.on, preserve: opts.preserve ?? PRESERVE_ALL,
+      pair: track.pair, trackChanges: mode === 'reflink', changedRanges: mode === 'ranges', trustDestination: track.trusted, noLineage: mode === 'drop', preserve: opts.preserve ?? PRESERVE_ALL,
       realPath: localPath === opts.localPath ? undefined : opts.localPath,
     })
     disk = ends.disk
-    if (localRole === 'dest') track.checkDest(opts.localPath, disk, opts.blockSize)
+    track.opened(localRole, opts.localPath, disk, opts.blockSize)
     const {plan, resume, tracking} = planSession(opts, localRole, ends, track)
     const endsAfter = {source: ends.source, dest: destAfter(ends.destId, ends.dest.isDevice, ends.sourceSize)}
     if (opts.stream) await opts.stream.ready(plan, endsAfter)
@@ -185,7 +193,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
       localRole, job: opts.job ?? null, source, destination: ends.destinationPath || destination, plan, result: done, dest: ends.dest,
       sourceIdentity: endsAfter.source, destIdentity: endsAfter.dest, resumeDiscarded: resume.discarded,
       bytesOnWire: ch.bytesIn + ch.bytesOut, durationMs: Date.now() - began,
-      changeTracking: reportOf(tracking, plan, offReason(!!opts.trackChanges, !!opts.dryRun, !!opts.stream)),
+      changeTracking: reportOf(tracking, plan, offReason(!!opts.trackChanges || !!opts.changedRanges, !!opts.dryRun, !!opts.stream)),
     })
   } catch (err) {
     return tellPeer(ch, err)
@@ -248,7 +256,8 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     // The streams of one job write disjoint ranges of the same target; nothing else may share it.
     if (role === 'dest' && !dryRun) unlock = await opts.locks.acquire(real, open.job || null)
     const blockSize = open.blockSize ?? 0
-    track = open.pair ? new EndTrack(open.pair, !!open.trackChanges && !dryRun) : null
+    const mode = lineageMode({trackChanges: !!open.trackChanges, changedRanges: !!open.changedRanges, dryRun, streamed: !!open.noLineage})
+    track = open.pair ? new EndTrack(open.pair, mode, !!open.trustDestination) : null
     disk = await openLocal(real, role, dryRun, !!open.force, true, createOf(open))
     await checkServed(disk, real, role, open, opts)
     // The source's metadata is the checked file's, not its snapshot's (a fresh 0600 file).
@@ -261,11 +270,11 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
       await checked?.close()
       disk = await openLocal(snapshot, role, dryRun, false, true)
     }
-    if (role === 'dest') track?.checkDest(real, disk, blockSize)
+    track?.opened(role, real, disk, blockSize)
     const openedId = disk ? await disk.identity() : null
     const named = role === 'dest' ? await namedPath(open.path ?? '', open.sourceName ?? '') : ''
     ch.send('opened', {...openedOf(disk, openedId, meta), track: track?.on ? trackMessage(track.state) : null, path: named !== open.path ? named : ''})
-    const plan = await receivePlan(ch, role, disk, dryRun, track ?? new EndTrack('0'.repeat(32), false))
+    const plan = await receivePlan(ch, role, disk, dryRun, track ?? new EndTrack('0'.repeat(32), 'record'))
     started = true
     const r = await run(role, ch, disk, plan, hooksFor(role, disk, openedId), seed)
     record.result = r

@@ -1,22 +1,25 @@
-// --track-changes in a session: which end does what (agent/track holds the
-// how). The source end snapshots its file and reads the snapshot; each end
-// states its half of the pair's lineage (Track in Opened for the responder);
-// the initiator decides and puts the changed ranges in Start; the responder
-// refuses ranges its own half does not back. Each end records its half only
-// after a sync that succeeded. A sync without the flag drops the pair's
-// tracking state at both ends: the destination moves on, so a base would be
-// stale, and its snapshot only costs space.
+// --track-changes and --changed-ranges in a session: which end does what
+// (agent/track holds the how). Each end states its half of the pair's lineage
+// (Track in Opened for the responder): with --track-changes the source end
+// snapshots its file and reads the snapshot; with --changed-ranges the
+// source's half is its record and the ranges are the user's, given to the
+// initiator. The initiator decides and puts the ranges to read in Start; the
+// responder refuses ranges its own half does not back. Every successful sync
+// records the lineage at both ends (tracked or not), so that the next one may
+// take a shortcut; one stream of several drops it (no stream is the sync).
 
 import fs from 'node:fs'
 import type {Disk} from '../disk/disk.js'
 import type {EngineResult, Plan, Range} from '../engine/engine.js'
 import {ProtocolError} from '../errors.js'
 import type {Message} from '../../proto/codec.js'
-import {decide, DestTrack, SourceTrack, untrackEnd, type TrackDecision, type TrackState} from '../track/lineage.js'
+import {decide, DestTrack, recordDest, recordSource, SourceTrack, sourceRecordState, untrackEnd, type SyncedEnd, type TrackDecision, type TrackState} from '../track/lineage.js'
+import {toBlocks} from '../track/extent-diff.js'
+import {mergeRanges, refuseQcow2} from '../track/ranges-input.js'
 import {checkPair} from '../track/state.js'
 
 export interface ChangeTracking {
-  method: 'reflink' | null
+  method: 'reflink' | 'ranges' | null
   used: boolean
   reason: string | null
   bytesSkipped: number
@@ -24,31 +27,61 @@ export interface ChangeTracking {
 
 export const UNTRACKED: ChangeTracking = Object.freeze({method: null, used: false, reason: null, bytesSkipped: 0})
 
-/** This end's half of a tracked session. */
+/**
+ * What an end does with the pair's lineage: `reflink` (--track-changes),
+ * `ranges` (--changed-ranges), `record` (any other sync: record it after),
+ * `drop` (one stream of several: remove it).
+ */
+export type LineageMode = 'reflink' | 'ranges' | 'record' | 'drop'
+
+/** The mode from what was asked; a dry run records nothing, so it tracks nothing. */
+export function lineageMode(a: {trackChanges?: boolean; changedRanges?: boolean; dryRun?: boolean; streamed?: boolean}): LineageMode {
+  if (a.streamed) return 'drop'
+  if (a.dryRun) return 'record'
+  return a.trackChanges ? 'reflink' : a.changedRanges ? 'ranges' : 'record'
+}
+
+function headOf(fd: number): Buffer {
+  const b = Buffer.alloc(4)
+  return b.subarray(0, fs.readSync(fd, b, 0, 4, 0))
+}
+
+/** This end's half of a session's lineage. */
 export class EndTrack {
   private source: SourceTrack | null = null
-  private dest: DestTrack | null = null
+  private own: TrackState | null = null
+  private end: (SyncedEnd & {role: 'source' | 'dest'; size: number}) | null = null
 
-  constructor(readonly pair: string, readonly on: boolean) {
+  /** `trusted`: a destination device counts as untouched since the last sync (--trust-destination). */
+  constructor(readonly pair: string, readonly mode: LineageMode, readonly trusted = false) {
     checkPair(pair)
   }
 
-  /** The path to open as the source: its snapshot when tracked. `fd`: snapshot the file open there. */
+  /** Does this end state its half to the other (Track in Opened)? */
+  get on(): boolean {
+    return this.mode === 'reflink' || this.mode === 'ranges'
+  }
+
+  /** The path to open as the source: its snapshot with --track-changes. `fd`: snapshot the file open there. */
   sourcePath(file: string, blockSize: number, fd?: number): string {
-    if (!this.on) return file
+    if (this.mode !== 'reflink') return file
     this.source = SourceTrack.open(file, this.pair, blockSize, fd)
     return this.source.readPath
   }
 
-  /** The destination, once open: is it what the last sync of the pair left? */
-  checkDest(file: string, disk: Disk | null, blockSize: number): void {
-    if (!this.on) return
-    const st = disk && !disk.isDevice ? fs.fstatSync(disk.fd, {bigint: true}) : null
-    this.dest = DestTrack.check(file, this.pair, blockSize, st, !!disk?.isDevice)
+  /** This end's file (`file`: the live one) is open: state its half when asked, and keep what its record needs. */
+  opened(role: 'source' | 'dest', file: string, disk: Disk | null, blockSize: number): void {
+    if (!disk) return
+    this.end = {role, file, pair: this.pair, blockSize, isDevice: disk.isDevice, st: fs.fstatSync(disk.fd, {bigint: true}), size: disk.size}
+    if (role === 'source' && this.mode === 'ranges') {
+      refuseQcow2(headOf(disk.fd), file)
+      this.own = sourceRecordState(this.end, disk.size)
+    }
+    if (role === 'dest' && this.on) this.own = DestTrack.check(file, this.pair, blockSize, this.end.st, disk.isDevice, this.mode === 'ranges' ? 'ranges' : 'reflink', this.trusted).state
   }
 
   get state(): TrackState | null {
-    return this.source?.state ?? this.dest?.state ?? null
+    return this.source?.state ?? this.own
   }
 
   /** A plan with ranges is acceptable here only when this end's half of the lineage holds. */
@@ -58,13 +91,15 @@ export class EndTrack {
     }
   }
 
-  /** After the session: record success, or drop the failed sync's snapshot. */
-  settle(file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean): void {
-    if (!result) return this.source?.abort()
-    if (dryRun) return this.source?.abort()
-    if (!this.on) return untrackEnd(file, this.pair)
-    this.source?.commit(result.digest)
-    if (this.dest && disk && !disk.isDevice) this.dest.commit(result.digest, fs.fstatSync(disk.fd, {bigint: true}))
+  /** After the session: record a success at this end, or drop the failed sync's snapshot. */
+  settle(disk: Disk | null, result: EngineResult | null, dryRun: boolean): void {
+    if (!result || dryRun) return this.source?.abort()
+    const end = this.end
+    if (!end || !disk) return
+    if (this.mode === 'drop') return untrackEnd(end.file, this.pair, end.isDevice)
+    if (end.role === 'dest') return recordDest({...end, st: fs.fstatSync(disk.fd, {bigint: true})}, result.digest)
+    if (this.source?.snapshotted) return this.source.commit(result.digest)
+    recordSource(end, result.digest, end.size)
   }
 }
 
@@ -80,19 +115,27 @@ export function trackState(m: Message<'opened'>['track'], source: boolean): Trac
   const lengths = m.rangeLengths ?? []
   if (offsets.length !== lengths.length) throw new ProtocolError('E_BAD_FRAME', 'the tracked ranges are malformed')
   return {
-    method: m.method === 'reflink' ? 'reflink' : null,
+    method: m.method === 'reflink' || m.method === 'ranges' ? m.method : null,
     reason: m.reason || null,
     digest: Buffer.from(m.digest ?? []).toString('hex'),
     ranges: source && !m.reason ? offsets.map((o, i) => ({offset: o, length: lengths[i] as number})) : null,
   }
 }
 
+/** The ranges the user listed (--changed-ranges), with the source's growth, in whole blocks of a `size`-byte source. */
+export interface Listed {
+  ranges: readonly Range[]
+  blockSize: number
+  size: number
+}
+
 /** The initiator's decision, and the ranges of [start, end) the plan reads. */
-export function decideTracking(source: TrackState, dest: TrackState, start: number, end: number): {decision: TrackDecision; ranges: Range[] | null} {
+export function decideTracking(source: TrackState, dest: TrackState, start: number, end: number, listed?: Listed): {decision: TrackDecision; ranges: Range[] | null} {
   const decision = decide(source, dest)
   if (!decision.used) return {decision, ranges: null}
+  const given = listed ? toBlocks(mergeRanges([...listed.ranges, ...(decision.ranges ?? [])]), listed.blockSize, listed.size) : decision.ranges ?? []
   const ranges: Range[] = []
-  for (const r of decision.ranges ?? []) {
+  for (const r of given) {
     const a = Math.max(r.offset, start)
     const b = Math.min(r.offset + r.length, end)
     if (a < b) ranges.push({offset: a, length: b - a})
@@ -100,17 +143,17 @@ export function decideTracking(source: TrackState, dest: TrackState, start: numb
   return {decision, ranges}
 }
 
-/** Why --track-changes was given but not run: a dry run writes no lineage, streams would each snapshot. */
+/** Why change tracking was asked for but not run: a dry run writes no lineage, no stream is the whole sync. */
 export function offReason(asked: boolean, dryRun: boolean, streamed: boolean): string | null {
   if (!asked || !(dryRun || streamed)) return null
   return `change tracking does not run with ${dryRun ? '--dry-run' : '--streams'}: full compare`
 }
 
 /** The initiator's decision from its own half and the other end's (in Opened). */
-export function decideEnds(localRole: 'source' | 'dest', mine: TrackState | null, remote: Message<'opened'>['track'], start: number, end: number): ReturnType<typeof decideTracking> {
+export function decideEnds(localRole: 'source' | 'dest', mine: TrackState | null, remote: Message<'opened'>['track'], start: number, end: number, listed?: Listed): ReturnType<typeof decideTracking> {
   const here = mine ?? trackState(null, false)
   const there = trackState(remote, localRole === 'dest')
-  return localRole === 'source' ? decideTracking(here, there, start, end) : decideTracking(there, here, start, end)
+  return localRole === 'source' ? decideTracking(here, there, start, end, listed) : decideTracking(there, here, start, end, listed)
 }
 
 export function reportOf(decision: TrackDecision | null, plan: Plan, off: string | null = null): ChangeTracking {

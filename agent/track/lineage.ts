@@ -11,6 +11,13 @@
 //   After a successful sync each end records the digest (commit); the source's
 //   snapshot becomes the base and the old base goes. A failed sync removes its
 //   snapshot (abort); a killed one leaves it for the next sweep.
+//
+// Every successful sync records the lineage, tracked or not (recordSource,
+// recordDest: no snapshot then, and any old base goes, as it no longer
+// matches the destination). --changed-ranges needs nothing more: the source's
+// half is its record (the user's list says what changed), the destination's
+// is the same check as above; a block device has no stamp, so its half holds
+// only when the operator vouches for it (--trust-destination).
 
 import fs from 'node:fs'
 import path from 'node:path'
@@ -19,7 +26,7 @@ import {changedBytes, toBlocks} from './extent-diff.js'
 import {mapOf, sweep, takeSnapshot} from './snapshot.js'
 import {pairDir, readRecord, removePair, sameStamp, stampOf, STATE_FOLDER, writeRecord, type LineageRecord} from './state.js'
 
-export type TrackMethod = 'reflink' | null
+export type TrackMethod = 'reflink' | 'ranges' | null
 
 /** What one end says about a tracked pair when it is opened. */
 export interface TrackState {
@@ -28,7 +35,7 @@ export interface TrackState {
   reason: string | null
   /** The digest of the last successful sync it recorded, hex, or ''. */
   digest: string
-  /** Source only: the ranges that changed since the base (whole coarse blocks). */
+  /** Source only: the ranges that changed since the base (whole coarse blocks); with 'ranges', the growth past the last sync's size. */
   ranges: Range[] | null
 }
 
@@ -102,6 +109,10 @@ export class SourceTrack {
     return new SourceTrack(dir, live, snapshot, blockSize, {method: 'reflink', reason, digest: reason ? '' : (rec as LineageRecord).digest, ranges})
   }
 
+  get snapshotted(): boolean {
+    return this.snapshot !== null
+  }
+
   /** The file the sync reads: the snapshot (a point-in-time copy), or the live file without one. */
   get readPath(): string {
     return this.snapshot ?? this.live
@@ -125,29 +136,63 @@ export class SourceTrack {
 }
 
 export class DestTrack {
-  private constructor(private readonly dir: string, private readonly file: string, private readonly blockSize: number, readonly state: TrackState) {}
+  private constructor(readonly state: TrackState) {}
 
-  /** Is the destination exactly what the last successful sync of this pair left? */
-  static check(file: string, pair: string, blockSize: number, st: fs.BigIntStats | null, isDevice: boolean): DestTrack {
-    const dir = pairDir(file, pair)
-    const rec = readRecord(dir, 'dest')
-    const say = (reason: string | null): DestTrack => new DestTrack(dir, file, blockSize, {method: 'reflink', reason, digest: rec?.digest ?? '', ranges: null})
-    if (isDevice) return say('the destination is a block device, which has no change stamp: full compare')
+  /**
+   * Is the destination exactly what the last successful sync of this pair left?
+   * `trusted`: a device counts as untouched on the operator's word (--trust-destination).
+   */
+  static check(file: string, pair: string, blockSize: number, st: fs.BigIntStats | null, isDevice: boolean, method: TrackMethod, trusted = false): DestTrack {
+    const rec = readRecord(pairDir(file, pair, isDevice), 'dest')
+    const say = (reason: string | null): DestTrack => new DestTrack({method, reason, digest: rec?.digest ?? '', ranges: null})
+    if (isDevice && !trusted) return say('the destination is a block device, which has no change stamp: full compare (--trust-destination vouches that nothing wrote to it since the last sync)')
     if (!st || !rec) return say('no record of a previous sync of this pair at the destination: full compare')
     if (rec.blockSize !== blockSize) return say(`the block size differs from the last tracked sync's (${rec.blockSize})`)
-    if (!sameStamp(rec.stamp, stampOf(st))) return say('the destination changed since the last sync (its size, inode, mtime or ctime): full compare')
+    if (!isDevice && !sameStamp(rec.stamp, stampOf(st))) return say('the destination changed since the last sync (its size, inode, mtime or ctime): full compare')
     return say(null)
-  }
-
-  /** The sync succeeded: record the destination as it now is. */
-  commit(digest: Buffer, st: fs.BigIntStats): void {
-    writeRecord(this.dir, {version: 1, pair: path.basename(this.dir), role: 'dest', path: this.file, blockSize: this.blockSize, digest: digest.toString('hex'), stamp: stampOf(st)})
   }
 }
 
-/** A sync of the pair without --track-changes: this end's tracking state for it goes (it would be stale anyway). */
-export function untrackEnd(file: string, pair: string): void {
-  const dir = pairDir(file, pair)
+/** What one end knows of the file it synced, for its record. */
+export interface SyncedEnd {
+  file: string
+  pair: string
+  blockSize: number
+  isDevice: boolean
+  st: fs.BigIntStats
+}
+
+/** A sync succeeded: the destination's half of the lineage is its stamp now. */
+export function recordDest(end: SyncedEnd, digest: Buffer): void {
+  writeRecord(pairDir(end.file, end.pair, end.isDevice), {
+    version: 1, pair: end.pair, role: 'dest', path: end.file, blockSize: end.blockSize, digest: digest.toString('hex'), stamp: stampOf(end.st),
+  })
+}
+
+/** A sync succeeded without a snapshot: the source's half is a record of what it copied; an old base goes. */
+export function recordSource(end: SyncedEnd, digest: Buffer, size: number): void {
+  const dir = pairDir(end.file, end.pair, end.isDevice)
+  writeRecord(dir, {
+    version: 1, pair: end.pair, role: 'source', path: end.file, blockSize: end.blockSize, digest: digest.toString('hex'),
+    stamp: stampOf(end.st), live: {dev: String(end.st.dev), ino: String(end.st.ino)}, size,
+  })
+  sweep(dir)
+}
+
+/** --changed-ranges at the source: its record is its half; the bytes past the size it last copied are always read. */
+export function sourceRecordState(end: SyncedEnd, size: number): TrackState {
+  const rec = readRecord(pairDir(end.file, end.pair, end.isDevice), 'source')
+  const say = (reason: string | null, ranges: Range[] | null = null): TrackState => ({method: 'ranges', reason, digest: reason ? '' : rec?.digest ?? '', ranges})
+  if (!rec) return say('no record of a previous sync of this pair at the source (first sync): full compare')
+  if (rec.blockSize !== end.blockSize) return say(`the block size differs from the last sync's (${rec.blockSize})`)
+  if (!end.isDevice && rec.live && (rec.live.dev !== String(end.st.dev) || rec.live.ino !== String(end.st.ino))) return say('the source file was replaced since the last sync')
+  const old = rec.size ?? Number(rec.stamp.size)
+  return say(null, old < size ? [{offset: old, length: size - old}] : [])
+}
+
+/** One stream of a --streams sync is not the whole sync: this end's lineage of the pair goes (it would be stale anyway). */
+export function untrackEnd(file: string, pair: string, isDevice = false): void {
+  const dir = pairDir(file, pair, isDevice)
   if (fs.existsSync(dir)) dropPair(dir)
 }
 

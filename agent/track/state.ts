@@ -1,5 +1,8 @@
 // The state folder of tracked pairs: `.blockpair-track/<pair>/` beside the
 // file at each end, on its file system (a reflink clone cannot cross one).
+// A block device's lives in this host's state folder instead
+// (devices/<pair>/): /dev is no place for files, and a device has no
+// snapshot to keep beside it.
 // It holds each end's lineage record (source.json, dest.json: both ends
 // may share a folder) and, at the source, the base snapshot its record names. A pair is named by a key the initiator derives from
 // the two ends as the user gave them, so the same push or pull finds its
@@ -11,6 +14,7 @@
 
 import {createHash, randomBytes} from 'node:crypto'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import {ProtocolError} from '../errors.js'
 
@@ -41,6 +45,8 @@ export interface LineageRecord {
   /** Source only: the base snapshot's file name in the pair's folder, and the live file's dev/ino then. */
   snapshot?: string
   live?: {dev: string; ino: string}
+  /** Source only: its size that sync copied (a device's stat says 0); what a later sync reads past as growth. */
+  size?: number
 }
 
 /**
@@ -59,7 +65,14 @@ export function checkPair(pair: string): string {
   return pair
 }
 
-export function pairDir(file: string, pair: string): string {
+/** This host's folder for blockpair's own state: $XDG_STATE_HOME/blockpair or ~/.local/state/blockpair. */
+export function defaultStateDir(): string {
+  const base = process.env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state')
+  return path.join(base, 'blockpair')
+}
+
+export function pairDir(file: string, pair: string, isDevice = false): string {
+  if (isDevice) return path.join(defaultStateDir(), 'devices', pair)
   return path.join(path.dirname(file), STATE_FOLDER, pair)
 }
 

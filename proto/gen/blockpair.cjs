@@ -307,6 +307,9 @@ $root.blockpair = (function() {
          * @property {number|null} [createUid] Open createUid
          * @property {number|null} [createGid] Open createGid
          * @property {string|null} [sourceName] Open sourceName
+         * @property {boolean|null} [changedRanges] Open changedRanges
+         * @property {boolean|null} [trustDestination] Open trustDestination
+         * @property {boolean|null} [noLineage] Open noLineage
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -467,6 +470,30 @@ $root.blockpair = (function() {
         Open.prototype.sourceName = "";
 
         /**
+         * Open changedRanges.
+         * @member {boolean} changedRanges
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.changedRanges = false;
+
+        /**
+         * Open trustDestination.
+         * @member {boolean} trustDestination
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.trustDestination = false;
+
+        /**
+         * Open noLineage.
+         * @member {boolean} noLineage
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.noLineage = false;
+
+        /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Open
@@ -514,6 +541,12 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 15, wireType 0 =*/120).uint32(message.createGid);
             if (message.sourceName != null && $Object.hasOwnProperty.call(message, "sourceName") && message.sourceName !== "")
                 writer.uint32(/* id 16, wireType 2 =*/130).string(message.sourceName);
+            if (message.changedRanges != null && $Object.hasOwnProperty.call(message, "changedRanges") && message.changedRanges !== false)
+                writer.uint32(/* id 50, wireType 0 =*/400).bool(message.changedRanges);
+            if (message.trustDestination != null && $Object.hasOwnProperty.call(message, "trustDestination") && message.trustDestination !== false)
+                writer.uint32(/* id 51, wireType 0 =*/408).bool(message.trustDestination);
+            if (message.noLineage != null && $Object.hasOwnProperty.call(message, "noLineage") && message.noLineage !== false)
+                writer.uint32(/* id 52, wireType 0 =*/416).bool(message.noLineage);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -700,6 +733,33 @@ $root.blockpair = (function() {
                             message.sourceName = value;
                         else
                             delete message.sourceName;
+                        continue;
+                    }
+                case 50: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.changedRanges = value;
+                        else
+                            delete message.changedRanges;
+                        continue;
+                    }
+                case 51: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.trustDestination = value;
+                        else
+                            delete message.trustDestination;
+                        continue;
+                    }
+                case 52: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.noLineage = value;
+                        else
+                            delete message.noLineage;
                         continue;
                     }
                 }

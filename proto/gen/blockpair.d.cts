@@ -178,6 +178,15 @@ export namespace blockpair {
         /** Open sourceName. */
         sourceName: string;
 
+        /** Open changedRanges. */
+        changedRanges: boolean;
+
+        /** Open trustDestination. */
+        trustDestination: boolean;
+
+        /** Open noLineage. */
+        noLineage: boolean;
+
         /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @param message Open message or plain object to encode
@@ -256,6 +265,15 @@ export namespace blockpair {
 
             /** Open sourceName */
             sourceName?: (string|null);
+
+            /** Open changedRanges */
+            changedRanges?: (boolean|null);
+
+            /** Open trustDestination */
+            trustDestination?: (boolean|null);
+
+            /** Open noLineage */
+            noLineage?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -11,7 +11,7 @@
 import {rmSync} from 'node:fs'
 import {open, writeFile} from 'node:fs/promises'
 import path from 'node:path'
-import {type DataDef, type DataSet, type Sizes, changedBlocks, denseOldDef, overwriteBlocks, writeRandom} from './data.js'
+import {type DataDef, type DataSet, type Sizes, changedBlocks, copySparse, denseOldDef, overwriteBlocks, writeRandom} from './data.js'
 import {ADDR_B, LINK_BYTES_PER_S, type Lan, NS_A, NS_B, type NsSshd, TCP_FRAME_OVERHEAD, TCP_PORT, TLS_RECORD_OVERHEAD, inNs} from './netns.js'
 import {type AgentWhere, must} from './proc.js'
 import {BLOCK, type Extent, KiB, MiB, fmtBytes, fmtPct, fmtRatio, median, shQuote} from './util.js'
@@ -938,6 +938,79 @@ const patchApply: CaseDef = {
   ],
 }
 
+// ---- changed ranges from outside (issue 16) ----------------------------------------
+
+export const RANGES = 'blockpair push --changed-ranges'
+
+/** Copy the 4 KiB blocks at `offsets` from one file into another. */
+async function copyBlocks(from: string, to: string, offsets: readonly number[]): Promise<void> {
+  const [src, dst] = [await open(from, 'r'), await open(to, 'r+')]
+  try {
+    const buf = Buffer.alloc(BLOCK)
+    for (const off of offsets) {
+      await src.read(buf, 0, BLOCK, off)
+      await dst.write(buf, 0, BLOCK, off)
+    }
+    await dst.sync()
+  } finally {
+    await Promise.all([src.close(), dst.close()])
+  }
+}
+
+function rangesDense(): CaseDef {
+  // Set by setup(): the case's own source (dense-src must stay as it is for the other cases) and the list; by tools(): the destination.
+  const st = {src: '', list: '', dst: ''}
+  // 4 KiB blocks: the list names single 4 KiB blocks, and a range is read in whole blocks (the default 64 KiB would read 16× the list).
+  const pushArgv = (env: Env, port = 0, ...extra: string[]) =>
+    [process.execPath, env.bin, 'push', st.src, `agent://127.0.0.1:${port}${st.dst}`, '--psk-file', env.psk, '--json', '--block-size', '4K', ...extra]
+  return {
+    id: 'ranges-dense-1',
+    subject: RANGES,
+    title: s => `Changed ranges from outside: dense ${fmtBytes(s.dense)}, 1% of its 4 KiB blocks changed, listed exactly`,
+    about: env => [
+      `The dense-1 data: the destination before each run is the old copy (1% of the 4 KiB blocks differ). The source is the case's own copy ` +
+        'of the old data. Before every timed run, untimed: the source is set back to the old data at those blocks, a plain push makes the pair\'s ' +
+        'lineage at both ends (both files equal: a full compare), then the blocks of the new data are written into the source and fsynced, and the ' +
+        `list of exactly those 4 KiB blocks (\`OFFSET LENGTH\` lines) is what \`${RANGES}\` gets. Both pushes use \`--block-size 4K\`: ` +
+        'a listed range is read in whole blocks, and the default 64 KiB would read 16 times what the list names.',
+      `Floor: \`${CAT_BOTH}\`. The whole push includes Node's start-up (about 0.1 s); the session alone is its durationMs.`,
+    ],
+    defs: s => [denseOldDef(s, 0.01, '1')],
+    data: () => ['dense-src', 'dense-old-1'],
+    startFrom: 'dense-old-1',
+    setup: async env => {
+      st.src = path.join(env.data.dir, 'ranges-src.img')
+      st.list = path.join(env.data.dir, 'ranges-1.txt')
+      await copySparse(env.data.path('dense-old-1'), st.src)
+      await writeFile(st.list, denseChanges(env.sizes).map(o => `${o} ${BLOCK}\n`).join(''))
+      return {teardown: async () => rmSync(st.src, {force: true})}
+    },
+    prepare: async (env, _tool, rt) => {
+      const offsets = denseChanges(env.sizes)
+      await overwriteBlocks(st.src, offsets, 'dense-old-1', true)
+      await must(pushArgv(env, rt.port), {discardStdout: true})
+      await copyBlocks(env.data.path('dense-src'), st.src, offsets)
+    },
+    warm: (_env, dst) => [{path: st.src}, {path: dst}],
+    tools: (env, dst) => {
+      st.dst = dst
+      const plain = blockpairTool(env, st.src, dst)
+      return [
+        {...plain, name: RANGES, show: plain.show.replace(' --json', ' --json --block-size 4K --changed-ranges LIST'), argv: rt => pushArgv(env, rt.port, '--changed-ranges', st.list)},
+        catTwo(CAT_BOTH, 'floor', st.src, dst),
+      ]
+    },
+    floor: CAT_BOTH,
+    targets: m => [
+      atMost('warm: push session (durationMs) ÷ cat both files ≤ 0.15 (issue 16)', ratioOf(m.summary(RANGES, 'durationMs'), m.ms(CAT_BOTH)), 0.15),
+      atMost('cold: whole push ÷ cat both files, cold ≤ 0.15 (issue 16)', m.ratio(RANGES, CAT_BOTH, 'cold wall'), 0.15),
+      info('whole push ÷ cat both files, warm, start-up included (informative)', fmtRatio(m.ratio(RANGES, CAT_BOTH))),
+      info('bytesReadSource, bytesReadDest (informative)', `${fmtBytes(m.summary(RANGES, 'bytesReadSource'))}, ${fmtBytes(m.summary(RANGES, 'bytesReadDest'))}`),
+      ...memoryTargets(m),
+    ],
+  }
+}
+
 function ratioOf(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined || b <= 0 ? undefined : a / b
 }
@@ -958,6 +1031,7 @@ export const CASES: CaseDef[] = [
   trackDense(),
   patchDiff,
   patchApply,
+  rangesDense(),
 ]
 
 export const QUICK_SIZES: Sizes = {

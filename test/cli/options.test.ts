@@ -1,5 +1,6 @@
 // Flags to RunOptions (cli/options.ts): the defaults, every conversion, and
 // every bad value as a usage error with its own code.
+import path from 'node:path'
 import t from 'tap'
 import {EXIT} from '../../agent/errors.js'
 import {DEFAULTS, parseStreams, runOptions} from '../../agent/run/options.js'
@@ -24,13 +25,23 @@ t.test('every flag lands in its option', async t => {
   const o = toRunOptions({
     'psk-file': 'k.psk', identity: 'hv1', 'block-size': '1M', 'dry-run': true, force: true, ssh: 'ssh -p 2222',
     'remote-bin': 'node /opt/b.js', 'ssh-timeout': 5, streams: 4, verify: true, bwlimit: '100M', 'state-dir': '/s', 'track-changes': true, json: true, quiet: true,
-    progress: true, verbose: true, stats: true, 'no-perms': true, 'no-owner': true, 'no-times': true,
+    progress: true, verbose: true, stats: true, 'no-perms': true, 'no-owner': true, 'no-times': true, 'trust-destination': true,
   })
   t.same(o, {
     pskFile: 'k.psk', identity: 'hv1', blockSize: 1 << 20, dryRun: true, force: true, ssh: 'ssh -p 2222', remoteBin: 'node /opt/b.js',
     sshTimeout: 5, streams: 4, verify: true, bwlimit: 100 << 20, stateDir: '/s', trackChanges: true, json: true, quiet: true,
-    progress: true, verbose: true, stats: true, perms: false, owner: false, times: false,
+    progress: true, verbose: true, stats: true, perms: false, owner: false, times: false, trustDestination: true,
   })
+})
+
+t.test('--changed-ranges is read once, here; its conflicts are usage errors', async t => {
+  const dir = t.testdir({'list.txt': '8192 4096\n0 4096\n', 'thin.xml': '<diff><different begin="1" length="1"/></diff>'})
+  t.same(toRunOptions({...base, 'changed-ranges': path.join(dir, 'list.txt')}).changedRanges, [{offset: 0, length: 4096}, {offset: 8192, length: 4096}])
+  t.same(toRunOptions({...base, 'changed-ranges': path.join(dir, 'thin.xml'), 'thin-block-size': '64K'}).changedRanges, [{offset: 65536, length: 65536}])
+  t.throws(() => toRunOptions({...base, 'thin-block-size': '64K'}), {code: 'E_THIN_BLOCK_SIZE', exit: EXIT.USAGE}, 'a block size without a list')
+  t.throws(() => toRunOptions({...base, 'changed-ranges': path.join(dir, 'list.txt'), 'track-changes': true}), {code: 'E_RANGES_CONFLICT', exit: EXIT.USAGE})
+  t.throws(() => toRunOptions({...base, 'changed-ranges': path.join(dir, 'list.txt'), streams: 2}), {code: 'E_RANGES_CONFLICT', exit: EXIT.USAGE})
+  t.throws(() => toRunOptions({...base, 'changed-ranges': path.join(dir, 'missing.txt')}), {code: 'E_NOT_FOUND'})
 })
 
 t.test('regression (issue 14, item 14): a destination takes mode, owner and mtime unless a --no- flag says otherwise', async t => {

@@ -15,6 +15,7 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {syncWithAgent} from '../../agent/session/client.js'
 import {KeyRing} from '../../agent/wire/keys.js'
+import {STATE_FOLDER} from '../../agent/track/state.js'
 import {fuzzSeconds, fuzzSeed, mutate, randomFrame, recordSessions, retarget, Rng, type Recording} from '../helpers/fuzz.js'
 import {fingerprint, helloFrame, rawSession, spawnAgent, writeKeys, type AgentProcess} from '../helpers/hostile.js'
 
@@ -142,9 +143,13 @@ t.test(`a live agent survives ${seconds} s of fuzzed sessions (seed ${seed})`, a
 
   t.same(fingerprint(outside), before, 'nothing outside the allowed folder changed')
   t.same(readdirSync(root).sort(), rootEntries, 'nothing new beside it')
-  // Mutated paths may create other files in the allowed folder: that is allowed. Nothing else may appear there.
-  const odd = readdirSync(allowed, {withFileTypes: true}).filter(e => !e.isFile()).map(e => e.name)
-  t.same(odd, [], 'only regular files in the allowed folder (no folders, links or nodes)')
+  // Mutated paths may create other files in the allowed folder: that is allowed, and so is the
+  // lineage folder a successful sync records beside its file (agent/track/state.ts). Nothing else may appear there.
+  const odd = readdirSync(allowed, {withFileTypes: true}).filter(e => !e.isFile() && !(e.isDirectory() && e.name === STATE_FOLDER)).map(e => e.name)
+  t.same(odd, [], 'only regular files and the lineage folder in the allowed folder (no other folders, links or nodes)')
+  for (const e of existsSync(join(allowed, STATE_FOLDER)) ? readdirSync(join(allowed, STATE_FOLDER), {withFileTypes: true}) : []) {
+    t.ok(e.isDirectory() && /^[0-9a-f]{32}$/.test(e.name), `the lineage folder holds pair folders only: ${e.name}`)
+  }
 
   const src = join(root, 'local', 'src.img')
   const dst = join(allowed, 'after-fuzz.img')

@@ -9,8 +9,6 @@
 import {spawn, type ChildProcess} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import fs from 'node:fs'
-import net from 'node:net'
-import {Transform} from 'node:stream'
 import path from 'node:path'
 import t, {type Test} from 'tap'
 import type {JobRecord} from '../../agent/run/jobs.js'
@@ -18,6 +16,7 @@ import {STATE_FOLDER} from '../../agent/track/state.js'
 import {cli, keygen, REPO_ROOT, startAgent, type Agent} from '../helpers/cli.js'
 import {firstDifference, MiB} from '../helpers/disks.js'
 import {fsSkipReason, mountFs} from '../helpers/filesystems.js'
+import {relay} from '../helpers/relay.js'
 
 const BIN = path.join(REPO_ROOT, 'bin/run.js')
 const SIZE = 32 * MiB
@@ -61,37 +60,6 @@ function rewrite(w: World): void {
   // Written back, as a guest's writes are sooner or later: until then the base still shares the old blocks.
   fs.fsyncSync(fd)
   fs.closeSync(fd)
-}
-
-/** Bytes through at `rate` per second at most. */
-function paced(rate: number): Transform {
-  let free = Date.now()
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      const now = Date.now()
-      free = Math.max(free, now) + (chunk.length / rate) * 1000
-      setTimeout(() => done(null, chunk), Math.max(0, free - now - (chunk.length / rate) * 1000))
-    },
-  })
-}
-
-/** A TCP relay to the agent's port that carries at most `rate` bytes a second each way. */
-async function relay(t: Test, port: number, rate: number): Promise<number> {
-  const sockets = new Set<net.Socket>()
-  const server = net.createServer(client => {
-    const up = net.connect(port, '127.0.0.1')
-    sockets.add(client).add(up)
-    client.pipe(paced(rate)).pipe(up).pipe(paced(rate)).pipe(client)
-    // Ends pass through the pipes, after the data the relay still holds (an agent's last Error frame).
-    client.on('error', () => up.destroy())
-    up.on('error', () => client.destroy())
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => {
-    for (const s of sockets) s.destroy()
-    server.close()
-  })
-  return (server.address() as net.AddressInfo).port
 }
 
 function jobs(w: World): JobRecord[] {

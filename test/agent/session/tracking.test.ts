@@ -12,8 +12,8 @@ const plan = (extra: Partial<Plan> = {}): Plan => ({size: 1024 * KiB, blockSize:
 const PAIR = '0123456789abcdef0123456789abcdef'
 
 t.test('an end without a matching lineage refuses a plan that skips ranges', async t => {
-  t.throws(() => new EndTrack(PAIR, false).checkPlan(plan({ranges: []})), {code: 'E_BAD_PLAN'})
-  t.doesNotThrow(() => new EndTrack(PAIR, false).checkPlan(plan()))
+  t.throws(() => new EndTrack(PAIR, 'record').checkPlan(plan({ranges: []})), {code: 'E_BAD_PLAN'})
+  t.doesNotThrow(() => new EndTrack(PAIR, 'record').checkPlan(plan()))
 })
 
 t.test('tracked ranges out of order, unaligned or outside the file are refused', async t => {
@@ -35,7 +35,7 @@ t.test('Start carries the ranges, and only when tracked', async t => {
 })
 
 t.test('a malformed pair key or range list from a peer', async t => {
-  t.throws(() => new EndTrack('../../etc', true), {code: 'E_BAD_FRAME'})
+  t.throws(() => new EndTrack('../../etc', 'reflink'), {code: 'E_BAD_FRAME'})
   t.throws(() => trackState({method: 'reflink', rangeOffsets: [0], rangeLengths: []}, true), {code: 'E_BAD_FRAME'})
   t.match(trackState(null, false), {method: null, reason: /did not answer/})
 })
@@ -44,4 +44,14 @@ t.test('the decision clips the source\'s ranges to this session\'s part', async 
   const s = {method: 'reflink' as const, reason: null, digest: 'aa', ranges: [{offset: 0, length: 256 * KiB}, {offset: 512 * KiB, length: 64 * KiB}]}
   const d = {method: 'reflink' as const, reason: null, digest: 'aa', ranges: null}
   t.same(decideTracking(s, d, 128 * KiB, 1024 * KiB).ranges, [{offset: 128 * KiB, length: 128 * KiB}, {offset: 512 * KiB, length: 64 * KiB}])
+})
+
+t.test('listed ranges (--changed-ranges) are merged with the source\'s growth, widened to whole blocks and clipped', async t => {
+  const s = {method: 'ranges' as const, reason: null, digest: 'aa', ranges: [{offset: 1000 * KiB, length: 24 * KiB}]}
+  const d = {method: 'ranges' as const, reason: null, digest: 'aa', ranges: null}
+  const listed = {ranges: [{offset: 70 * KiB, length: 1}, {offset: 200 * KiB, length: 100 * KiB}], blockSize: 64 * KiB, size: 1024 * KiB}
+  t.same(decideTracking(s, d, 0, 1024 * KiB, listed).ranges, [{offset: 64 * KiB, length: 64 * KiB}, {offset: 192 * KiB, length: 128 * KiB}, {offset: 960 * KiB, length: 64 * KiB}])
+  t.same(decideTracking(s, d, 256 * KiB, 1024 * KiB, listed).ranges, [{offset: 256 * KiB, length: 64 * KiB}, {offset: 960 * KiB, length: 64 * KiB}], 'a resume reads only past its start')
+  t.same(decideTracking({...s, ranges: []}, d, 0, 1024 * KiB, {...listed, ranges: []}).ranges, [], 'nothing listed: nothing read')
+  t.equal(decideTracking(s, {...d, digest: 'bb'}, 0, 1024 * KiB, listed).ranges, null, 'no shortcut: the full compare')
 })

@@ -1,0 +1,37 @@
+// A TCP relay that paces a connection to an agent, so that a sync takes long
+// enough for a test to act in its middle (at a checkpoint, never after a time).
+
+import net from 'node:net'
+import {Transform} from 'node:stream'
+import type {Test} from 'tap'
+
+/** Bytes through at `rate` per second at most. */
+function paced(rate: number): Transform {
+  let free = Date.now()
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const now = Date.now()
+      free = Math.max(free, now) + (chunk.length / rate) * 1000
+      setTimeout(() => done(null, chunk), Math.max(0, free - now - (chunk.length / rate) * 1000))
+    },
+  })
+}
+
+/** A TCP relay to the agent's port that carries at most `rate` bytes a second each way. */
+export async function relay(t: Test, port: number, rate: number): Promise<number> {
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer(client => {
+    const up = net.connect(port, '127.0.0.1')
+    sockets.add(client).add(up)
+    client.pipe(paced(rate)).pipe(up).pipe(paced(rate)).pipe(client)
+    // Ends pass through the pipes, after the data the relay still holds (an agent's last Error frame).
+    client.on('error', () => up.destroy())
+    up.on('error', () => client.destroy())
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => {
+    for (const s of sockets) s.destroy()
+    server.close()
+  })
+  return (server.address() as net.AddressInfo).port
+}
