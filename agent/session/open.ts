@@ -94,6 +94,8 @@ export interface Ends {
   destId: Identity | null
   /** The other end's side of change tracking, when asked for. */
   remoteTrack: Opened['track']
+  /** A responder destination's hash cache offer (agent/session/dest-cache.ts), as sent. */
+  remoteCache: {seed: Opened['cacheSeed']; reason: Opened['cacheReason']}
   /** The source file's metadata; null for a device. */
   sourceMeta: FileMeta | null
 }
@@ -154,5 +156,6 @@ function endsOf(localRole: LocalRole, disk: Disk | null, localId: Identity | nul
     source: localRole === 'source' ? localId as Identity : remoteId,
     destId: localRole === 'dest' ? localId : remoteId,
     remoteTrack: opened.track,
+    remoteCache: {seed: opened.cacheSeed, reason: opened.cacheReason},
   }
 }

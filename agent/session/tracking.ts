@@ -16,7 +16,7 @@ import {decide, DestTrack, SourceTrack, untrackEnd, type TrackDecision, type Tra
 import {checkPair} from '../track/state.js'
 
 export interface ChangeTracking {
-  method: 'reflink' | null
+  method: 'reflink' | 'cache' | null
   used: boolean
   reason: string | null
   bytesSkipped: number
