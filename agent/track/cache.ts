@@ -1,7 +1,13 @@
 // The destination's hash cache (issue 16, part 2): the coarse block hashes of
 // what a file destination holds, kept after each successful sync of a pair in
-// `.blockpair-track/<pair>/dest.cache`, so that the next sync answers the
-// source's compare from it instead of reading the destination.
+// `.blockpair-track/<pair>.cache` beside the file, so that the next sync
+// answers the source's compare from it instead of reading the destination.
+//
+// It sits beside the pair's lineage folder (`.blockpair-track/<pair>/`), not
+// in it: the cache is a file of its own that vouches for itself, whatever the
+// lineage code does with its folder (a sync without --track-changes drops it,
+// and when both ends of a pair share a directory the source end drops it too,
+// at a moment the destination end does not know).
 //
 // Trust. The cache is used only when all of these hold, else it is ignored
 // (never trusted) and the destination is read as before; the reason is
@@ -41,9 +47,8 @@
 import {createHash, randomBytes} from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import {pairDir, STATE_FOLDER, syncDir} from './state.js'
+import {STATE_FOLDER, syncDir} from './state.js'
 
-export const CACHE_FILE = 'dest.cache'
 export const SEED_BYTES = 8
 const HASH_BYTES = 16
 const MAGIC = Buffer.from('BPHCACHE')
@@ -82,7 +87,7 @@ const REASONS: Record<CacheWhy, string> = {
 }
 
 export function cachePath(file: string, pair: string): string {
-  return path.join(pairDir(file, pair), CACHE_FILE)
+  return path.join(path.dirname(file), STATE_FOLDER, `${pair}.cache`)
 }
 
 /** The coarse blocks of a file of `size` bytes. */
@@ -213,9 +218,8 @@ export class CacheReader {
 /**
  * A new cache, written while the sync runs: each segment's final hashes in
  * file order (add), then the header once the file's stamp after the sync is
- * known (commit). The temporary file sits in the state folder, outside the
- * pair's own folder, so that dropping the pair's lineage during the sync does
- * not take it along; it becomes the pair's cache by one rename.
+ * known (commit). The temporary file sits beside the cache it replaces, which
+ * it becomes by one rename.
  */
 export class CacheWriter {
   private readonly buf = Buffer.allocUnsafe(CHUNK)
@@ -263,10 +267,9 @@ export class CacheWriter {
       throw err
     }
     this.close()
-    const dir = pairDir(this.file, this.pair)
-    fs.mkdirSync(dir, {recursive: true, mode: 0o700})
-    fs.renameSync(this.tmp, path.join(dir, CACHE_FILE))
-    syncDir(dir)
+    const target = cachePath(this.file, this.pair)
+    fs.renameSync(this.tmp, target)
+    syncDir(path.dirname(target))
   }
 
   /** The sync failed or wrote no whole cache: nothing of this one stays. */
