@@ -12,7 +12,10 @@
 // blocks it names, before it answers; so the answers are chained to keep
 // their order. Partial writes can then only land in a block that was read
 // for a refine or that the cache says is all zero, and a zero-filled buffer
-// with the refined blocks read into it is what the final rehash needs.
+// with the refined blocks read into it is what the final rehash needs. A
+// segment the cache does not hold as it is now (the one with the old end,
+// after the file grew or shrank, where the cached last block is partial) is
+// read as before.
 
 import type {BlockpairError} from '../errors.js'
 import type {Channel} from '../wire/channel.js'
