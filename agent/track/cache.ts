@@ -276,6 +276,10 @@ export class CacheWriter {
   abort(): void {
     this.close()
     fs.rmSync(this.tmp, {force: true})
+    // The state folder too, when this made it for nothing (rmdir fails on one in use).
+    try {
+      fs.rmdirSync(path.dirname(this.tmp))
+    } catch {}
   }
 
   private flush(): void {
