@@ -150,14 +150,12 @@ function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends, track:
 
 /**
  * The summary's changeTracking when the destination offered a hash cache:
- * the cache's, unless --track-changes was asked for and either took its
- * shortcut or the cache was not used either (then its reason says more).
+ * the cache's, unless --track-changes was asked for: then it reports on
+ * that (why it fell back, say), and the cache shows in bytesReadDest.
  */
-function withCacheReport(s: Summary, offer: CacheOffer, plan: Plan, tracking: TrackDecision | null, trackAsked: boolean): Summary {
-  if (!offer.seed || tracking?.used) return s
-  const use = cacheUse(offer, plan)
-  if (trackAsked && !use.used) return s
-  return {...s, changeTracking: cacheReport(use, plan, s.bytesReadDest)}
+function withCacheReport(s: Summary, offer: CacheOffer, plan: Plan, trackAsked: boolean): Summary {
+  if (!offer.seed || trackAsked) return s
+  return {...s, changeTracking: cacheReport(cacheUse(offer, plan), plan, s.bytesReadDest)}
 }
 
 /** Run a sync from the initiating side: the CLI. */
@@ -207,7 +205,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
       bytesOnWire: ch.bytesIn + ch.bytesOut, durationMs: Date.now() - began,
       changeTracking: reportOf(tracking, plan, offReason(!!opts.trackChanges, !!opts.dryRun, !!opts.stream)),
     })
-    return withCacheReport(summary, offer, plan, tracking, !!opts.trackChanges)
+    return withCacheReport(summary, offer, plan, !!opts.trackChanges)
   } catch (err) {
     return tellPeer(ch, err)
   } finally {

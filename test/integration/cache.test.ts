@@ -127,7 +127,7 @@ t.test('every cache that is wrong is ignored, the sync reads in full and says wh
   t.match(other.changeTracking, {used: false, reason: /another block size/})
 })
 
-t.test('a dry run neither reads nor writes the cache; --track-changes without a lineage uses it', async t => {
+t.test('a dry run neither reads nor writes the cache; --track-changes that falls back uses it', async t => {
   const w = await world(t)
   await sync(t, w, 'push')
   const before = fs.readFileSync(cacheOf(w, 'push'))
@@ -139,7 +139,8 @@ t.test('a dry run neither reads nor writes the cache; --track-changes without a 
   const r = await cli(args(w, 'push', '--track-changes'))
   t.equal(r.code, 0, r.stderr)
   t.equal(firstDifference(w.src, w.dst), null)
-  t.match(r.json().changeTracking, {method: 'cache', used: true})
+  // It reports on --track-changes (why it fell back); the cache shows in what the destination read.
+  t.ok((r.json().bytesReadDest as number) <= BLOCK, 'the destination answered from its cache')
 })
 
 /** A TCP relay to `port` on 127.0.0.1 that passes at most `rate` bytes a second each way: it pauses a socket for as long as its last chunk takes. */
