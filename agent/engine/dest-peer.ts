@@ -5,6 +5,17 @@
 // segment's bytes so that the digest covers what the disk now holds. The
 // peer's state lives in fields; each message the source sends has one
 // handler (onData, onZero, onRefine, onSegmentEnd, onFinish).
+//
+// With a hash cache (hooks.cache, agent/track/cache.ts) a segment the cache
+// covers is not read: its manifest comes from the cache, and it is held
+// without a buffer. Only a Refine makes this end read, and only the coarse
+// blocks it names, before it answers; so the answers are chained to keep
+// their order. Partial writes can then only land in a block that was read
+// for a refine or that the cache says is all zero, and a zero-filled buffer
+// with the refined blocks read into it is what the final rehash needs. A
+// segment the cache does not hold as it is now (the one with the old end,
+// after the file grew or shrank, where the cached last block is partial) is
+// read as before.
 
 import type {BlockpairError} from '../errors.js'
 import type {Channel} from '../wire/channel.js'
@@ -19,7 +30,7 @@ import {Peer} from './peer.js'
 import {checkAllEnded, dispatch, endedSegments} from './dispatch.js'
 import {DestWriter} from './dest-writer.js'
 import {Deferred, digestMismatch, HOLE_RUN, MAX_OPEN, MAX_RANGES, protocol, verifyFailed, WINDOW,
-  type EngineHooks, type EngineResult, type Plan, type Range} from './plan.js'
+  type EngineHooks, type EngineResult, type HashCache, type Plan, type Range} from './plan.js'
 
 /** A segment between its manifest (or first write, when known zero) and its end. */
 interface Held extends Hashed {
@@ -27,9 +38,16 @@ interface Held extends Hashed {
   touched: Set<number>
   /** A Refine was answered: the source asks once per segment, so a second is a flood. */
   refined?: boolean
+  /** Its hashes came from the hash cache: nothing of it is read but what a refine names. */
+  cached?: boolean
+  /** A refine's blocks are being read. */
+  reading?: boolean
 }
 
 type Finish = Frame & {kind: 'finish'}
+
+/** A segment as hashed, read or taken from the hash cache. */
+type Cachable = Hashed & {cached?: boolean}
 
 export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks: EngineHooks = {}, seed: Buffer): Promise<EngineResult> {
   return new DestPeer(ch, disk, plan, hooks, seed).run()
@@ -41,10 +59,15 @@ export class DestPeer extends Peer {
   private readonly finish = new Deferred<Finish>()
   private nextEnd = 0
   private slotWaiter: (() => void) | null = null
+  /** The hash cache, when the plan reads everything (tracked ranges hash as zeros, which a cache is not). */
+  private readonly cache: HashCache | null
+  /** Refine answers in order, once their blocks are read (a cached segment's). */
+  private refines: Promise<void> = Promise.resolve()
 
   /** `disk` is null in a dry run to a missing destination: everything is known zero. */
   constructor(ch: Channel, private readonly disk: Disk | null, plan: Plan, hooks: EngineHooks, seed: Buffer) {
-    super(ch, disk, plan, hooks, seed, k => !disk || this.layout.knownZero(k))
+    super(ch, disk, plan, hooks, seed, k => !disk || this.layout.knownZero(k) || this.covers(k))
+    this.cache = disk && hooks.cache && !plan.ranges ? hooks.cache : null
     this.writer = new DestWriter(disk as Disk, {
       pause: () => ch.pause(),
       resume: () => ch.resume(),
@@ -107,6 +130,8 @@ export class DestPeer extends Peer {
     const from = offset - x.seg.offset
     this.stats.bytesZeroed += length
     if (this.plan.dryRun) return
+    // A cached block's hash is not a zero one: the zeroed blocks are rehashed from a buffer.
+    if (x.cached) this.patchable(x)
     this.unhole(x, from, from + length)
     if (x.seg.lease) x.seg.lease.buf.fill(0, from, from + length)
     this.touch(x, from, from + length)
@@ -119,7 +144,50 @@ export class DestPeer extends Peer {
     if (!x || layout.knownZero(k)) throw protocol(`refine for segment ${k}, which has no manifest`)
     if (x.refined) throw protocol(`a second refine for segment ${k}`)
     x.refined = true
-    this.ch.send('refineHashes', {segment: k, hashes: fineHashes(h, layout, k, x, list)})
+    if (!this.cache) {
+      this.ch.send('refineHashes', {segment: k, hashes: fineHashes(h, layout, k, x, list)})
+      return
+    }
+    if (x.cached) {
+      x.reading = true
+      this.patchable(x)
+    }
+    this.refines = this.refines
+      .then(() => (x.cached ? this.readBlocks(x, list) : undefined))
+      .then(() => {
+        x.reading = false
+        if (!this.ch.failure) this.ch.send('refineHashes', {segment: k, hashes: fineHashes(h, layout, k, x, list)})
+      })
+      .catch(err => this.ch.abort(err))
+  }
+
+  /** Read the named coarse blocks of a cached segment into its buffer, adjacent ones in one read. */
+  private async readBlocks(x: Held, list: readonly number[]): Promise<void> {
+    const bs = this.plan.blockSize
+    const buf = (x.seg.lease as Lease).buf
+    for (let j = 0; j < list.length;) {
+      let last = j
+      while (last + 1 < list.length && list[last + 1] === (list[last] as number) + 1) last++
+      const from = (list[j] as number) * bs
+      const to = Math.min(((list[last] as number) + 1) * bs, x.seg.length)
+      await (this.disk as Disk).readRange(buf.subarray(from, to), x.seg.offset + from, to - from)
+      j = last + 1
+    }
+  }
+
+  /** Does the cache hold segment k's blocks as they are now (a shrink or growth leaves its old last block partial)? */
+  private covers(k: number): boolean {
+    const c = this.cache
+    if (!c) return false
+    const end = this.layout.segStart(k) + this.layout.segLength(k)
+    return end <= c.size && (end % this.plan.blockSize === 0 || (end === c.size && c.size === this.plan.size))
+  }
+
+  /** Segment k as hashed: from the cache when it covers k, else read. */
+  private async segmentAt(k: number): Promise<Cachable> {
+    if (!this.covers(k)) return this.reader.get(k)
+    const seg = this.layout.emptySegment(k)
+    return {seg, hashes: (this.cache as HashCache).hashes(seg.offset, seg.length), holes: new Uint8Array(0), cached: true}
   }
 
   private onSegmentEnd(m: Message<'segmentEnd'>): void {
@@ -138,8 +206,10 @@ export class DestPeer extends Peer {
     if (k !== this.nextEnd || k >= layout.segments) throw protocol(`segment ${k} ended out of order (expected ${this.nextEnd})`)
     const x = this.held.get(k)
     if (!x && !layout.knownZero(k)) throw protocol(`segment ${k} ended before its manifest`)
+    if (x?.reading) throw protocol(`segment ${k} ended before its refine was answered`)
     const hashes = this.finalHashes(k, x)
     this.digest.update(hashes)
+    this.hooks.onFinalHashes?.(k, hashes)
     x?.seg.lease?.unref()
     this.held.delete(k)
     this.nextEnd++
@@ -246,9 +316,9 @@ export class DestPeer extends Peer {
    */
   private async sendManifests(): Promise<void> {
     const {ch, h, layout} = this
-    let next: Hashed | null = null
+    let next: Cachable | null = null
     for (let k = 0; this.hasManifest(k);) {
-      const first = next ?? await this.reader.get(k)
+      const first = next ?? await this.segmentAt(k)
       next = null
       while (this.windowFull() && !ch.failure) await new Promise<void>(resolve => { this.slotWaiter = resolve })
       if (ch.failure) {
@@ -256,7 +326,7 @@ export class DestPeer extends Peer {
         break
       }
       this.hold(k, first)
-      if (first.seg.lease) {
+      if (first.seg.lease || first.cached) {
         ch.send('manifest', {segment: k, ...packManifest(h, layout, k, first.hashes, false)})
         k++
       } else {
@@ -273,7 +343,7 @@ export class DestPeer extends Peer {
   /** All-hole segments after hole k, held for one manifest; `next` is the first that holds data, read already. */
   private async holeRun(k: number): Promise<{count: number; next: Hashed | null}> {
     let count = 1
-    while (count < HOLE_RUN && this.held.size < MAX_OPEN && this.hasManifest(k + count) && !this.ch.failure) {
+    while (count < HOLE_RUN && this.held.size < MAX_OPEN && this.hasManifest(k + count) && !this.covers(k + count) && !this.ch.failure) {
       const n = await this.reader.get(k + count)
       if (n.seg.lease) return {count, next: n}
       this.hold(k + count, n)
@@ -282,8 +352,8 @@ export class DestPeer extends Peer {
     return {count, next: null}
   }
 
-  private hold(k: number, {seg, hashes, holes}: Hashed): void {
-    this.held.set(k, {seg, hashes, holes, touched: new Set()})
+  private hold(k: number, {seg, hashes, holes, cached}: Cachable): void {
+    this.held.set(k, {seg, hashes, holes, touched: new Set(), cached})
   }
 
   /** The source's Finish: flush, compare digests, answer Finished. */

@@ -77,6 +77,22 @@ export interface EngineHooks {
   sourceChanged?: () => Promise<boolean>
   /** Source only: the coarse hashes of segment k as read (a diff keeps those of the blocks it changes). */
   onHashes?: (k: number, hashes: Buffer) => void
+  /**
+   * Destination only: the coarse hashes of a block-aligned range as the
+   * destination's hash cache holds them (agent/track/cache.ts). Given, the
+   * destination answers every manifest from it and reads only the blocks
+   * the source asks to refine; the plan must then read everything (no ranges).
+   */
+  cache?: HashCache
+  /** Destination only: the hashes of what segment k holds once it ended, in order (a new hash cache). */
+  onFinalHashes?: (k: number, hashes: Buffer) => void
+}
+
+/** The destination's hash cache as the engine sees it: the hashes of the first `size` bytes as they were. */
+export interface HashCache {
+  size: number
+  /** The coarse hashes of a block-aligned range within `size`. */
+  hashes(offset: number, length: number): Buffer
 }
 
 /** A byte range where the two ends differ (reported by dry runs and `verify`). */

@@ -20,7 +20,8 @@ export function describe(s: Summary): string {
     `  ${verb} ${formatBytes(s.bytesSent)} of block data, ${s.dryRun ? 'would zero' : 'zeroed'} ${formatBytes(s.bytesZeroed)}; read ${formatBytes(s.bytesReadSource)} at the source, ${formatBytes(s.bytesReadDest)} at the destination; ${secs} s`,
   ]
   const ct = s.changeTracking
-  if (ct.used) lines.push(`  change tracking (${ct.method}): read only what changed, skipped ${formatBytes(ct.bytesSkipped)}`)
+  if (ct.method === 'cache') lines.push(ct.used ? `  destination hash cache: answered from it, skipped reading ${formatBytes(ct.bytesSkipped)} of the destination` : `  destination hash cache: ${ct.reason}`)
+  else if (ct.used) lines.push(`  change tracking (${ct.method}): read only what changed, skipped ${formatBytes(ct.bytesSkipped)}`)
   else if (ct.reason) lines.push(`  change tracking: ${ct.reason}`)
   if (s.verified) lines.push(`  verified: re-read ${formatBytes(s.size - s.resumedFrom)} of the destination from disk; it matches the source`)
   if (s.destinationCreated && !s.dryRun) lines.push('  the destination was created (sparse)')

@@ -101,6 +101,8 @@ export interface Ends {
   remoteTrack: Opened['track']
   /** The responder's destination, when it was named by its folder: the file inside (else ''). */
   destinationPath: string
+  /** A responder destination's hash cache offer (agent/session/dest-cache.ts), as sent. */
+  remoteCache: {seed: Opened['cacheSeed']; reason: Opened['cacheReason']}
   /** The source file's metadata; null for a device. */
   sourceMeta: FileMeta | null
 }
@@ -165,5 +167,6 @@ function endsOf(localRole: LocalRole, disk: Disk | null, localId: Identity | nul
     destId: localRole === 'dest' ? localId : remoteId,
     remoteTrack: opened.track,
     destinationPath: localRole === 'source' ? opened.path ?? '' : '',
+    remoteCache: {seed: opened.cacheSeed, reason: opened.cacheReason},
   }
 }

@@ -27,6 +27,7 @@ import {summarize, type Summary} from './summary.js'
 import {decideEnds, EndTrack, lineageMode, offReason, reportOf, trackMessage} from './tracking.js'
 import {checkWithin} from '../track/ranges-input.js'
 import {pairKey} from '../track/state.js'
+import {cacheReport, cacheUse, EndCache, NO_OFFER, offerFrom, startSeed, type CacheOffer} from './dest-cache.js'
 import type {TrackDecision} from '../track/lineage.js'
 
 // What other modules import from here, wherever it now lives.
@@ -154,6 +155,16 @@ function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends, track:
   return {plan, resume, tracking}
 }
 
+/**
+ * The summary's changeTracking when the destination offered a hash cache:
+ * the cache's, unless --track-changes was asked for: then it reports on
+ * that (why it fell back, say), and the cache shows in bytesReadDest.
+ */
+function withCacheReport(s: Summary, offer: CacheOffer, plan: Plan, trackAsked: boolean): Summary {
+  if (!offer.seed || trackAsked) return s
+  return {...s, changeTracking: cacheReport(cacheUse(offer, plan), plan, s.bytesReadDest)}
+}
+
 /** Run a sync from the initiating side: the CLI. */
 export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary> {
   const began = Date.now()
@@ -168,6 +179,8 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   const track = new EndTrack(opts.pair ?? pairKey(source, destination), mode, !!opts.trustDestination)
   let result: EngineResult | null = null
   let started = false
+  let cache: EndCache | null = null
+  let planned: Plan | null = null
   try {
     const localPath = localRole === 'source' ? track.sourcePath(opts.localPath, opts.blockSize) : opts.localPath
     const ends = await openEnds(ch, localRole, {
@@ -178,28 +191,36 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     })
     disk = ends.disk
     track.opened(localRole, opts.localPath, disk, opts.blockSize)
+    // No stream sees the whole file: streams keep no hash cache.
+    if (localRole === 'dest') cache = EndCache.open(opts.localPath, track.pair, opts.blockSize, disk, !opts.dryRun && !opts.stream)
+    const offer: CacheOffer = opts.stream ? NO_OFFER : cache?.offer ?? offerFrom(ends.remoteCache.seed, ends.remoteCache.reason)
     const {plan, resume, tracking} = planSession(opts, localRole, ends, track)
+    planned = plan
     const endsAfter = {source: ends.source, dest: destAfter(ends.destId, ends.dest.isDevice, ends.sourceSize)}
     if (opts.stream) await opts.stream.ready(plan, endsAfter)
-    ch.send('start', startOf(plan))
+    ch.send('start', offer.seed ? {...startOf(plan), cacheSeed: offer.seed} : startOf(plan))
     started = true
     opts.onStart?.(plan, endsAfter)
+    const engineSeed = offer.seed ?? seed
     const done = opts.localPeer
-      ? await opts.localPeer(ch, disk as Disk, plan, seed, ends.dest.size)
-      : await run(localRole, ch, disk, plan, hooksFor(localRole, disk, ends.source, opts.hooks), seed)
+      ? await opts.localPeer(ch, disk as Disk, plan, engineSeed, ends.dest.size)
+      : await run(localRole, ch, disk, plan, {...hooksFor(localRole, disk, ends.source, opts.hooks), ...cache?.hooks(plan, offer.seed !== null)}, engineSeed)
     await ch.close()
     result = done
-    return summarize({
+    const summary = summarize({
       localRole, job: opts.job ?? null, source, destination: ends.destinationPath || destination, plan, result: done, dest: ends.dest,
       sourceIdentity: endsAfter.source, destIdentity: endsAfter.dest, resumeDiscarded: resume.discarded,
       bytesOnWire: ch.bytesIn + ch.bytesOut, durationMs: Date.now() - began,
       changeTracking: reportOf(tracking, plan, offReason(!!opts.trackChanges || !!opts.changedRanges, !!opts.dryRun, !!opts.stream)),
     })
+    return withCacheReport(summary, offer, plan, !!opts.trackChanges)
   } catch (err) {
     return tellPeer(ch, err)
   } finally {
     unfollow()
     settleTrack(track, opts.localPath, disk, result, !!opts.dryRun)
+    // After the lineage: a sync without --track-changes drops the pair's folder, and the new cache goes in it.
+    cache?.settle(disk, result, planned)
     await (started ? disk?.close() : disk?.discardIfCreated())
   }
 }
@@ -228,13 +249,14 @@ async function checkServed(disk: Disk | null, real: string, role: LocalRole, ope
   if (role === 'dest' && disk.isDevice && disk.size < sourceSize) throw deviceTooSmall(real, disk.size, sourceSize)
 }
 
-/** The initiator's Start, checked against this end before anything runs. */
-async function receivePlan(ch: Channel, role: LocalRole, disk: Disk | null, dryRun: boolean, track: EndTrack): Promise<Plan> {
-  const plan = planFrom(await ch.expect('start'))
+/** The initiator's Start, checked against this end before anything runs; with the cache seed it names, if any. */
+async function receivePlan(ch: Channel, role: LocalRole, disk: Disk | null, dryRun: boolean, track: EndTrack): Promise<{plan: Plan; cacheSeed: Buffer | null}> {
+  const start = await ch.expect('start')
+  const plan = planFrom(start)
   track.checkPlan(plan)
   checkPlan(plan, role === 'source' ? (disk as Disk).size : null, role === 'dest' && !!disk?.isDevice, disk?.size ?? 0)
   if (plan.dryRun !== dryRun) throw new ProtocolError('E_BAD_PLAN', 'the plan and the open disagree on --dry-run')
-  return plan
+  return {plan, cacheSeed: startSeed(start.cacheSeed)}
 }
 
 /** Serve one session as the responder: the agent side. */
@@ -243,6 +265,8 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
   let started = false
   let unlock: (() => void) | null = null
   let track: EndTrack | null = null
+  let cache: EndCache | null = null
+  let planned: Plan | null = null
   let dryRun = false
   try {
     const seed = await handshake(ch, false)
@@ -271,12 +295,19 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
       disk = await openLocal(snapshot, role, dryRun, false, true)
     }
     track?.opened(role, real, disk, blockSize)
+    if (role === 'dest' && track) cache = EndCache.open(real, track.pair, blockSize, disk, !dryRun)
+    const offer = cache?.offer ?? NO_OFFER
     const openedId = disk ? await disk.identity() : null
     const named = role === 'dest' ? await namedPath(open.path ?? '', open.sourceName ?? '') : ''
-    ch.send('opened', {...openedOf(disk, openedId, meta), track: track?.on ? trackMessage(track.state) : null, path: named !== open.path ? named : ''})
-    const plan = await receivePlan(ch, role, disk, dryRun, track ?? new EndTrack('0'.repeat(32), 'record'))
+    ch.send('opened', {...openedOf(disk, openedId, meta), track: track?.on ? trackMessage(track.state) : null, path: named !== open.path ? named : '',
+      ...(offer.seed ? {cacheSeed: offer.seed, cacheReason: offer.reason ?? ''} : {})})
+    const {plan, cacheSeed} = await receivePlan(ch, role, disk, dryRun, track ?? new EndTrack('0'.repeat(32), 'record'))
+    planned = plan
+    // A destination hashes with the seed it offered, a source with the one the initiator names.
+    const agreed = role === 'dest' ? !!cache?.accept(cacheSeed) : cacheSeed !== null
+    if (role === 'dest' && !cache && cacheSeed) throw new ProtocolError('E_BAD_PLAN', 'the plan names a cache seed this destination did not offer')
     started = true
-    const r = await run(role, ch, disk, plan, hooksFor(role, disk, openedId), seed)
+    const r = await run(role, ch, disk, plan, {...hooksFor(role, disk, openedId), ...cache?.hooks(plan, agreed)}, agreed && cacheSeed ? cacheSeed : seed)
     record.result = r
     record.bytesSent = r.bytesSent
     record.bytesWritten = r.bytesWritten
@@ -285,6 +316,7 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     tellPeer(ch, err)
   } finally {
     if (track && record.path) settleTrack(track, record.path, disk, record.result ?? null, dryRun)
+    cache?.settle(disk, record.result ?? null, planned)
     // A file created by this Open whose sync never started is not left behind (issue 14, item 5).
     await (started ? disk?.close() : disk?.discardIfCreated())
     unlock?.()

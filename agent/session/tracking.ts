@@ -19,7 +19,7 @@ import {mergeRanges, refuseQcow2} from '../track/ranges-input.js'
 import {checkPair} from '../track/state.js'
 
 export interface ChangeTracking {
-  method: 'reflink' | 'ranges' | null
+  method: 'reflink' | 'ranges' | 'cache' | null
   used: boolean
   reason: string | null
   bytesSkipped: number

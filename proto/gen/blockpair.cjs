@@ -1056,6 +1056,8 @@ $root.blockpair = (function() {
          * @property {number|null} [gid] Opened gid
          * @property {string|null} [mtimeNs] Opened mtimeNs
          * @property {string|null} [path] Opened path
+         * @property {Uint8Array|null} [cacheSeed] Opened cacheSeed
+         * @property {string|null} [cacheReason] Opened cacheReason
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1192,6 +1194,22 @@ $root.blockpair = (function() {
         Opened.prototype.path = "";
 
         /**
+         * Opened cacheSeed.
+         * @member {Uint8Array} cacheSeed
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.cacheSeed = $util.newBuffer([]);
+
+        /**
+         * Opened cacheReason.
+         * @member {string} cacheReason
+         * @memberof blockpair.Opened
+         * @instance
+         */
+        Opened.prototype.cacheReason = "";
+
+        /**
          * Encodes the specified Opened message. Does not implicitly {@link blockpair.Opened.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Opened
@@ -1233,6 +1251,10 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 12, wireType 2 =*/98).string(message.mtimeNs);
             if (message.path != null && $Object.hasOwnProperty.call(message, "path") && message.path !== "")
                 writer.uint32(/* id 13, wireType 2 =*/106).string(message.path);
+            if (message.cacheSeed != null && $Object.hasOwnProperty.call(message, "cacheSeed") && message.cacheSeed.length)
+                writer.uint32(/* id 30, wireType 2 =*/242).bytes(message.cacheSeed);
+            if (message.cacheReason != null && $Object.hasOwnProperty.call(message, "cacheReason") && message.cacheReason !== "")
+                writer.uint32(/* id 31, wireType 2 =*/250).string(message.cacheReason);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1391,6 +1413,24 @@ $root.blockpair = (function() {
                             delete message.path;
                         continue;
                     }
+                case 30: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.cacheSeed = value;
+                        else
+                            delete message.cacheSeed;
+                        continue;
+                    }
+                case 31: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.cacheReason = value;
+                        else
+                            delete message.cacheReason;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -1441,6 +1481,7 @@ $root.blockpair = (function() {
          * @property {Array.<number>|null} [rangeOffsets] Start rangeOffsets
          * @property {Array.<number>|null} [rangeLengths] Start rangeLengths
          * @property {string|null} [mtimeNs] Start mtimeNs
+         * @property {Uint8Array|null} [cacheSeed] Start cacheSeed
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1563,6 +1604,14 @@ $root.blockpair = (function() {
         Start.prototype.mtimeNs = "";
 
         /**
+         * Start cacheSeed.
+         * @member {Uint8Array} cacheSeed
+         * @memberof blockpair.Start
+         * @instance
+         */
+        Start.prototype.cacheSeed = $util.newBuffer([]);
+
+        /**
          * Encodes the specified Start message. Does not implicitly {@link blockpair.Start.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Start
@@ -1600,6 +1649,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 10, wireType 2 =*/82).uint64s(message.rangeLengths);
             if (message.mtimeNs != null && $Object.hasOwnProperty.call(message, "mtimeNs") && message.mtimeNs !== "")
                 writer.uint32(/* id 11, wireType 2 =*/90).string(message.mtimeNs);
+            if (message.cacheSeed != null && $Object.hasOwnProperty.call(message, "cacheSeed") && message.cacheSeed.length)
+                writer.uint32(/* id 30, wireType 2 =*/242).bytes(message.cacheSeed);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1751,6 +1802,15 @@ $root.blockpair = (function() {
                             message.mtimeNs = value;
                         else
                             delete message.mtimeNs;
+                        continue;
+                    }
+                case 30: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.cacheSeed = value;
+                        else
+                            delete message.cacheSeed;
                         continue;
                     }
                 }

@@ -429,6 +429,12 @@ export namespace blockpair {
         /** Opened path. */
         path: string;
 
+        /** Opened cacheSeed. */
+        cacheSeed: Uint8Array;
+
+        /** Opened cacheReason. */
+        cacheReason: string;
+
         /**
          * Encodes the specified Opened message. Does not implicitly {@link blockpair.Opened.verify|verify} messages.
          * @param message Opened message or plain object to encode
@@ -499,6 +505,12 @@ export namespace blockpair {
             /** Opened path */
             path?: (string|null);
 
+            /** Opened cacheSeed */
+            cacheSeed?: (Uint8Array|null);
+
+            /** Opened cacheReason */
+            cacheReason?: (string|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -558,6 +570,9 @@ export namespace blockpair {
 
         /** Start mtimeNs. */
         mtimeNs: string;
+
+        /** Start cacheSeed. */
+        cacheSeed: Uint8Array;
 
         /**
          * Encodes the specified Start message. Does not implicitly {@link blockpair.Start.verify|verify} messages.
@@ -622,6 +637,9 @@ export namespace blockpair {
 
             /** Start mtimeNs */
             mtimeNs?: (string|null);
+
+            /** Start cacheSeed */
+            cacheSeed?: (Uint8Array|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

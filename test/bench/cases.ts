@@ -1011,6 +1011,65 @@ function rangesDense(): CaseDef {
   }
 }
 
+// ---- the destination's hash cache (issue 16, part 2) ------------------------------
+
+export const CACHED = 'blockpair push, warm destination cache'
+
+function cacheDense(): CaseDef {
+  // Set by setup(): the pair (copies of their own, rewritten in place), and what each rewrite changed.
+  const st = {src: '', dst: '', rewrites: [] as number[]}
+  const pushArgv = (env: Env, port = 0) => [process.execPath, env.bin, 'push', st.src, `agent://127.0.0.1:${port}${st.dst}`, '--psk-file', env.psk, '--json']
+  return {
+    id: 'cache-dense-1',
+    subject: CACHED,
+    title: s => `Destination hash cache: dense ${fmtBytes(s.dense)}, 1% of its 4 KiB blocks rewritten in place before each run`,
+    about: env => [
+      `A dense image of ${fmtBytes(env.sizes.dense)} of random data and its copy, files of the case's own in the data folder. Before every timed ` +
+        'run, untimed: a plain push of the pair (it leaves the destination equal to the source and its hash cache describing it), then 1% of ' +
+        'the source\'s 4 KiB blocks, at random positions (a new seed each run), are rewritten in place, then both files are read. ' +
+        'So the timed push finds exactly that 1% changed and a warm destination cache: it reads the source once and, at the destination, ' +
+        'only the 64 KiB blocks it refines to 4 KiB.',
+      `Floor: \`${CAT_SRC}\` (the issue's yardstick: reading the source alone). Targets against changed bytes count the distinct 64 KiB blocks that hold a rewritten 4 KiB block.`,
+    ],
+    data: () => [],
+    setup: async env => {
+      st.src = path.join(env.data.dir, 'cache-src.img')
+      st.dst = path.join(env.data.dir, 'cache-dst.img')
+      st.rewrites = []
+      const size = env.sizes.dense
+      await writeRandom(st.src, [{offset: 0, length: size}], size, 'cache-src')
+      await must(['cp', st.src, st.dst])
+      return {teardown: async () => {
+        for (const f of [st.src, st.dst]) rmSync(f, {force: true})
+      }}
+    },
+    prepare: async (env, _tool, rt) => {
+      await must(pushArgv(env, rt.port), {discardStdout: true})
+      const offsets = changedBlocks([{offset: 0, length: env.sizes.dense}], 0.01, `cache-${st.rewrites.length}`)
+      await overwriteBlocks(st.src, offsets, `cache-rewrite-${st.rewrites.length}`, true)
+      st.rewrites.push(roundedToGrain(offsets))
+    },
+    warm: () => [{path: st.src}, {path: st.dst}],
+    tools: env => [
+      {...blockpairTool(env, st.src, st.dst, {dst: st.dst}), name: CACHED, argv: rt => pushArgv(env, rt.port)},
+      catOne(CAT_SRC, 'floor', st.src),
+    ],
+    floor: CAT_SRC,
+    targets: m => {
+      const changed = median(st.rewrites)
+      return [
+        atMost('warm: push with a warm destination cache ÷ cat the source alone ≤ 1.3 (issue 16)', m.ratio(CACHED, CAT_SRC), 1.3),
+        atMost('bytesReadDest = 0 (issue 16; the cache holds 64 KiB hashes, so the 64 KiB blocks refined to 4 KiB are read)',
+          m.summary(CACHED, 'bytesReadDest'), 0, v => fmtBytes(v)),
+        info('bytesReadDest ÷ changed bytes in 64 KiB blocks (informative: 1 = only the refined blocks)', fmtRatio(ratioOf(m.summary(CACHED, 'bytesReadDest'), changed))),
+        info('bytesReadSource ÷ source size (informative: 1 = read once)', fmtRatio(ratioOf(m.summary(CACHED, 'bytesReadSource'), m.summary(CACHED, 'size')))),
+        info('push session (durationMs) ÷ cat the source alone (informative: without CLI start-up)', fmtRatio(ratioOf(m.summary(CACHED, 'durationMs'), m.ms(CAT_SRC)))),
+        ...memoryTargets(m),
+      ]
+    },
+  }
+}
+
 function ratioOf(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined || b <= 0 ? undefined : a / b
 }
@@ -1032,6 +1091,7 @@ export const CASES: CaseDef[] = [
   patchDiff,
   patchApply,
   rangesDense(),
+  cacheDense(),
 ]
 
 export const QUICK_SIZES: Sizes = {

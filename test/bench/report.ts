@@ -343,6 +343,9 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
       'The subject is the tracked push; the plain push reads both files whole.',
     '- **Changed ranges** (case `ranges-dense-1`, issue 16): before every run an untimed plain push of equal files records the pair\'s lineage, ' +
       'then 1% of the source\'s 4 KiB blocks change and `push --changed-ranges` gets exactly those blocks; its targets are against cat of both files.',
+    '- **Destination hash cache** (case `cache-dense-1`): before every run an untimed plain push leaves the destination equal to the source ' +
+      'with its hash cache, then 1% of the source\'s 4 KiB blocks are rewritten in place; the timed push answers the compare from the cache. ' +
+      'Its floor is reading the source alone.',
     '- **Patch files** (cases `patch-*`): `diff` against a digest of the old copy, floored by reading the source once; `apply`, floored by ' +
       'one process writing the same changed 4 KiB pieces at their offsets and flushing once.',
     '- **Peak memory** (cases `sparse16-*`): the same data as the sparse cases spread over twice the apparent size; if memory ' +

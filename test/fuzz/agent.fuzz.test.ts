@@ -143,12 +143,13 @@ t.test(`a live agent survives ${seconds} s of fuzzed sessions (seed ${seed})`, a
 
   t.same(fingerprint(outside), before, 'nothing outside the allowed folder changed')
   t.same(readdirSync(root).sort(), rootEntries, 'nothing new beside it')
-  // Mutated paths may create other files in the allowed folder: that is allowed, and so is the
-  // lineage folder a successful sync records beside its file (agent/track/state.ts). Nothing else may appear there.
+  // Mutated paths may create other files in the allowed folder: that is allowed, and so is the state folder
+  // a successful sync records beside its file: pair folders (the lineage, agent/track/state.ts) and hash caches (agent/track/cache.ts).
   const odd = readdirSync(allowed, {withFileTypes: true}).filter(e => !e.isFile() && !(e.isDirectory() && e.name === STATE_FOLDER)).map(e => e.name)
-  t.same(odd, [], 'only regular files and the lineage folder in the allowed folder (no other folders, links or nodes)')
+  t.same(odd, [], 'only regular files and the state folder in the allowed folder (no other folders, links or nodes)')
   for (const e of existsSync(join(allowed, STATE_FOLDER)) ? readdirSync(join(allowed, STATE_FOLDER), {withFileTypes: true}) : []) {
-    t.ok(e.isDirectory() && /^[0-9a-f]{32}$/.test(e.name), `the lineage folder holds pair folders only: ${e.name}`)
+    const ok = e.isDirectory() ? /^[0-9a-f]{32}$/.test(e.name) : e.isFile() && /^[0-9a-f]{32}\.cache$/.test(e.name)
+    t.ok(ok, `the state folder holds pair folders and hash caches only: ${e.name}`)
   }
 
   const src = join(root, 'local', 'src.img')

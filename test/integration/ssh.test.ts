@@ -16,10 +16,10 @@ import path from 'node:path'
 import {promisify} from 'node:util'
 import {PROTOCOL_VERSION} from '../../agent/session/session.js'
 import {shellQuote} from '../../agent/run/ssh.js'
+import {STATE_FOLDER} from '../../agent/track/state.js'
 import {cli, ensureBuilt, REPO_ROOT} from '../helpers/cli.js'
 import {loopDevice, loopSkipReason} from '../helpers/disks.js'
 import {REMOTE_BIN, sshdSkipReason, startSshd, type Sshd} from '../helpers/sshd.js'
-import {STATE_FOLDER} from '../../agent/track/state.js'
 
 const run = promisify(execFile)
 const BIN = path.join(REPO_ROOT, 'bin/run.js')
@@ -176,7 +176,7 @@ t.test('ssh bootstrap through the CLI', {skip: sshdSkipReason()}, async t => {
     t.match(j.message, new RegExp(`^${dir}/missing\\.img: `), 'the message names the file')
     t.equal(j.files.length, 1, 'the file before it was done')
     t.match(r.stderr, /missing\.img: .*\[E_NOT_FOUND\]/s)
-    // ok.img's sync recorded the pair's lineage beside it (agent/track/state.ts): that folder is expected.
+    // ok.img's sync recorded the pair's lineage and the destination's hash cache beside it (agent/track/state.ts, cache.ts): that folder is expected.
     t.same(readdirSync(into).filter(n => n !== STATE_FOLDER).sort(), ['ok.img'], 'nothing written for the failing file, nothing after it')
     await gone(t, work, 'no agent or ssh process left')
   })

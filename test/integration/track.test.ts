@@ -31,7 +31,7 @@ function makeImage(file: string): void {
 function snapshots(src: string, dst?: string): string[] {
   const root = path.join(path.dirname(src), STATE_FOLDER)
   if (!fs.existsSync(root)) return []
-  const pairs = dst ? [pairKey(path.resolve(src), path.resolve(dst))].filter(p => fs.existsSync(path.join(root, p))) : fs.readdirSync(root)
+  const pairs = dst ? [pairKey(path.resolve(src), path.resolve(dst))].filter(p => fs.existsSync(path.join(root, p))) : fs.readdirSync(root, {withFileTypes: true}).filter(e => e.isDirectory()).map(e => e.name) // pairs' folders, not hash caches
   return pairs.flatMap(p => fs.readdirSync(path.join(root, p)).filter(n => n.startsWith('next-')))
 }
 
