@@ -157,8 +157,8 @@ function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends, track:
 
 /**
  * The summary's changeTracking when the destination offered a hash cache:
- * the cache's, unless --track-changes was asked for: then it reports on
- * that (why it fell back, say), and the cache shows in bytesReadDest.
+ * the cache's, unless --track-changes or --changed-ranges was asked for: then
+ * it reports on that (why it fell back, say), and the cache shows in bytesReadDest.
  */
 function withCacheReport(s: Summary, offer: CacheOffer, plan: Plan, trackAsked: boolean): Summary {
   if (!offer.seed || trackAsked) return s
@@ -213,13 +213,13 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
       bytesOnWire: ch.bytesIn + ch.bytesOut, durationMs: Date.now() - began,
       changeTracking: reportOf(tracking, plan, offReason(!!opts.trackChanges || !!opts.changedRanges, !!opts.dryRun, !!opts.stream)),
     })
-    return withCacheReport(summary, offer, plan, !!opts.trackChanges)
+    return withCacheReport(summary, offer, plan, !!opts.trackChanges || !!opts.changedRanges)
   } catch (err) {
     return tellPeer(ch, err)
   } finally {
     unfollow()
     settleTrack(track, opts.localPath, disk, result, !!opts.dryRun)
-    // After the lineage: a sync without --track-changes drops the pair's folder, and the new cache goes in it.
+    // After the lineage, which may drop the pair's folder (--streams); the cache lives beside it.
     cache?.settle(disk, result, planned)
     await (started ? disk?.close() : disk?.discardIfCreated())
   }
