@@ -93,9 +93,9 @@ function run(role: LocalRole, ch: Channel, disk: Disk | null, plan: Plan, hooks:
 }
 
 /** Record the pair's lineage after a success, drop the snapshot after a failure; never fails the sync itself. */
-function settleTrack(track: EndTrack, file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean): void {
+async function settleTrack(track: EndTrack, file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean): Promise<void> {
   try {
-    track.settle(file, disk, result, dryRun)
+    await track.settle(file, disk, result, dryRun)
   } catch (err) {
     // Recording the lineage failed: the next tracked sync finds no matching record and compares in full.
     process.emitWarning(`blockpair: change tracking state for ${file} not recorded: ${(err as Error).message}`)
@@ -191,7 +191,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     return tellPeer(ch, err)
   } finally {
     unfollow()
-    settleTrack(track, opts.localPath, disk, result, !!opts.dryRun)
+    await settleTrack(track, opts.localPath, disk, result, !!opts.dryRun)
     await (started ? disk?.close() : disk?.discardIfCreated())
   }
 }
@@ -274,7 +274,7 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
   } catch (err) {
     tellPeer(ch, err)
   } finally {
-    if (track && record.path) settleTrack(track, record.path, disk, record.result ?? null, dryRun)
+    if (track && record.path) await settleTrack(track, record.path, disk, record.result ?? null, dryRun)
     // A file created by this Open whose sync never started is not left behind (issue 14, item 5).
     await (started ? disk?.close() : disk?.discardIfCreated())
     unlock?.()

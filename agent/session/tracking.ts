@@ -58,13 +58,13 @@ export class EndTrack {
     }
   }
 
-  /** After the session: record success, or drop the failed sync's snapshot. */
-  settle(file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean): void {
+  /** After the session (its summary already taken): record success, or drop the failed sync's snapshot. */
+  async settle(file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean): Promise<void> {
     if (!result) return this.source?.abort()
     if (dryRun) return this.source?.abort()
     if (!this.on) return untrackEnd(file, this.pair)
-    this.source?.commit(result.digest)
     if (this.dest && disk && !disk.isDevice) this.dest.commit(result.digest, fs.fstatSync(disk.fd, {bigint: true}))
+    await this.source?.commit(result.digest)
   }
 }
 

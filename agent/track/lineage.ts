@@ -14,9 +14,9 @@
 
 import fs from 'node:fs'
 import path from 'node:path'
-import type {Range} from '../engine/engine.js'
+import {FINE, type Range} from '../engine/engine.js'
 import {changedBytes, toBlocks} from './extent-diff.js'
-import {mapOf, sweep, takeSnapshot} from './snapshot.js'
+import {mapOf, sweepAsync, takeSnapshot} from './snapshot.js'
 import {pairDir, readRecord, removePair, sameStamp, stampOf, STATE_FOLDER, writeRecord, type LineageRecord} from './state.js'
 
 export type TrackMethod = 'reflink' | null
@@ -28,7 +28,7 @@ export interface TrackState {
   reason: string | null
   /** The digest of the last successful sync it recorded, hex, or ''. */
   digest: string
-  /** Source only: the ranges that changed since the base (whole coarse blocks). */
+  /** Source only: the ranges that changed since the base (whole 4 KiB pieces). */
   ranges: Range[] | null
 }
 
@@ -97,7 +97,7 @@ export class SourceTrack {
     let ranges: Range[] | null = null
     if (!reason) {
       const next = mapOf(snapshot)
-      ranges = toBlocks(changedBytes(mapOf(path.join(dir, (rec as LineageRecord).snapshot as string)), next), blockSize, next.size)
+      ranges = toBlocks(changedBytes(mapOf(path.join(dir, (rec as LineageRecord).snapshot as string)), next), FINE, next.size)
     }
     return new SourceTrack(dir, live, snapshot, blockSize, {method: 'reflink', reason, digest: reason ? '' : (rec as LineageRecord).digest, ranges})
   }
@@ -107,15 +107,15 @@ export class SourceTrack {
     return this.snapshot ?? this.live
   }
 
-  /** The sync succeeded: its snapshot is the new base, the old one goes. */
-  commit(digest: Buffer): void {
+  /** The sync succeeded: its snapshot is the new base, the old one goes (off the event loop: see sweepAsync). */
+  async commit(digest: Buffer): Promise<void> {
     if (!this.snapshot) return
     const liveSt = fs.statSync(this.live, {bigint: true})
     writeRecord(this.dir, {
       version: 1, pair: path.basename(this.dir), role: 'source', path: this.live, blockSize: this.blockSize, digest: digest.toString('hex'),
       stamp: stampOf(fs.statSync(this.snapshot, {bigint: true})), snapshot: path.basename(this.snapshot), live: {dev: String(liveSt.dev), ino: String(liveSt.ino)},
     })
-    sweep(this.dir)
+    await sweepAsync(this.dir)
   }
 
   /** The sync failed: its snapshot goes, the base stays. */
