@@ -137,6 +137,7 @@ export const CODES = {
   E_STREAMS_DIFFER: {exit: EXIT.PROTOCOL, resumable: false, meaning: 'the streams of one sync opened different files'},
   E_STREAM_STOPPED: {exit: EXIT.INTERRUPTED, resumable: true, meaning: 'another stream of the same sync failed'},
   E_SYMLINK: {exit: EXIT.POLICY, resumable: false, meaning: 'the target is a symbolic link'},
+  E_TRACK_STATE_LINK: {exit: EXIT.POLICY, resumable: false, meaning: 'the change-tracking state folder (.blockpair-track, or a pair folder or record in it) is a symbolic link or not a folder: refused, it could lead outside --allow'},
   E_TLS_VERSION: {exit: EXIT.CONNECT, resumable: false, meaning: 'a client offered only TLS 1.2 or older (logged by the agent)'},
   E_TOO_MANY_CONNECTIONS: {exit: EXIT.CONNECT, resumable: false, meaning: 'more connections at once than the agent takes (logged by the agent)'},
   E_UNEXPECTED_FRAME: {exit: EXIT.PROTOCOL, resumable: false, meaning: 'a frame of the wrong kind for this step'},

@@ -15,6 +15,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {FINE, type Range} from '../engine/engine.js'
+import {PolicyError} from '../errors.js'
 import {changedBytes, toBlocks} from './extent-diff.js'
 import {mapOf, sweepAsync, takeSnapshot} from './snapshot.js'
 import {pairDir, readRecord, removePair, sameStamp, stampOf, STATE_FOLDER, writeRecord, type LineageRecord} from './state.js'
@@ -87,6 +88,7 @@ export class SourceTrack {
     try {
       snapshot = takeSnapshot(dir, live, fd)
     } catch (err) {
+      if (err instanceof PolicyError) throw err
       dropEmpty(dir, path.dirname(dir))
       const code = (err as {code?: string}).code ?? 'error'
       return new SourceTrack(dir, live, null, blockSize, {method: null, reason: `no reflink snapshot of ${live} (${code}: its file system cannot clone, e.g. ext4): full compare`, digest: '', ranges: null})

@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {ficlone, fiemap} from '../disk/native.js'
 import type {FileMap} from './extent-diff.js'
-import {readRecord} from './state.js'
+import {makePairDir, openState, readRecord} from './state.js'
 
 /** Errors that mean "this file system (or file) has no reflink", not an I/O failure. */
 const NO_REFLINK = new Set(['EOPNOTSUPP', 'ENOTSUP', 'EINVAL', 'ENOTTY', 'EXDEV', 'ENOSYS', 'EISDIR', 'EPERM', 'ETXTBSY'])
@@ -53,7 +53,7 @@ export async function sweepAsync(dir: string): Promise<void> {
  * there (the one an agent's policy checked), not whatever the path names now.
  */
 export function takeSnapshot(dir: string, source: string, fd?: number): string {
-  fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+  makePairDir(dir)
   sweep(dir)
   const file = path.join(dir, `next-${randomBytes(6).toString('hex')}`)
   const src = fd ?? fs.openSync(source, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
@@ -75,7 +75,7 @@ export function takeSnapshot(dir: string, source: string, fd?: number): string {
 
 /** A file's extent map and size. */
 export function mapOf(file: string): FileMap {
-  const fd = fs.openSync(file, 'r')
+  const fd = openState(file)
   try {
     return {size: fs.fstatSync(fd).size, extents: fiemap(fd)}
   } finally {
