@@ -93,9 +93,9 @@ function run(role: LocalRole, ch: Channel, disk: Disk | null, plan: Plan, hooks:
 }
 
 /** Record the pair's lineage after a success, drop the snapshot after a failure; never fails the sync itself. */
-async function settleTrack(track: EndTrack, file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean): Promise<void> {
+async function settleTrack(track: EndTrack, file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean, failure: unknown): Promise<void> {
   try {
-    await track.settle(file, disk, result, dryRun)
+    await track.settle(file, disk, result, dryRun, failure)
   } catch (err) {
     // Recording the lineage failed: the next tracked sync finds no matching record and compares in full.
     process.emitWarning(`blockpair: change tracking state for ${file} not recorded: ${(err as Error).message}`)
@@ -142,6 +142,7 @@ function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends, track:
     const t = decideEnds(localRole, track.state, ends.remoteTrack, plan.start, plan.end)
     tracking = t.decision
     if (t.ranges) plan.ranges = t.ranges
+    track.checkPlan(plan)
   }
   checkPlan(plan, null, ends.dest.isDevice && localRole === 'dest', ends.dest.size)
   return {plan, resume, tracking}
@@ -159,6 +160,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   const [source, destination] = localRole === 'source' ? [opts.localPath, opts.remotePath] : [opts.remotePath, opts.localPath]
   const track = new EndTrack(opts.pair ?? pairKey(source, destination), !!opts.trackChanges && !opts.dryRun && !opts.stream)
   let result: EngineResult | null = null
+  let failure: unknown = null
   let started = false
   try {
     const localPath = localRole === 'source' ? track.sourcePath(opts.localPath, opts.blockSize) : opts.localPath
@@ -188,10 +190,11 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
       changeTracking: reportOf(tracking, plan, offReason(!!opts.trackChanges, !!opts.dryRun, !!opts.stream)),
     })
   } catch (err) {
+    failure = err
     return tellPeer(ch, err)
   } finally {
     unfollow()
-    await settleTrack(track, opts.localPath, disk, result, !!opts.dryRun)
+    await settleTrack(track, opts.localPath, disk, result, !!opts.dryRun, failure)
     await (started ? disk?.close() : disk?.discardIfCreated())
   }
 }
@@ -236,6 +239,7 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
   let unlock: (() => void) | null = null
   let track: EndTrack | null = null
   let dryRun = false
+  let failure: unknown = null
   try {
     const seed = await handshake(ch, false)
     const open = await ch.expect('open')
@@ -272,9 +276,10 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     record.bytesWritten = r.bytesWritten
     await ch.close()
   } catch (err) {
+    failure = err
     tellPeer(ch, err)
   } finally {
-    if (track && record.path) await settleTrack(track, record.path, disk, record.result ?? null, dryRun)
+    if (track && record.path) await settleTrack(track, record.path, disk, record.result ?? null, dryRun, failure)
     // A file created by this Open whose sync never started is not left behind (issue 14, item 5).
     await (started ? disk?.close() : disk?.discardIfCreated())
     unlock?.()

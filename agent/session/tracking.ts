@@ -10,7 +10,7 @@
 import fs from 'node:fs'
 import type {Disk} from '../disk/disk.js'
 import type {EngineResult, Plan, Range} from '../engine/engine.js'
-import {ProtocolError} from '../errors.js'
+import {isResumable, ProtocolError} from '../errors.js'
 import type {Message} from '../../proto/codec.js'
 import {decide, DestTrack, SourceTrack, untrackEnd, type TrackDecision, type TrackState} from '../track/lineage.js'
 import {checkPair} from '../track/state.js'
@@ -28,6 +28,8 @@ export const UNTRACKED: ChangeTracking = Object.freeze({method: null, used: fals
 export class EndTrack {
   private source: SourceTrack | null = null
   private dest: DestTrack | null = null
+  /** The plan read only tracked ranges: the destination was written within them alone. */
+  private ranged = false
 
   constructor(readonly pair: string, readonly on: boolean) {
     checkPair(pair)
@@ -56,16 +58,36 @@ export class EndTrack {
     if (plan.ranges && (!this.state || this.state.reason !== null)) {
       throw new ProtocolError('E_BAD_PLAN', 'the plan skips unchanged ranges, but this end has no matching lineage for the pair')
     }
+    this.ranged = !!plan.ranges
   }
 
-  /** After the session (its summary already taken): record success, or drop the failed sync's snapshot. */
-  async settle(file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean): Promise<void> {
-    if (!result) return this.source?.abort()
+  /**
+   * After the session (its summary already taken): record success, or drop
+   * the failed sync's snapshot. An interrupted tracked sync wrote the
+   * destination only within its ranges, which any later snapshot of the
+   * source finds changed against the same base again: the destination
+   * restamps its record, so the resume (or next sync) stays tracked.
+   */
+  async settle(file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean, failure: unknown = null): Promise<void> {
+    if (!result) {
+      if (this.ranged && interrupted(failure) && this.dest && disk && !disk.isDevice) this.dest.restamp(fs.fstatSync(disk.fd, {bigint: true}))
+      return this.source?.abort()
+    }
     if (dryRun) return this.source?.abort()
     if (!this.on) return untrackEnd(file, this.pair)
     if (this.dest && disk && !disk.isDevice) this.dest.commit(result.digest, fs.fstatSync(disk.fd, {bigint: true}))
     await this.source?.commit(result.digest)
   }
+}
+
+/**
+ * A failure that leaves the job resumable (a lost peer, a signal), not one
+ * that casts doubt on the data. A frame cut short is a peer killed while
+ * sending it: the frame was never applied.
+ */
+function interrupted(err: unknown): boolean {
+  const e = err as {code?: string; exit?: number} | null
+  return !!e?.code && (isResumable(e.code, e.exit) || e.code === 'E_FRAME_TRUNCATED')
 }
 
 export function trackMessage(s: TrackState | null): Message<'opened'>['track'] {

@@ -145,6 +145,17 @@ export class DestTrack {
   commit(digest: Buffer, st: fs.BigIntStats): void {
     writeRecord(this.dir, {version: 1, pair: path.basename(this.dir), role: 'dest', path: this.file, blockSize: this.blockSize, digest: digest.toString('hex'), stamp: stampOf(st)})
   }
+
+  /**
+   * A tracked sync from the recorded base was interrupted: it wrote only
+   * within ranges that differ from that base, so the destination is still
+   * "the base but for ranges the source will read again". Keep the base's
+   * digest, take the stamp the sync's writes left.
+   */
+  restamp(st: fs.BigIntStats): void {
+    if (this.state.reason !== null) return
+    this.commit(Buffer.from(this.state.digest, 'hex'), st)
+  }
 }
 
 /** A sync of the pair without --track-changes: this end's tracking state for it goes (it would be stale anyway). */
