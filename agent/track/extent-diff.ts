@@ -24,13 +24,17 @@ export interface FileMap {
   extents: MappedExtent[]
 }
 
-/** The extents that lie within the file, the last cut at its size (FIEMAP also maps preallocation past it). */
+/**
+ * The extents that lie within the file, the last cut at its size (FIEMAP also
+ * maps preallocation past it). The others are shared, not copied: a
+ * fragmented image has tens of thousands.
+ */
 function clip(m: FileMap): MappedExtent[] {
-  const out: MappedExtent[] = []
-  for (const e of m.extents) {
-    if (e.logical >= m.size) break
-    out.push({...e, length: Math.min(e.length, m.size - e.logical)})
-  }
+  let n = 0
+  while (n < m.extents.length && (m.extents[n] as MappedExtent).logical < m.size) n++
+  const out = m.extents.slice(0, n)
+  const last = out[n - 1]
+  if (last && last.logical + last.length > m.size) out[n - 1] = {...last, length: m.size - last.logical}
   return out
 }
 
