@@ -142,6 +142,7 @@ export const CODES = {
   E_STREAM_STOPPED: {exit: EXIT.INTERRUPTED, resumable: true, meaning: 'another stream of the same sync failed'},
   E_SYMLINK: {exit: EXIT.POLICY, resumable: false, meaning: 'the target is a symbolic link'},
   E_THIN_BLOCK_SIZE: {exit: EXIT.USAGE, resumable: false, meaning: 'a thin_delta list without --thin-block-size, or --thin-block-size is not a size'},
+  E_TRACK_STATE_LINK: {exit: EXIT.POLICY, resumable: false, meaning: 'the change-tracking state folder (.blockpair-track, or a pair folder or record in it) is a symbolic link or not a folder: refused, it could lead outside --allow'},
   E_TLS_VERSION: {exit: EXIT.CONNECT, resumable: false, meaning: 'a client offered only TLS 1.2 or older (logged by the agent)'},
   E_TOO_MANY_CONNECTIONS: {exit: EXIT.CONNECT, resumable: false, meaning: 'more connections at once than the agent takes (logged by the agent)'},
   E_UNEXPECTED_FRAME: {exit: EXIT.PROTOCOL, resumable: false, meaning: 'a frame of the wrong kind for this step'},

@@ -8,7 +8,7 @@
 import fs from 'node:fs'
 import type {FileHandle} from 'node:fs/promises'
 import fsp, {open} from 'node:fs/promises'
-import {dataExtents} from './extents.js'
+import {DataMap} from './extents.js'
 import {IoError, PolicyError, ioError, type BlockpairError} from '../errors.js'
 import * as native from './native.js'
 import {blockhash, type BlockhashAddon} from './blockhash.js'
@@ -81,6 +81,7 @@ function symlinkRefused(path: string): PolicyError {
 export class Disk {
   private punchWorks = true
   private zeroOutWorks = true
+  private dataMap: DataMap | null = null
   bytesRead = 0
 
   private constructor(
@@ -194,7 +195,8 @@ export class Disk {
   /** The data ranges within [start, end); a device or a filesystem without SEEK_DATA is one range. */
   extents(start: number, end: number): Extent[] {
     if (this.isDevice) return [{offset: start, length: end - start}]
-    return dataExtents(this.fd, start, Math.min(end, this.size))
+    this.dataMap ??= new DataMap(this.fd)
+    return this.dataMap.extents(start, Math.min(end, this.size))
   }
 
   /**
@@ -357,6 +359,7 @@ export class Disk {
     } catch (err) {
       throw ioError(err, `resize ${this.path} to ${size} bytes`)
     }
+    this.dataMap?.forget()
     this.size = size
   }
 

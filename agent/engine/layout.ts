@@ -40,26 +40,29 @@ export class Layout {
     return Math.floor((offset - this.plan.start) / this.segSize)
   }
 
-  /** The extents of [from, to) that the plan reads: all of them, or only those within its tracked ranges. */
-  toRead(extents: Extent[], from: number, to: number): Extent[] {
+  /**
+   * The extents of [from, to) the plan reads, `to` cut at the file's `size`:
+   * all its data (`extents`, asked only then), or with tracked ranges just
+   * those, without asking where the holes are.
+   */
+  toRead(from: number, to: number, size: number, extents: (from: number, to: number) => Extent[]): Extent[] {
     const ranges = this.plan.ranges
-    if (!ranges) return extents
+    if (!ranges) return extents(from, to)
+    const end = Math.min(to, size)
     let lo = 0
     let hi = ranges.length
     while (lo < hi) {
       const mid = (lo + hi) >> 1
-      const r = ranges[mid] as {offset: number; length: number}
+      const r = ranges[mid] as Extent
       if (r.offset + r.length <= from) lo = mid + 1
       else hi = mid
     }
     const out: Extent[] = []
-    for (let i = lo; i < ranges.length && (ranges[i] as Extent).offset < to; i++) {
+    for (let i = lo; i < ranges.length && (ranges[i] as Extent).offset < end; i++) {
       const r = ranges[i] as Extent
-      for (const e of extents) {
-        const a = Math.max(e.offset, r.offset)
-        const b = Math.min(e.offset + e.length, r.offset + r.length)
-        if (a < b) out.push({offset: a, length: b - a})
-      }
+      const a = Math.max(from, r.offset)
+      const b = Math.min(end, r.offset + r.length)
+      if (a < b) out.push({offset: a, length: b - a})
     }
     return out
   }

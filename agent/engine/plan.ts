@@ -53,9 +53,14 @@ export interface Plan {
   /** After writing, the destination drops its cache and re-reads everything to check it. */
   verify?: boolean
   /**
-   * Change tracking (agent/track): only these ranges, sorted and on block
+   * Change tracking (agent/track): only these ranges, sorted and on 4 KiB
    * boundaries, are read at either end; both treat the rest as equal (it
-   * hashes as zero on both sides, so the digests still agree). Absent: all.
+   * hashes as zero on both sides, so the digests still agree). A coarse
+   * block partly in a range hashes with the rest zero-filled at both ends,
+   * so a difference refines to the 4 KiB pieces read; a source zero there
+   * zeroes only the pieces read, never the rest. Neither end seeks holes in
+   * the ranges: the extent maps the ranges came from already said where the
+   * data is, and a hole read in a range reads as zeros. Absent: all.
    */
   ranges?: Range[] | null
   /** A file destination takes this mtime (ns, decimal) once its data is durable: the source's (issue 14, item 14). */

@@ -32,7 +32,7 @@ export class Reader {
       const j = this.nextToStart++
       const offset = this.layout.segStart(j)
       const end = offset + this.layout.segLength(j)
-      const extents = this.skip(j) ? [] : this.layout.toRead(this.disk.extents(offset, end), offset, end)
+      const extents = this.skip(j) ? [] : this.layout.toRead(offset, end, this.disk.size, (a, b) => this.disk.extents(a, b))
       const p = this.read(j, extents)
       p.catch(() => {})
       const data = extents.length > 0

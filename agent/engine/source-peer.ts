@@ -158,7 +158,7 @@ export class SourcePeer extends Peer {
       if (theirs ? hashEquals(mine, at, theirs, at) : srcZero) continue
       this.stats.blocksChanged++
       if (srcZero) {
-        this.runs.add('zero', seg, from, to)
+        this.zeroRead(seg, from, to)
       } else if (dstZero) {
         // The destination holds zeros here: refine against zeros without asking.
         const buf = (seg.lease as Lease).buf
@@ -173,6 +173,20 @@ export class SourcePeer extends Peer {
       }
     }
     return refine
+  }
+
+  /**
+   * A block that is zero at the source: all of it, or with tracked ranges
+   * only the parts read. The rest of the block was not read at either end
+   * (it hashed as zeros) and holds what the destination already has.
+   */
+  private zeroRead(seg: Segment, from: number, to: number): void {
+    if (!this.plan.ranges) return this.runs.add('zero', seg, from, to)
+    for (const e of seg.extents) {
+      const a = Math.max(from, e.offset - seg.offset)
+      const b = Math.min(to, e.offset + e.length - seg.offset)
+      if (a < b) this.runs.add('zero', seg, a, b)
+    }
   }
 
   /** One merged run of changes onto the wire (a dry run only notes where it is; a sync notes it too, for the summary). */

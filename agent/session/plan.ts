@@ -4,7 +4,7 @@
 // own end before running anything (checkPlan), since a plan is peer input.
 
 import {deviceTooSmall, type Identity} from '../disk/disk.js'
-import {SEGMENT_BYTES, validateBlockSize, type Plan, type Range} from '../engine/engine.js'
+import {FINE, SEGMENT_BYTES, validateBlockSize, type Plan, type Range} from '../engine/engine.js'
 import {ProtocolError} from '../errors.js'
 import type {Start} from '../../proto/codec.js'
 import {MAX_TRACKED_RANGES} from '../track/extent-diff.js'
@@ -80,10 +80,10 @@ export function rangesFrom(offsets: readonly number[], lengths: readonly number[
   return offsets.map((o, i) => ({offset: Number(o), length: Number(lengths[i])}))
 }
 
-/** Tracked ranges: ascending, apart, within the file and on block boundaries (but for its end). */
+/** Tracked ranges: ascending, apart, within the file and on 4 KiB boundaries (but for its end). */
 function checkRanges(p: Plan): void {
   let at = 0
-  const aligned = (n: number): boolean => n % p.blockSize === 0 || n === p.size
+  const aligned = (n: number): boolean => n % FINE === 0 || n === p.size
   for (const r of p.ranges ?? []) {
     const end = r.offset + r.length
     if (!(Number.isSafeInteger(r.offset) && Number.isSafeInteger(r.length) && r.length > 0 && r.offset >= at && end <= p.size && aligned(r.offset) && aligned(end))) {

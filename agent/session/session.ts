@@ -99,9 +99,9 @@ function run(role: LocalRole, ch: Channel, disk: Disk | null, plan: Plan, hooks:
 }
 
 /** Record the pair's lineage after a success, drop the snapshot after a failure; never fails the sync itself. */
-function settleTrack(track: EndTrack, file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean): void {
+async function settleTrack(track: EndTrack, file: string, disk: Disk | null, result: EngineResult | null, dryRun: boolean, failure: unknown): Promise<void> {
   try {
-    track.settle(disk, result, dryRun)
+    await track.settle(disk, result, dryRun, failure)
   } catch (err) {
     // Recording the lineage failed: the next tracked sync finds no matching record and compares in full.
     process.emitWarning(`blockpair: change tracking state for ${file} not recorded: ${(err as Error).message}`)
@@ -144,12 +144,13 @@ function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends, track:
     mtimeNs: (opts.preserve ?? PRESERVE_ALL).times ? ends.sourceMeta?.mtimeNs : undefined,
   })
   let tracking: TrackDecision | null = null
-  const listed = opts.changedRanges && track.mode === 'ranges' ? {ranges: opts.changedRanges, blockSize: opts.blockSize, size: ends.sourceSize} : undefined
+  const listed = opts.changedRanges && track.mode === 'ranges' ? {ranges: opts.changedRanges, size: ends.sourceSize} : undefined
   if (listed) checkWithin(listed.ranges, ends.sourceSize)
   if (track.on) {
     const t = decideEnds(localRole, track.state, ends.remoteTrack, plan.start, plan.end, listed)
     tracking = t.decision
     if (t.ranges) plan.ranges = t.ranges
+    track.checkPlan(plan)
   }
   checkPlan(plan, null, ends.dest.isDevice && localRole === 'dest', ends.dest.size)
   return {plan, resume, tracking}
@@ -178,6 +179,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   const mode = lineageMode({trackChanges: opts.trackChanges, changedRanges: !!opts.changedRanges, dryRun: opts.dryRun, streamed: !!opts.stream})
   const track = new EndTrack(opts.pair ?? pairKey(source, destination), mode, !!opts.trustDestination)
   let result: EngineResult | null = null
+  let failure: unknown = null
   let started = false
   let cache: EndCache | null = null
   let planned: Plan | null = null
@@ -215,10 +217,11 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     })
     return withCacheReport(summary, offer, plan, !!opts.trackChanges || !!opts.changedRanges)
   } catch (err) {
+    failure = err
     return tellPeer(ch, err)
   } finally {
     unfollow()
-    settleTrack(track, opts.localPath, disk, result, !!opts.dryRun)
+    await settleTrack(track, opts.localPath, disk, result, !!opts.dryRun, failure)
     // After the lineage, which may drop the pair's folder (--streams); the cache lives beside it.
     cache?.settle(disk, result, planned)
     await (started ? disk?.close() : disk?.discardIfCreated())
@@ -268,6 +271,7 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
   let cache: EndCache | null = null
   let planned: Plan | null = null
   let dryRun = false
+  let failure: unknown = null
   try {
     const seed = await handshake(ch, false)
     const open = await ch.expect('open')
@@ -313,9 +317,10 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     record.bytesWritten = r.bytesWritten
     await ch.close()
   } catch (err) {
+    failure = err
     tellPeer(ch, err)
   } finally {
-    if (track && record.path) settleTrack(track, record.path, disk, record.result ?? null, dryRun)
+    if (track && record.path) await settleTrack(track, record.path, disk, record.result ?? null, dryRun, failure)
     cache?.settle(disk, record.result ?? null, planned)
     // A file created by this Open whose sync never started is not left behind (issue 14, item 5).
     await (started ? disk?.close() : disk?.discardIfCreated())

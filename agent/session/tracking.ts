@@ -10,8 +10,8 @@
 
 import fs from 'node:fs'
 import type {Disk} from '../disk/disk.js'
-import type {EngineResult, Plan, Range} from '../engine/engine.js'
-import {ProtocolError} from '../errors.js'
+import {FINE, type EngineResult, type Plan, type Range} from '../engine/engine.js'
+import {isResumable, ProtocolError} from '../errors.js'
 import type {Message} from '../../proto/codec.js'
 import {decide, DestTrack, recordDest, recordSource, SourceTrack, sourceRecordState, untrackEnd, type SyncedEnd, type TrackDecision, type TrackState} from '../track/lineage.js'
 import {toBlocks} from '../track/extent-diff.js'
@@ -51,6 +51,8 @@ export class EndTrack {
   private source: SourceTrack | null = null
   private own: TrackState | null = null
   private end: (SyncedEnd & {role: 'source' | 'dest'; size: number}) | null = null
+  /** The plan read only tracked ranges: the destination was written within them alone. */
+  private ranged = false
 
   /** `trusted`: a destination device counts as untouched since the last sync (--trust-destination). */
   constructor(readonly pair: string, readonly mode: LineageMode, readonly trusted = false) {
@@ -89,18 +91,45 @@ export class EndTrack {
     if (plan.ranges && (!this.state || this.state.reason !== null)) {
       throw new ProtocolError('E_BAD_PLAN', 'the plan skips unchanged ranges, but this end has no matching lineage for the pair')
     }
+    this.ranged = !!plan.ranges
   }
 
-  /** After the session: record a success at this end, or drop the failed sync's snapshot. */
-  settle(disk: Disk | null, result: EngineResult | null, dryRun: boolean): void {
-    if (!result || dryRun) return this.source?.abort()
+  /**
+   * After the session (its summary already taken): record a success at this
+   * end, or drop the failed sync's snapshot. An interrupted sync that read
+   * only ranges wrote the destination within them alone, and the next pass
+   * reads them again (a later snapshot finds them changed against the same
+   * base; the job keeps the listed ranges): the destination restamps its
+   * record, so the resume (or next sync) keeps the shortcut.
+   */
+  async settle(disk: Disk | null, result: EngineResult | null, dryRun: boolean, failure: unknown = null): Promise<void> {
     const end = this.end
+    if (!result || dryRun) {
+      if (!result && this.ranged && interrupted(failure) && end?.role === 'dest' && disk && !disk.isDevice) this.restamp(end, disk)
+      return this.source?.abort()
+    }
     if (!end || !disk) return
     if (this.mode === 'drop') return untrackEnd(end.file, this.pair, end.isDevice)
     if (end.role === 'dest') return recordDest({...end, st: fs.fstatSync(disk.fd, {bigint: true})}, result.digest)
     if (this.source?.snapshotted) return this.source.commit(result.digest)
-    recordSource(end, result.digest, end.size)
+    await recordSource(end, result.digest, end.size)
   }
+
+  /** Keep the recorded sync's digest, take the stamp the interrupted sync's writes left. */
+  private restamp(end: SyncedEnd, disk: Disk): void {
+    if (this.own?.reason !== null || !this.own.digest) return
+    recordDest({...end, st: fs.fstatSync(disk.fd, {bigint: true})}, Buffer.from(this.own.digest, 'hex'))
+  }
+}
+
+/**
+ * A failure that leaves the job resumable (a lost peer, a signal), not one
+ * that casts doubt on the data. A frame cut short is a peer killed while
+ * sending it: the frame was never applied.
+ */
+function interrupted(err: unknown): boolean {
+  const e = err as {code?: string; exit?: number} | null
+  return !!e?.code && (isResumable(e.code, e.exit) || e.code === 'E_FRAME_TRUNCATED')
 }
 
 export function trackMessage(s: TrackState | null): Message<'opened'>['track'] {
@@ -122,10 +151,9 @@ export function trackState(m: Message<'opened'>['track'], source: boolean): Trac
   }
 }
 
-/** The ranges the user listed (--changed-ranges), with the source's growth, in whole blocks of a `size`-byte source. */
+/** The ranges the user listed (--changed-ranges) of a `size`-byte source; read, with its growth, in whole 4 KiB pieces. */
 export interface Listed {
   ranges: readonly Range[]
-  blockSize: number
   size: number
 }
 
@@ -133,7 +161,7 @@ export interface Listed {
 export function decideTracking(source: TrackState, dest: TrackState, start: number, end: number, listed?: Listed): {decision: TrackDecision; ranges: Range[] | null} {
   const decision = decide(source, dest)
   if (!decision.used) return {decision, ranges: null}
-  const given = listed ? toBlocks(mergeRanges([...listed.ranges, ...(decision.ranges ?? [])]), listed.blockSize, listed.size) : decision.ranges ?? []
+  const given = listed ? toBlocks(mergeRanges([...listed.ranges, ...(decision.ranges ?? [])]), FINE, listed.size) : decision.ranges ?? []
   const ranges: Range[] = []
   for (const r of given) {
     const a = Math.max(r.offset, start)

@@ -21,9 +21,10 @@
 
 import fs from 'node:fs'
 import path from 'node:path'
-import type {Range} from '../engine/engine.js'
+import {FINE, type Range} from '../engine/engine.js'
+import {PolicyError} from '../errors.js'
 import {changedBytes, toBlocks} from './extent-diff.js'
-import {mapOf, sweep, takeSnapshot} from './snapshot.js'
+import {mapOf, sweepAsync, takeSnapshot} from './snapshot.js'
 import {pairDir, readRecord, removePair, sameStamp, stampOf, STATE_FOLDER, writeRecord, type LineageRecord} from './state.js'
 
 export type TrackMethod = 'reflink' | 'ranges' | null
@@ -35,7 +36,7 @@ export interface TrackState {
   reason: string | null
   /** The digest of the last successful sync it recorded, hex, or ''. */
   digest: string
-  /** Source only: the ranges that changed since the base (whole coarse blocks); with 'ranges', the growth past the last sync's size. */
+  /** Source only: the ranges that changed since the base (whole 4 KiB pieces); with 'ranges', the growth past the last sync's size. */
   ranges: Range[] | null
 }
 
@@ -94,6 +95,7 @@ export class SourceTrack {
     try {
       snapshot = takeSnapshot(dir, live, fd)
     } catch (err) {
+      if (err instanceof PolicyError) throw err
       dropEmpty(dir, path.dirname(dir))
       const code = (err as {code?: string}).code ?? 'error'
       return new SourceTrack(dir, live, null, blockSize, {method: null, reason: `no reflink snapshot of ${live} (${code}: its file system cannot clone, e.g. ext4): full compare`, digest: '', ranges: null})
@@ -104,7 +106,7 @@ export class SourceTrack {
     let ranges: Range[] | null = null
     if (!reason) {
       const next = mapOf(snapshot)
-      ranges = toBlocks(changedBytes(mapOf(path.join(dir, (rec as LineageRecord).snapshot as string)), next), blockSize, next.size)
+      ranges = toBlocks(changedBytes(mapOf(path.join(dir, (rec as LineageRecord).snapshot as string)), next), FINE, next.size)
     }
     return new SourceTrack(dir, live, snapshot, blockSize, {method: 'reflink', reason, digest: reason ? '' : (rec as LineageRecord).digest, ranges})
   }
@@ -118,15 +120,15 @@ export class SourceTrack {
     return this.snapshot ?? this.live
   }
 
-  /** The sync succeeded: its snapshot is the new base, the old one goes. */
-  commit(digest: Buffer): void {
+  /** The sync succeeded: its snapshot is the new base, the old one goes (off the event loop: see sweepAsync). */
+  async commit(digest: Buffer): Promise<void> {
     if (!this.snapshot) return
     const liveSt = fs.statSync(this.live, {bigint: true})
     writeRecord(this.dir, {
       version: 1, pair: path.basename(this.dir), role: 'source', path: this.live, blockSize: this.blockSize, digest: digest.toString('hex'),
       stamp: stampOf(fs.statSync(this.snapshot, {bigint: true})), snapshot: path.basename(this.snapshot), live: {dev: String(liveSt.dev), ino: String(liveSt.ino)},
     })
-    sweep(this.dir)
+    await sweepAsync(this.dir)
   }
 
   /** The sync failed: its snapshot goes, the base stays. */
@@ -170,13 +172,13 @@ export function recordDest(end: SyncedEnd, digest: Buffer): void {
 }
 
 /** A sync succeeded without a snapshot: the source's half is a record of what it copied; an old base goes. */
-export function recordSource(end: SyncedEnd, digest: Buffer, size: number): void {
+export async function recordSource(end: SyncedEnd, digest: Buffer, size: number): Promise<void> {
   const dir = pairDir(end.file, end.pair, end.isDevice)
   writeRecord(dir, {
     version: 1, pair: end.pair, role: 'source', path: end.file, blockSize: end.blockSize, digest: digest.toString('hex'),
     stamp: stampOf(end.st), live: {dev: String(end.st.dev), ino: String(end.st.ino)}, size,
   })
-  sweep(dir)
+  await sweepAsync(dir)
 }
 
 /** --changed-ranges at the source: its record is its half; the bytes past the size it last copied are always read. */

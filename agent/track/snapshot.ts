@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {ficlone, fiemap} from '../disk/native.js'
 import type {FileMap} from './extent-diff.js'
-import {readRecord} from './state.js'
+import {makePairDir, openState, readRecord} from './state.js'
 
 /** Errors that mean "this file system (or file) has no reflink", not an I/O failure. */
 const NO_REFLINK = new Set(['EOPNOTSUPP', 'ENOTSUP', 'EINVAL', 'ENOTTY', 'EXDEV', 'ENOSYS', 'EISDIR', 'EPERM', 'ETXTBSY'])
@@ -20,16 +20,31 @@ export function noReflink(err: unknown): boolean {
 
 const SNAPSHOT = /^next-[0-9a-f]+$/
 
-/** Remove what a failed or killed sync left: every snapshot but the base the source's record names. */
-export function sweep(dir: string): void {
+/** Snapshots in `dir` that the source's record does not name as the base: left over, or the base just replaced. */
+function stale(dir: string): string[] {
   let names: string[]
   try {
     names = fs.readdirSync(dir)
   } catch {
-    return
+    return []
   }
   const base = readRecord(dir, 'source')?.snapshot
-  for (const n of names) if (SNAPSHOT.test(n) && n !== base) fs.rmSync(path.join(dir, n), {force: true})
+  return names.filter(n => SNAPSHOT.test(n) && n !== base).map(n => path.join(dir, n))
+}
+
+/** Remove what a failed or killed sync left: every snapshot but the base the source's record names. */
+export function sweep(dir: string): void {
+  for (const f of stale(dir)) fs.rmSync(f, {force: true})
+}
+
+/**
+ * sweep() on the thread pool: freeing a fragmented snapshot's extents takes
+ * the file system tens of milliseconds per GiB, which the event loop need
+ * not sit through. Safe to be killed meanwhile: the record already names
+ * the new base, so what is left is a stale snapshot the next sweep removes.
+ */
+export async function sweepAsync(dir: string): Promise<void> {
+  await Promise.all(stale(dir).map(f => fs.promises.rm(f, {force: true})))
 }
 
 /**
@@ -38,7 +53,7 @@ export function sweep(dir: string): void {
  * there (the one an agent's policy checked), not whatever the path names now.
  */
 export function takeSnapshot(dir: string, source: string, fd?: number): string {
-  fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+  makePairDir(dir)
   sweep(dir)
   const file = path.join(dir, `next-${randomBytes(6).toString('hex')}`)
   const src = fd ?? fs.openSync(source, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
@@ -60,7 +75,7 @@ export function takeSnapshot(dir: string, source: string, fd?: number): string {
 
 /** A file's extent map and size. */
 export function mapOf(file: string): FileMap {
-  const fd = fs.openSync(file, 'r')
+  const fd = openState(file)
   try {
     return {size: fs.fstatSync(fd).size, extents: fiemap(fd)}
   } finally {

@@ -16,7 +16,7 @@ import {createHash, randomBytes} from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {ProtocolError} from '../errors.js'
+import {PolicyError, ProtocolError} from '../errors.js'
 
 export const STATE_FOLDER = '.blockpair-track'
 const PAIR = /^[0-9a-f]{32}$/
@@ -71,9 +71,57 @@ export function defaultStateDir(): string {
   return path.join(base, 'blockpair')
 }
 
+/**
+ * The pair's folder: beside `file`, or for a device in this host's state
+ * folder. Neither `.blockpair-track` nor the pair's folder may be a symbolic
+ * link (or anything but a folder): in an --allow folder one would lead the
+ * records, snapshots and their removal outside it.
+ */
 export function pairDir(file: string, pair: string, isDevice = false): string {
   if (isDevice) return path.join(defaultStateDir(), 'devices', pair)
-  return path.join(path.dirname(file), STATE_FOLDER, pair)
+  const root = path.join(path.dirname(file), STATE_FOLDER)
+  const dir = path.join(root, pair)
+  for (const d of [root, dir]) checkFolder(d)
+  return dir
+}
+
+function checkFolder(d: string): void {
+  let st: fs.Stats
+  try {
+    st = fs.lstatSync(d)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw err
+  }
+  if (!st.isDirectory()) throw stateLink(d)
+}
+
+function stateLink(d: string): PolicyError {
+  return new PolicyError('E_TRACK_STATE_LINK', `${d} is a symbolic link or not a folder: change tracking refuses it`)
+}
+
+/** Open a file of the state folder for reading, refusing a symbolic link. */
+export function openState(file: string): number {
+  try {
+    return fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw stateLink(file)
+    throw err
+  }
+}
+
+/** Make the pair's folder (and the state folder) one level at a time, never through a link. */
+export function makePairDir(dir: string): void {
+  // Beside a file its folder exists; a device's state folder may not yet.
+  fs.mkdirSync(path.dirname(path.dirname(dir)), {recursive: true, mode: 0o700})
+  for (const d of [path.dirname(dir), dir]) {
+    try {
+      fs.mkdirSync(d, {mode: 0o700})
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      checkFolder(d)
+    }
+  }
 }
 
 export function stampOf(st: fs.BigIntStats): Stamp {
@@ -85,16 +133,25 @@ export function sameStamp(a: Stamp, b: Stamp): boolean {
 }
 
 export function readRecord(dir: string, role: LineageRecord['role']): LineageRecord | null {
+  let fd: number
   try {
-    const r = JSON.parse(fs.readFileSync(path.join(dir, `${role}.json`), 'utf8')) as LineageRecord
+    fd = openState(path.join(dir, `${role}.json`))
+  } catch (err) {
+    if (err instanceof PolicyError) throw err
+    return null
+  }
+  try {
+    const r = JSON.parse(fs.readFileSync(fd, 'utf8')) as LineageRecord
     return r.version === 1 && r.role === role ? r : null
   } catch {
     return null
+  } finally {
+    fs.closeSync(fd)
   }
 }
 
 export function writeRecord(dir: string, r: LineageRecord): void {
-  fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+  makePairDir(dir)
   const tmp = path.join(dir, `${r.role}.json.${randomBytes(4).toString('hex')}.tmp`)
   const fd = fs.openSync(tmp, 'wx', 0o600)
   try {

@@ -143,6 +143,11 @@ for (const {verb, who} of kills) {
     const r = await cli(['resume', '--state-dir', w.state, '--json'])
     t.equal(r.code, 0, r.stderr)
     t.equal(firstDifference(w.src, w.dst), null, 'identical after the resume')
+    // Regression (issue 15): the destination, when it outlived the kill, keeps
+    // its half of the lineage, so the resume reads only the changes again.
+    // A killed destination cannot vouch for its file: the full compare.
+    const survived = !who.includes('destination')
+    t.match(r.json().changeTracking, {method: 'reflink', used: survived}, `the resume ${survived ? 'stays tracked' : 'compares in full'} (${JSON.stringify(r.json().changeTracking)})`)
     rewrite(w)
     const next = await tracked(t, w, verb)
     t.match(next.changeTracking, {method: 'reflink', used: true}, `the next sync takes the shortcut again (${JSON.stringify(next.changeTracking)})`)

@@ -150,3 +150,37 @@ t.test('real I/O errors propagate; a file shrinking mid-scan ends it', async t =
   })
   t.same(d.dataExtents(3, 0, 100), [{offset: 10, length: 10}, {offset: 20, length: 80}])
 })
+
+t.test('DataMap: range after range, the same extents as dataExtents', {skip}, async t => {
+  const {fd} = fresh(t)
+  put(fd, 0, randomBytes(10 * MiB))
+  put(fd, 12 * MiB, randomBytes(MiB))
+  ftruncateSync(fd, 16 * MiB)
+  fsyncSync(fd)
+  const {DataMap} = await import('../../../agent/disk/extents.js')
+  const map = new DataMap(fd)
+  for (let at = 0; at < 16 * MiB; at += 3 * MiB) t.same(map.extents(at, at + 3 * MiB), dataExtents(fd, at, at + 3 * MiB), `[${at}, +3 MiB)`)
+})
+
+// Regression (issue 15): SEEK_HOLE walks every extent up to the next hole, so
+// a seek pair per segment over a dense file cut into many extents cost
+// O(extents × segments); one walk per data run must do.
+t.test('DataMap: one SEEK_HOLE per data run, however many segments it spans', async t => {
+  const size = 256 * MiB
+  let holes = 0
+  const {DataMap} = await t.mockImport<typeof import('../../../agent/disk/extents.js')>('../../../agent/disk/extents.js', {
+    '../../../agent/disk/native.js': {
+      seekData: (_fd: number, off: number) => (off < size ? off : null),
+      seekHole: () => {
+        holes++
+        return size
+      },
+    },
+  })
+  const map = new DataMap(3)
+  for (let at = 0; at < size; at += 4 * MiB) t.same(map.extents(at, at + 4 * MiB), [{offset: at, length: 4 * MiB}])
+  t.equal(holes, 1)
+  map.forget()
+  map.extents(0, 4 * MiB)
+  t.equal(holes, 2, 'after a truncate the run is looked up again')
+})

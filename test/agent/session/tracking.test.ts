@@ -16,15 +16,16 @@ t.test('an end without a matching lineage refuses a plan that skips ranges', asy
   t.doesNotThrow(() => new EndTrack(PAIR, 'record').checkPlan(plan()))
 })
 
-t.test('tracked ranges out of order, unaligned or outside the file are refused', async t => {
+t.test('tracked ranges out of order, off 4 KiB boundaries or outside the file are refused', async t => {
   for (const ranges of [
     [{offset: 128 * KiB, length: 64 * KiB}, {offset: 0, length: 64 * KiB}],
     [{offset: 0, length: 64 * KiB}, {offset: 32 * KiB, length: 64 * KiB}],
-    [{offset: 4 * KiB, length: 64 * KiB}],
+    [{offset: 2 * KiB, length: 64 * KiB}],
     [{offset: 960 * KiB, length: 128 * KiB}],
     [{offset: 0, length: 0}],
   ]) t.throws(() => checkPlan(plan({ranges}), null, false, 0), {code: 'E_BAD_PLAN'}, JSON.stringify(ranges))
   t.doesNotThrow(() => checkPlan(plan({ranges: [{offset: 0, length: 64 * KiB}, {offset: 960 * KiB, length: 64 * KiB}]}), null, false, 0))
+  t.doesNotThrow(() => checkPlan(plan({ranges: [{offset: 4 * KiB, length: 4 * KiB}]}), null, false, 0), 'on 4 KiB boundaries within a coarse block')
 })
 
 t.test('Start carries the ranges, and only when tracked', async t => {
