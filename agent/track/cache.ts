@@ -47,7 +47,8 @@
 import {createHash, randomBytes} from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import {STATE_FOLDER, syncDir} from './state.js'
+import {makeStateRoot, stateRoot, syncDir} from './state.js'
+import {PolicyError} from '../errors.js'
 
 export const SEED_BYTES = 8
 const HASH_BYTES = 16
@@ -86,8 +87,9 @@ const REASONS: Record<CacheWhy, string> = {
   device: 'the destination is a block device, which has no change stamp: no hash cache',
 }
 
+/** Throws E_TRACK_STATE_LINK when `.blockpair-track` is a link: a cache is never read or written through one. */
 export function cachePath(file: string, pair: string): string {
-  return path.join(path.dirname(file), STATE_FOLDER, `${pair}.cache`)
+  return path.join(stateRoot(file), `${pair}.cache`)
 }
 
 /** The coarse blocks of a file of `size` bytes. */
@@ -233,8 +235,7 @@ export class CacheWriter {
     private readonly tmp: string, private readonly fd: number) {}
 
   static begin(file: string, pair: string, seed: Buffer): CacheWriter {
-    const folder = path.join(path.dirname(file), STATE_FOLDER)
-    fs.mkdirSync(folder, {recursive: true, mode: 0o700})
+    const folder = makeStateRoot(file)
     sweepTemporary(folder, pair)
     const tmp = path.join(folder, `${pair}.cache.${randomBytes(4).toString('hex')}.tmp`)
     return new CacheWriter(file, pair, Buffer.from(seed), tmp, fs.openSync(tmp, 'wx', 0o600))
@@ -298,7 +299,12 @@ export class CacheWriter {
 
 /** Drop the pair's cache: this sync changed the destination without writing a whole new one. */
 export function dropCache(file: string, pair: string): void {
-  fs.rmSync(cachePath(file, pair), {force: true})
+  try {
+    fs.rmSync(cachePath(file, pair), {force: true})
+  } catch (err) {
+    // A linked state folder holds no cache of ours: nothing is removed through it.
+    if (!(err instanceof PolicyError)) throw err
+  }
 }
 
 function writeAll(fd: number, buf: Buffer, position: number): void {

@@ -114,13 +114,29 @@ export function openState(file: string): number {
 export function makePairDir(dir: string): void {
   // Beside a file its folder exists; a device's state folder may not yet.
   fs.mkdirSync(path.dirname(path.dirname(dir)), {recursive: true, mode: 0o700})
-  for (const d of [path.dirname(dir), dir]) {
-    try {
-      fs.mkdirSync(d, {mode: 0o700})
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      checkFolder(d)
-    }
+  for (const d of [path.dirname(dir), dir]) makeFolder(d)
+}
+
+/** `.blockpair-track` beside `file`, refused when it is a link or not a folder. */
+export function stateRoot(file: string): string {
+  const root = path.join(path.dirname(file), STATE_FOLDER)
+  checkFolder(root)
+  return root
+}
+
+/** The same, made when missing (never through a link). */
+export function makeStateRoot(file: string): string {
+  const root = path.join(path.dirname(file), STATE_FOLDER)
+  makeFolder(root)
+  return root
+}
+
+function makeFolder(d: string): void {
+  try {
+    fs.mkdirSync(d, {mode: 0o700})
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    checkFolder(d)
   }
 }
 

@@ -6,7 +6,7 @@ import t, {type Test} from 'tap'
 import {randomBytes} from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import {cachePath, CacheWriter, checkCache, HEADER_BYTES, SEED_BYTES, type CacheKey} from '../../../agent/track/cache.js'
+import {cachePath, CacheWriter, checkCache, dropCache, HEADER_BYTES, SEED_BYTES, type CacheKey} from '../../../agent/track/cache.js'
 import {STATE_FOLDER} from '../../../agent/track/state.js'
 
 const KiB = 1024
@@ -115,4 +115,17 @@ t.test('a cache whose hashes do not cover the file is not written', async t => {
   w.add(randomBytes(3 * 16))
   t.throws(() => w.commit(BS, fs.statSync(file, {bigint: true})), RangeError)
   t.equal(fs.readdirSync(path.join(path.dirname(file), STATE_FOLDER)).filter(n => n.endsWith('.tmp')).length, 0)
+})
+
+t.test('regression: a symlinked .blockpair-track is neither read, written nor emptied through', async t => {
+  const root = t.testdir({allowed: {}, outside: {}})
+  const file = path.join(root, 'allowed', 'disk.img')
+  fs.writeFileSync(file, randomBytes(64 * KiB))
+  const outside = path.join(root, 'outside')
+  fs.writeFileSync(path.join(outside, `${PAIR}.cache`), 'not ours')
+  fs.symlinkSync(outside, path.join(root, 'allowed', STATE_FOLDER))
+  t.throws(() => CacheWriter.begin(file, PAIR, randomBytes(SEED_BYTES)), {code: 'E_TRACK_STATE_LINK'})
+  t.equal(checkCache(file, key(file)).reader, null, 'no cache is read through the link')
+  t.doesNotThrow(() => dropCache(file, PAIR))
+  t.same(fs.readdirSync(outside), [`${PAIR}.cache`], 'nothing made or removed in the link\'s target')
 })
