@@ -15,7 +15,7 @@
 
 import type {Channel} from '../wire/channel.js'
 import {deviceTooSmall, type Disk, type Identity} from '../disk/disk.js'
-import {runDest, runSource, validateBlockSize, type EngineHooks, type EngineResult, type Plan} from '../engine/engine.js'
+import {runDest, runSource, validateBlockSize, type EngineHooks, type EngineResult, type Plan, type Range} from '../engine/engine.js'
 import {BlockpairError, InterruptedError, ProtocolError, UsageError} from '../errors.js'
 import {checkOpened, resolveAllowed, type Locks} from './policy.js'
 import type {Open} from '../../proto/codec.js'
@@ -52,9 +52,19 @@ export interface SyncOptions {
   /**
    * Run this instead of the local engine, once the plan is sent (a diff's
    * source and its collector of the remote's hashes, agent/run/patch/remote.ts);
-   * `destSize` is the destination's size before the sync.
+   * `destSize` is the destination's size before the sync. `disk` is null when
+   * the source is a patch.
    */
-  localPeer?: (ch: Channel, disk: Disk, plan: Plan, seed: Buffer, destSize: number) => Promise<EngineResult>
+  localPeer?: (ch: Channel, disk: Disk | null, plan: Plan, seed: Buffer, destSize: number) => Promise<EngineResult>
+  /**
+   * The source is a patch file, not a local file (blockpair apply to a remote
+   * target, agent/run/patch/remote-apply.ts; localPeer plays the source): the
+   * result's size, the seed the patch's hashes were made with (the session
+   * hashes with it, so the destination's hashes compare with the patch's),
+   * and the ranges the patch touches, the only ones the destination reads
+   * (null: all of it).
+   */
+  patch?: {size: number; seed: Buffer; ranges: Range[] | null}
   /** Snapshot the source and read only what changed since the pair's last sync (agent/track). */
   trackChanges?: boolean
   /** The pair's key (agent/track/state.ts); by default from the two paths. */
@@ -138,6 +148,7 @@ function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends, track:
     mtimeNs: (opts.preserve ?? PRESERVE_ALL).times ? ends.sourceMeta?.mtimeNs : undefined,
   })
   let tracking: TrackDecision | null = null
+  if (opts.patch?.ranges) plan.ranges = opts.patch.ranges
   if (track.on) {
     const t = decideEnds(localRole, track.state, ends.remoteTrack, plan.start, plan.end)
     tracking = t.decision
@@ -154,7 +165,8 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   if (bad) throw new UsageError('E_BLOCK_SIZE', bad)
   const localRole: LocalRole = opts.direction === 'push' ? 'source' : 'dest'
   const unfollow = followStops(ch, opts)
-  const seed = await handshake(ch, true)
+  const shaken = await handshake(ch, true)
+  const seed = opts.patch?.seed ?? shaken
   let disk: Disk | null = null
   const [source, destination] = localRole === 'source' ? [opts.localPath, opts.remotePath] : [opts.remotePath, opts.localPath]
   const track = new EndTrack(opts.pair ?? pairKey(source, destination), !!opts.trackChanges && !opts.dryRun && !opts.stream)
@@ -167,6 +179,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
       dryRun: !!opts.dryRun, force: !!opts.force, job: opts.job ?? null, resumeFrom: opts.resume?.from ?? 0,
       pair: track.pair, trackChanges: track.on, preserve: opts.preserve ?? PRESERVE_ALL,
       realPath: localPath === opts.localPath ? undefined : opts.localPath,
+      ...(opts.patch ? {patch: {size: opts.patch.size, seed: opts.patch.seed}} : {}),
     })
     disk = ends.disk
     if (localRole === 'dest') track.checkDest(opts.localPath, disk, opts.blockSize)
@@ -220,10 +233,18 @@ async function checkServed(disk: Disk | null, real: string, role: LocalRole, ope
   if (role === 'dest' && disk.isDevice && disk.size < sourceSize) throw deviceTooSmall(real, disk.size, sourceSize)
 }
 
-/** The initiator's Start, checked against this end before anything runs. */
-async function receivePlan(ch: Channel, role: LocalRole, disk: Disk | null, dryRun: boolean, track: EndTrack): Promise<Plan> {
+/** The seed of a patch apply's session (Open.patchSeed), or null for a sync; only a destination takes one. */
+function patchSeedOf(open: Open, role: LocalRole): Buffer | null {
+  const seed = open.patchSeed ?? new Uint8Array(0)
+  if (seed.length === 0) return null
+  if (seed.length !== 8 || role !== 'dest') throw new ProtocolError('E_BAD_FRAME', 'a patch seed is 8 bytes, and only a destination takes one')
+  return Buffer.from(seed)
+}
+
+/** The initiator's Start, checked against this end before anything runs. A patch apply's ranges need no lineage (Open.patchSeed). */
+async function receivePlan(ch: Channel, role: LocalRole, disk: Disk | null, dryRun: boolean, track: EndTrack, patch: boolean): Promise<Plan> {
   const plan = planFrom(await ch.expect('start'))
-  track.checkPlan(plan)
+  if (!patch) track.checkPlan(plan)
   checkPlan(plan, role === 'source' ? (disk as Disk).size : null, role === 'dest' && !!disk?.isDevice, disk?.size ?? 0)
   if (plan.dryRun !== dryRun) throw new ProtocolError('E_BAD_PLAN', 'the plan and the open disagree on --dry-run')
   return plan
@@ -237,9 +258,11 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
   let track: EndTrack | null = null
   let dryRun = false
   try {
-    const seed = await handshake(ch, false)
+    const shaken = await handshake(ch, false)
     const open = await ch.expect('open')
     const role = roleOf(open)
+    const patchSeed = patchSeedOf(open, role)
+    const seed = patchSeed ?? shaken
     record.role = role
     record.path = open.path ?? ''
     const real = await resolveAllowed(open.path ?? '', opts.allow, opts.allowDevices, role === 'dest' ? open.sourceName ?? '' : '')
@@ -264,7 +287,7 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     if (role === 'dest') track?.checkDest(real, disk, blockSize)
     const openedId = disk ? await disk.identity() : null
     ch.send('opened', {...openedOf(disk, openedId, meta), track: track?.on ? trackMessage(track.state) : null})
-    const plan = await receivePlan(ch, role, disk, dryRun, track ?? new EndTrack('0'.repeat(32), false))
+    const plan = await receivePlan(ch, role, disk, dryRun, track ?? new EndTrack('0'.repeat(32), false), patchSeed !== null)
     started = true
     const r = await run(role, ch, disk, plan, hooksFor(role, disk, openedId), seed)
     record.result = r

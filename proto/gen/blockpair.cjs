@@ -307,6 +307,7 @@ $root.blockpair = (function() {
          * @property {number|null} [createUid] Open createUid
          * @property {number|null} [createGid] Open createGid
          * @property {string|null} [sourceName] Open sourceName
+         * @property {Uint8Array|null} [patchSeed] Open patchSeed
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -467,6 +468,14 @@ $root.blockpair = (function() {
         Open.prototype.sourceName = "";
 
         /**
+         * Open patchSeed.
+         * @member {Uint8Array} patchSeed
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.patchSeed = $util.newBuffer([]);
+
+        /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Open
@@ -514,6 +523,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 15, wireType 0 =*/120).uint32(message.createGid);
             if (message.sourceName != null && $Object.hasOwnProperty.call(message, "sourceName") && message.sourceName !== "")
                 writer.uint32(/* id 16, wireType 2 =*/130).string(message.sourceName);
+            if (message.patchSeed != null && $Object.hasOwnProperty.call(message, "patchSeed") && message.patchSeed.length)
+                writer.uint32(/* id 40, wireType 2 =*/322).bytes(message.patchSeed);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -700,6 +711,15 @@ $root.blockpair = (function() {
                             message.sourceName = value;
                         else
                             delete message.sourceName;
+                        continue;
+                    }
+                case 40: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.patchSeed = value;
+                        else
+                            delete message.patchSeed;
                         continue;
                     }
                 }

@@ -178,6 +178,9 @@ export namespace blockpair {
         /** Open sourceName. */
         sourceName: string;
 
+        /** Open patchSeed. */
+        patchSeed: Uint8Array;
+
         /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @param message Open message or plain object to encode
@@ -256,6 +259,9 @@ export namespace blockpair {
 
             /** Open sourceName */
             sourceName?: (string|null);
+
+            /** Open patchSeed */
+            patchSeed?: (Uint8Array|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

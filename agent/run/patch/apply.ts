@@ -25,17 +25,19 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {Disk} from '../../disk/disk.js'
 import {BlockHasher, HASH_BYTES, hashEquals} from '../../engine/hash.js'
-import {UNKNOWN_HASH} from '../../engine/diff-dest.js'
 import {Layout} from '../../engine/layout.js'
 import {BufferPool} from '../../engine/pool.js'
 import {READ_AHEAD} from '../../engine/plan.js'
 import {Reader} from '../../engine/reader.js'
 import {IoError, ioError, PolicyError} from '../../errors.js'
-import {Job, jobStore} from '../job.js'
 import type {JobRecord} from '../jobs.js'
-import {runOptions} from '../options.js'
+import {parseAddress} from '../address.js'
+import {runOptions, type RunOptions} from '../options.js'
+import {runRemoteApply} from './remote-apply.js'
 import {wholePlan} from './digest.js'
-import {records, scan, type End, type Header, type PatchObserver} from './format.js'
+import {records, type End, type Header, type PatchObserver} from './format.js'
+import {checkedSummary, writeAsJob} from './apply-steps.js'
+import {appliedInPart, compareBlock, fault, notTheBase, otherSize, scanPatch, type Touched} from './touched.js'
 
 export {describeApply} from './describe.js'
 
@@ -47,6 +49,8 @@ export interface ApplyOptions {
   stateDir: string | undefined
   /** fdatasync and record a checkpoint after at least this many bytes written. */
   checkpointBytes: number
+  /** How to reach a remote target (agent:// with pskFile, or ssh); a resumed job's own options otherwise. */
+  remote?: Partial<RunOptions>
 }
 
 export const APPLY_DEFAULTS: ApplyOptions = {
@@ -75,12 +79,6 @@ export interface ApplySummary {
   durationMs: number
 }
 
-interface Touched {
-  k: number
-  blocks: number[]
-  base: Buffer
-  result: Buffer
-}
 
 /** The patch's geometry and the hashing of the target's blocks the way the diff hashed them. */
 class Geometry {
@@ -107,40 +105,21 @@ class Geometry {
   }
 }
 
-/** Apply `patch` to the local `target`; with `resume`, continue that job. */
+/** Apply `patch` to `target` (local, or remote through remote-apply.ts); with `resume`, continue that job. */
 export async function runApply(patch: string, target: string, o: ApplyOptions, observer: PatchObserver = {}, resume?: JobRecord): Promise<ApplySummary> {
+  if (parseAddress(target).kind !== 'local') return runRemoteApply(patch, target, o, observer, resume)
   const began = Date.now()
-  const touched: Touched[] = []
-  const {header, end} = await scan(patch, 'blockpair-patch', f => {
-    if (f.kind === 'patchBlocks') touched.push({k: f.msg.segment ?? 0, blocks: f.msg.blocks ?? [], base: Buffer.from(f.msg.base ?? []), result: Buffer.from(f.msg.result ?? [])})
-  })
+  const {header, end, touched} = await scanPatch(patch)
   const g = new Geometry(header)
   const disk = o.dryRun ? await Disk.openRead(target) : await openTarget(target)
   try {
     const from = resume?.checkpoint ?? 0
     const state = await checkBase(g, disk, touched, resume ? from : null, header, end)
     const whole = o.checkBase && !resume && state === 'base' ? await checkWhole(g, disk, touched, end) : false
-    const summary: ApplySummary = {
-      ok: true, patch, target, job: resume?.id ?? null, size: header.size ?? 0, baseSize: header.baseSize ?? 0, blockSize: header.blockSize ?? 0,
-      blocksTouched: touched.reduce((n, x) => n + x.blocks.length, 0), alreadyApplied: state === 'result', dryRun: o.dryRun,
-      baseChecked: whole ? 'whole' : 'blocks', bytesWritten: 0, bytesZeroed: 0, resumedFrom: from,
-      baseDigest: Buffer.from(end.baseDigest ?? []).toString('hex'), digest: Buffer.from(end.digest ?? []).toString('hex'), durationMs: 0,
-    }
-    if (state === 'result' || o.dryRun) {
-      if (o.dryRun && state !== 'result') Object.assign(summary, {bytesWritten: end.bytesData ?? 0, bytesZeroed: end.bytesZero ?? 0})
-      return {...summary, durationMs: Date.now() - began}
-    }
-    const store = jobStore(o.stateDir)
-    const job = resume ? Job.resume(store, resume, true) : Job.start(store, 'push', {from: path.resolve(patch), to: path.resolve(target)}, runOptions({blockSize: g.layout.plan.blockSize}))
-    store.update(job.record, {kind: 'apply', size: header.size ?? 0, blockSize: header.blockSize ?? 0})
-    summary.job = job.record.id
-    try {
-      await writePatch(g, disk, patch, touched, from, o, summary, {...observer, onCheckpoint: offset => job.onCheckpoint(offset, null)})
-    } catch (err) {
-      throw await job.failed(err, o.stateDir)
-    }
-    await store.settle()
-    store.update(job.record, {state: 'done', checkpoint: summary.size, result: {...summary}})
+    const summary = checkedSummary({patch, target, header, end, touched}, {state, whole, from}, o.dryRun, resume)
+    if (state === 'result' || o.dryRun) return {...summary, durationMs: Date.now() - began}
+    await writeAsJob(summary, path.resolve(patch), path.resolve(target), runOptions({blockSize: g.layout.plan.blockSize}), o.stateDir, resume,
+      job => writePatch(g, disk, patch, touched, from, o, summary, {...observer, onCheckpoint: offset => job.onCheckpoint(offset, null)}))
     return {...summary, durationMs: Date.now() - began}
   } finally {
     await disk.close()
@@ -164,17 +143,14 @@ async function checkBase(g: Geometry, disk: Disk, touched: Touched[], from: numb
   const size = header.size ?? 0
   const baseSize = header.baseSize ?? 0
   if (disk.size !== baseSize && disk.size !== size) {
-    throw new PolicyError('E_PATCH_SIZE', `${disk.path} holds ${disk.size} bytes, but the patch applies to a copy of ${baseSize} bytes (and makes one of ${size}); it was made for another copy`)
+    throw otherSize(disk.path, disk.size, header)
   }
   let base = true
   let result = disk.size === size
   for (const x of touched) {
     for (const [j, i] of x.blocks.entries()) {
       const offset = g.layout.segStart(x.k) + i * g.layout.plan.blockSize
-      const mine = await g.hashOf(disk, x.k, i)
-      const isResult = hashEquals(mine, 0, x.result, j * HASH_BYTES)
-      const baseHash = x.base.subarray(j * HASH_BYTES, (j + 1) * HASH_BYTES)
-      const isBase = baseHash.equals(UNKNOWN_HASH) || hashEquals(mine, 0, baseHash, 0)
+      const {isBase, isResult} = compareBlock(x, j, await g.hashOf(disk, x.k, i))
       result &&= isResult
       base &&= isBase
       // Resuming: below the checkpoint the result is durable; above it, anything the cut write left.
@@ -186,14 +162,13 @@ async function checkBase(g: Geometry, disk: Disk, touched: Touched[], from: numb
   if (result && touched.length > 0) return 'result'
   if (base && disk.size === baseSize) return 'base'
   if (result) return 'result'
-  throw new PolicyError('E_PATCH_APPLIED_PART', `${disk.path} holds part of this patch's result: an apply of it was cut short; continue it with 'blockpair resume'`)
+  throw appliedInPart(disk.path)
 }
 
 /** The refusal, naming both digests: reading the whole target for its own is worth it on this path. */
 async function wrongBase(g: Geometry, disk: Disk, end: End, offset: number, why: string): Promise<PolicyError> {
   const {base} = await wholeDigests(g, disk, [])
-  const want = Buffer.from(end.baseDigest ?? []).toString('hex') || '(unknown: the patch was made against a digest of another size)'
-  return new PolicyError('E_PATCH_BASE', `${disk.path} is not the copy this patch was made against: its block at offset ${offset} ${why}; the patch's base digest is ${want}, the target's is ${base.toString('hex')}`)
+  return notTheBase(disk.path, end, base, {offset, why})
 }
 
 /** The whole target's digest, and the digest it would have with the patch's blocks written. */
@@ -224,9 +199,7 @@ async function checkWhole(g: Geometry, disk: Disk, touched: Touched[], end: End)
   const want = Buffer.from(end.baseDigest ?? [])
   if (want.length === 0) return false
   const d = await wholeDigests(g, disk, touched)
-  if (!d.base.equals(want)) {
-    throw new PolicyError('E_PATCH_BASE', `${disk.path} is not the copy this patch was made against: the patch's base digest is ${want.toString('hex')}, the target's is ${d.base.toString('hex')}`)
-  }
+  if (!d.base.equals(want)) throw notTheBase(disk.path, end, d.base, null)
   if (!d.result.equals(Buffer.from(end.digest ?? []))) throw new IoError('E_PATCH_RESULT', `the patch's blocks do not make its own result digest ${Buffer.from(end.digest ?? []).toString('hex')}; it is inconsistent`)
   return true
 }
@@ -286,14 +259,4 @@ async function checkResult(g: Geometry, disk: Disk, x: Touched): Promise<void> {
       throw new IoError('E_PATCH_RESULT', `after writing, the block of ${disk.path} at offset ${offset} is not the patch's result; the disk or something else writing to it changed it`)
     }
   }
-}
-
-/**
- * Tests only: BLOCKPAIR_FAULT=apply-kill:OFFSET kills this process (SIGKILL,
- * no cleanup) when the write pass reaches the segment at OFFSET, so the
- * resume tests cut a real apply at a chosen point without waiting on time.
- */
-function fault(offset: number): void {
-  const m = /^apply-kill:([0-9]+)$/.exec(process.env.BLOCKPAIR_FAULT ?? '')
-  if (m && Number(m[1]) === offset) process.kill(process.pid, 'SIGKILL')
 }
