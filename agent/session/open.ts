@@ -81,8 +81,8 @@ export interface OpenRequest {
   preserve: Preserve
   /** The file the user named, when localPath is a snapshot of it: the source's name and metadata are its. */
   realPath?: string
-  /** The source is a patch, not a local file (SyncOptions.patch): its result's size and its hashes' seed. */
-  patch?: {size: number; seed: Buffer}
+  /** The source is a patch, not a local file (SyncOptions.patch): its result's size (null: the destination's) and its hashes' seed. */
+  patch?: {size: number | null; seed: Buffer}
 }
 
 /** Both ends once open, as the initiator sees them. */
@@ -128,9 +128,10 @@ export async function openEnds(ch: Channel, localRole: LocalRole, req: OpenReque
     let opened: Opened
     let sourceMeta: FileMeta | null
     if (localRole === 'source' && req.patch) {
-      sendOpen(req.patch.size)
+      sendOpen(req.patch.size ?? 0)
       const opened = await ch.expect('opened')
-      return {...endsOf(localRole, null, patchIdentity(req.patch.size), opened), sourceSize: req.patch.size, sourceMeta: null}
+      const size = req.patch.size ?? Number(opened.size ?? 0)
+      return {...endsOf(localRole, null, patchIdentity(size), opened), sourceSize: size, sourceMeta: null}
     }
     if (localRole === 'source') {
       disk = await openHere()

@@ -62,9 +62,10 @@ export interface SyncOptions {
    * result's size, the seed the patch's hashes were made with (the session
    * hashes with it, so the destination's hashes compare with the patch's),
    * and the ranges the patch touches, the only ones the destination reads
-   * (null: all of it).
+   * (null: all of it). A null size is the destination's: a remote digest
+   * (agent/run/patch/remote-digest.ts) is such a session, writing nothing.
    */
-  patch?: {size: number; seed: Buffer; ranges: Range[] | null}
+  patch?: {size: number | null; seed: Buffer; ranges: Range[] | null}
   /** Snapshot the source and read only what changed since the pair's last sync (agent/track). */
   trackChanges?: boolean
   /** The pair's key (agent/track/state.ts); by default from the two paths. */

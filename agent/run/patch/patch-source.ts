@@ -19,7 +19,7 @@
 // check the result. In a dry run the destination's Finished digest is that
 // of what it holds: the whole target's when the plan has no ranges.
 
-import type {EngineResult, Plan} from '../../engine/engine.js'
+import type {EngineResult, Plan, Range} from '../../engine/engine.js'
 import {BlockHasher, HASH_BYTES} from '../../engine/hash.js'
 import {Layout} from '../../engine/layout.js'
 import {manifestEntries, zeroHashes, type Theirs} from '../../engine/manifest.js'
@@ -28,7 +28,13 @@ import {dispatch} from '../../engine/dispatch.js'
 import {IoError, PolicyError} from '../../errors.js'
 import type {Channel} from '../../wire/channel.js'
 import type {Frame} from '../../../proto/codec.js'
-import {records} from './format.js'
+import {syncWithAgent} from '../../session/client.js'
+import {patchIdentity} from '../../session/open.js'
+import type {Summary} from '../../session/session.js'
+import type {Endpoint} from '../../wire/transport.js'
+import type {FilePair} from '../plan.js'
+import type {Remote} from '../remote.js'
+import {records, type PatchObserver} from './format.js'
 import {compareBlock, fault, type Touched} from './touched.js'
 
 type Finished = Frame & {kind: 'finished'}
@@ -55,6 +61,8 @@ export interface PatchSourceOptions {
   /** A resumed apply's checkpoint: blocks below it must be the result already. */
   resumeFrom: number
   hooks: EngineHooks
+  /** Each segment's hashes as the destination sent them (a remote digest writes them down). */
+  onSegment?: (k: number, hashes: Buffer) => Promise<void>
 }
 
 export class PatchSource {
@@ -119,6 +127,7 @@ export class PatchSource {
     const {layout} = this
     const start = layout.segStart(k)
     const hashes = Buffer.from(await this.hashesOf(k))
+    await this.o.onSegment?.(k, hashes)
     const x = this.touched.get(start / layout.segSize)
     if (x) {
       this.compare(x, hashes)
@@ -220,4 +229,40 @@ class PatchFrames {
   async close(): Promise<void> {
     await this.it.return(undefined)
   }
+}
+
+export interface PatchSessionSpec extends PatchSourceOptions {
+  /** The source's size; null: the destination's (a digest of it). */
+  size: number | null
+  seed: Buffer
+  blockSize: number
+  dryRun: boolean
+  /** The only ranges the destination reads; null: all. */
+  ranges: Range[] | null
+  /** Where the session starts (a resumed write: its checkpoint). */
+  start: number
+  job?: string
+  touched: ReadonlyMap<number, Touched>
+  /** Once the destination is open, before anything runs: refuse it by throwing. */
+  checkDest?: (destSize: number) => void
+  observer?: PatchObserver
+}
+
+/** One session with `remote` for `file` whose source is a PatchSource: a push from a patch (or from nothing, for a digest). */
+export async function patchSession(remote: Remote, file: FilePair, s: PatchSessionSpec): Promise<{comparison: Comparison; summary: Summary}> {
+  let comparison: Comparison | null = null
+  const summary = await syncWithAgent(remote.endpoints[0] as Endpoint, remote.keys, remote.identity, {
+    direction: 'push', localPath: file.local, remotePath: file.remote, blockSize: s.blockSize, dryRun: s.dryRun, job: s.job,
+    resume: s.start > 0 ? {from: s.start, source: patchIdentity(s.size ?? 0), dest: patchIdentity(s.size ?? 0), trust: true} : undefined,
+    patch: {size: s.size, seed: s.seed, ranges: s.ranges},
+    localPeer: async (ch, _none, plan, seed, destSize) => {
+      s.checkDest?.(destSize)
+      s.observer?.onPlan?.({start: plan.start, end: plan.end})
+      const hooks: EngineHooks = {...s.hooks, onProgress: (done, moved) => s.observer?.onProgress?.(done, moved)}
+      const r = await new PatchSource(ch, plan, seed, s.touched, {...s, hooks}).run()
+      comparison = r.comparison
+      return r.result
+    },
+  })
+  return {comparison: comparison as unknown as Comparison, summary}
 }

@@ -22,11 +22,8 @@
 import path from 'node:path'
 import {SEGMENT_BYTES, type Range} from '../../engine/engine.js'
 import {Layout} from '../../engine/layout.js'
-import {syncWithAgent} from '../../session/client.js'
-import {patchIdentity} from '../../session/open.js'
 import type {Summary} from '../../session/session.js'
 import {MAX_TRACKED_RANGES} from '../../track/extent-diff.js'
-import type {Endpoint} from '../../wire/transport.js'
 import type {Job} from '../job.js'
 import type {JobRecord} from '../jobs.js'
 import {runOptions} from '../options.js'
@@ -36,7 +33,7 @@ import type {ApplyOptions, ApplySummary} from './apply.js'
 import {checkedSummary, writeAsJob} from './apply-steps.js'
 import {wholePlan} from './digest.js'
 import type {End, Header, PatchObserver} from './format.js'
-import {PatchSource, type Comparison} from './patch-source.js'
+import {patchSession, type Comparison} from './patch-source.js'
 import {appliedInPart, notTheBase, otherSize, scanPatch, type Touched} from './touched.js'
 
 /** The blocks the patch touches as the plan's ranges, adjacent ones merged; null (read all) past the plan's limit. */
@@ -86,30 +83,18 @@ class RemoteApply {
 
   /** One session: a push from the patch, dry (a check) or writing. */
   async session(s: SessionSpec): Promise<{comparison: Comparison; summary: Summary}> {
-    const {header, remote} = this
+    const {header} = this
     const size = header.size ?? 0
-    let comparison: Comparison | null = null
-    const summary = await syncWithAgent(remote.endpoints[0] as Endpoint, remote.keys, remote.identity, {
-      direction: 'push', localPath: this.file.local, remotePath: this.file.remote, blockSize: header.blockSize ?? 0, dryRun: s.dryRun,
-      job: s.job?.record.id,
-      resume: s.start > 0 ? {from: s.start, source: patchIdentity(size), dest: patchIdentity(size), trust: true} : undefined,
-      patch: {size, seed: Buffer.from(header.seed ?? []), ranges: s.ranges},
-      localPeer: async (ch, _none, plan, seed, destSize) => {
+    return patchSession(this.remote, this.file, {
+      size, seed: Buffer.from(header.seed ?? []), blockSize: header.blockSize ?? 0, dryRun: s.dryRun, ranges: s.ranges, start: s.start,
+      job: s.job?.record.id, touched: this.byK, observer: s.observer,
+      patch: s.write ? this.file.local : null, strict: s.write && s.resumeFrom === 0, resumeFrom: s.resumeFrom,
+      hooks: {onCheckpoint: (offset, stamp) => s.job?.onCheckpoint(offset, stamp)},
+      checkDest: destSize => {
         this.destSize = destSize
         if (destSize !== (header.baseSize ?? 0) && destSize !== size) throw otherSize(this.target, destSize, header)
-        s.observer?.onPlan?.({start: plan.start, end: plan.end})
-        const r = await new PatchSource(ch, plan, seed, this.byK, {
-          patch: s.write ? this.file.local : null, strict: s.write && s.resumeFrom === 0, resumeFrom: s.resumeFrom,
-          hooks: {
-            onProgress: (done, moved) => s.observer?.onProgress?.(done, moved),
-            onCheckpoint: (offset, stamp) => s.job?.onCheckpoint(offset, stamp),
-          },
-        }).run()
-        comparison = r.comparison
-        return r.result
       },
     })
-    return {comparison: comparison as unknown as Comparison, summary}
   }
 
   /** The refusal of a wrong base, naming the target's whole digest (read for it unless `whole` is it). */
