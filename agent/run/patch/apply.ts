@@ -92,17 +92,55 @@ class Geometry {
     this.buf = Buffer.allocUnsafe(header.blockSize ?? 0)
   }
 
-  /** The hash of block i of segment k of `disk`, zeros past its end. */
-  async hashOf(disk: Disk, k: number, i: number): Promise<Buffer> {
-    const bs = this.header.blockSize ?? 0
-    const offset = this.layout.segStart(k) + i * bs
+  /** The hash of block i of segment k of `disk`, zeros past its end; `buf` when several are read at once. */
+  async hashOf(disk: Disk, k: number, i: number, buf = this.buf): Promise<Buffer> {
+    const offset = this.offsetOf(k, i)
     const len = this.layout.blockLength(k, i)
-    const block = this.buf.subarray(0, len)
+    const block = buf.subarray(0, len)
     await disk.readRange(block, offset, len)
     const out = Buffer.allocUnsafe(HASH_BYTES)
     this.h.hashInto(block, out, 0)
     return out
   }
+
+  /** The hashes of x's blocks of `disk`, read all at once (the thread pool runs several reads in parallel). */
+  async hashesOf(disk: Disk, x: Touched): Promise<Buffer[]> {
+    return Promise.all(x.blocks.map(i => this.hashOf(disk, x.k, i, Buffer.allocUnsafe(this.layout.plan.blockSize))))
+  }
+
+  offsetOf(k: number, i: number): number {
+    return this.layout.segStart(k) + i * this.layout.plan.blockSize
+  }
+
+  /**
+   * The hash of block i of segment k from the pieces written there (in offset
+   * order) when they cover it whole; null when part of it is not written
+   * (its other bytes must be read).
+   */
+  hashOfPieces(pieces: readonly Piece[], k: number, i: number): Buffer | null {
+    const from = this.offsetOf(k, i)
+    const to = from + this.layout.blockLength(k, i)
+    let at = from
+    for (const p of pieces) {
+      if (p.offset + p.length <= at) continue
+      if (p.offset > at || at >= to) break
+      const end = Math.min(to, p.offset + p.length)
+      if (p.payload) p.payload.copy(this.buf, at - from, at - p.offset, end - p.offset)
+      else this.buf.fill(0, at - from, end - from)
+      at = end
+    }
+    if (at < to) return null
+    const out = Buffer.allocUnsafe(HASH_BYTES)
+    this.h.hashInto(this.buf.subarray(0, to - from), out, 0)
+    return out
+  }
+}
+
+/** A Data (payload) or Zero (null) frame of the segment being written. */
+interface Piece {
+  offset: number
+  length: number
+  payload: Buffer | null
 }
 
 /** Apply `patch` to `target` (local, or remote through remote-apply.ts); with `resume`, continue that job. */
@@ -148,9 +186,10 @@ async function checkBase(g: Geometry, disk: Disk, touched: Touched[], from: numb
   let base = true
   let result = disk.size === size
   for (const x of touched) {
+    const hashes = await g.hashesOf(disk, x)
     for (const [j, i] of x.blocks.entries()) {
-      const offset = g.layout.segStart(x.k) + i * g.layout.plan.blockSize
-      const {isBase, isResult} = compareBlock(x, j, await g.hashOf(disk, x.k, i))
+      const offset = g.offsetOf(x.k, i)
+      const {isBase, isResult} = compareBlock(x, j, hashes[j] as Buffer)
       result &&= isResult
       base &&= isBase
       // Resuming: below the checkpoint the result is durable; above it, anything the cut write left.
@@ -211,6 +250,7 @@ async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touch
   await disk.resize(s.size)
   observer.onPlan?.({start: from, end: s.size})
   let open: Touched | null = null
+  const pieces: Piece[] = []
   let sinceCheckpoint = 0
   // A segment's data goes out in one batch (one thread-pool job), as a sync's destination writes.
   const batch: {buffers: Buffer[]; offsets: number[]} = {buffers: [], offsets: []}
@@ -219,7 +259,7 @@ async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touch
   }
   const close = async (): Promise<void> => {
     await flush()
-    if (open) await checkResult(g, disk, open)
+    if (open) await checkResult(g, disk, open, pieces.splice(0))
     open = null
   }
   for await (const f of records(patch, 'blockpair-patch')) {
@@ -237,11 +277,13 @@ async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touch
     } else if (open && f.kind === 'data') {
       batch.buffers.push(f.payload as Buffer)
       batch.offsets.push(f.msg.offset ?? 0)
+      pieces.push({offset: f.msg.offset ?? 0, length: f.payload?.length ?? 0, payload: f.payload as Buffer})
       s.bytesWritten += f.payload?.length ?? 0
       sinceCheckpoint += f.payload?.length ?? 0
     } else if (open && f.kind === 'zero') {
       await flush()
       await disk.zero(f.msg.offset ?? 0, f.msg.length ?? 0)
+      pieces.push({offset: f.msg.offset ?? 0, length: f.msg.length ?? 0, payload: null})
       s.bytesZeroed += f.msg.length ?? 0
       sinceCheckpoint += f.msg.length ?? 0
     }
@@ -251,11 +293,20 @@ async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touch
   observer.onProgress?.(s.size - from, s.bytesWritten)
 }
 
-/** After a segment is written: its touched blocks must now hash to the result's. */
-async function checkResult(g: Geometry, disk: Disk, x: Touched): Promise<void> {
+/**
+ * After a segment is written: its touched blocks must now hash to the
+ * result's. A block the segment's pieces cover whole is hashed from the bytes
+ * written, not read back: a read right after the write comes from the page
+ * cache, i.e. those very bytes, so it could see no more than they show (a
+ * patch whose pieces do not make its result); the disk's own failures are
+ * fdatasync's to report. A block written only in part is read back for the
+ * rest of its bytes.
+ */
+async function checkResult(g: Geometry, disk: Disk, x: Touched, pieces: readonly Piece[]): Promise<void> {
   for (const [j, i] of x.blocks.entries()) {
-    if (!hashEquals(await g.hashOf(disk, x.k, i), 0, x.result, j * HASH_BYTES)) {
-      const offset = g.layout.segStart(x.k) + i * g.layout.plan.blockSize
+    const mine = g.hashOfPieces(pieces, x.k, i) ?? await g.hashOf(disk, x.k, i)
+    if (!hashEquals(mine, 0, x.result, j * HASH_BYTES)) {
+      const offset = g.offsetOf(x.k, i)
       throw new IoError('E_PATCH_RESULT', `after writing, the block of ${disk.path} at offset ${offset} is not the patch's result; the disk or something else writing to it changed it`)
     }
   }
