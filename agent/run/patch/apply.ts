@@ -1,19 +1,26 @@
 // `blockpair apply PATCH TARGET`: write a patch (format.ts) into a copy, in
 // place, checked before and after. It reads the patch in passes, so nothing
-// is written unless all of it is whole and the target is its base:
+// is written unless all of it is whole and the target is its base (a remote
+// TARGET goes to remote-apply.ts, which does the same through an agent):
 //
 //   1 scan     every record's checksum, the end record and the count; the
-//              touched blocks' hashes kept (36 bytes a block)
-//   2 base     each block the patch touches is read and hashed with the
-//              patch's seed: all equal to the base's hash, go on; all equal
-//              to the result's, the patch is applied already (a no-op);
-//              anything else is a wrong base (E_PATCH_BASE, exit 7, naming
-//              the patch's base digest and the target's). --check-base also
-//              reads the whole target for the whole-copy digests.
+//              touched blocks' hashes kept (36 bytes a block), and the
+//              records themselves up to KEEP_BYTES (touched.ts), so a patch
+//              of that size is read once and written from what was checked
+//   2 base     each block the patch touches is read (a segment's blocks at
+//              once) and hashed with the patch's seed: all equal to the
+//              base's hash, go on; all equal to the result's, the patch is
+//              applied already (a no-op); anything else is a wrong base
+//              (E_PATCH_BASE, exit 7, naming the patch's base digest and the
+//              target's). --check-base also reads the whole target for the
+//              whole-copy digests.
 //   3 write    resize to the result's size, then Data and Zero frames in
-//              offset order (Zero punches holes, so holes are kept); after
-//              each segment its touched blocks are read back and must hash
-//              to the result's hashes (E_PATCH_RESULT otherwise)
+//              offset order (Zero punches holes, so holes are kept; a patch
+//              past KEEP_BYTES is read and checked again); after each
+//              segment its touched blocks must hash to the result's hashes
+//              (E_PATCH_RESULT otherwise): hashed from the bytes written
+//              where they cover a block whole, read back where they do not
+//              (checkResult says why that is as sound as reading back)
 //
 // The write pass checkpoints as a sync does (fdatasync, then the job file),
 // at segment starts, so `blockpair resume` continues an interrupted apply:
@@ -35,6 +42,7 @@ import {parseAddress} from '../address.js'
 import {runOptions, type RunOptions} from '../options.js'
 import {runRemoteApply} from './remote-apply.js'
 import {wholePlan} from './digest.js'
+import type {Frame} from '../../../proto/codec.js'
 import {records, type End, type Header, type PatchObserver} from './format.js'
 import {checkedSummary, writeAsJob} from './apply-steps.js'
 import {appliedInPart, compareBlock, fault, notTheBase, otherSize, scanPatch, type Touched} from './touched.js'
@@ -97,7 +105,8 @@ class Geometry {
     const offset = this.offsetOf(k, i)
     const len = this.layout.blockLength(k, i)
     const block = buf.subarray(0, len)
-    await disk.readRange(block, offset, len)
+    // Within the file, read it whole (a hole reads as zeros): asking for its extents costs two lseeks a block.
+    await disk.readRange(block, offset, len, offset + len <= disk.size ? [{offset, length: len}] : undefined)
     const out = Buffer.allocUnsafe(HASH_BYTES)
     this.h.hashInto(block, out, 0)
     return out
@@ -147,7 +156,7 @@ interface Piece {
 export async function runApply(patch: string, target: string, o: ApplyOptions, observer: PatchObserver = {}, resume?: JobRecord): Promise<ApplySummary> {
   if (parseAddress(target).kind !== 'local') return runRemoteApply(patch, target, o, observer, resume)
   const began = Date.now()
-  const {header, end, touched} = await scanPatch(patch)
+  const {header, end, touched, kept} = await scanPatch(patch)
   const g = new Geometry(header)
   const disk = o.dryRun ? await Disk.openRead(target) : await openTarget(target)
   try {
@@ -157,7 +166,7 @@ export async function runApply(patch: string, target: string, o: ApplyOptions, o
     const summary = checkedSummary({patch, target, header, end, touched}, {state, whole, from}, o.dryRun, resume)
     if (state === 'result' || o.dryRun) return {...summary, durationMs: Date.now() - began}
     await writeAsJob(summary, path.resolve(patch), path.resolve(target), runOptions({blockSize: g.layout.plan.blockSize}), o.stateDir, resume,
-      job => writePatch(g, disk, patch, touched, from, o, summary, {...observer, onCheckpoint: offset => job.onCheckpoint(offset, null)}))
+      job => writePatch(g, disk, kept ?? records(patch, 'blockpair-patch'), touched, from, o, summary, {...observer, onCheckpoint: offset => job.onCheckpoint(offset, null)}))
     return {...summary, durationMs: Date.now() - began}
   } finally {
     await disk.close()
@@ -244,7 +253,7 @@ async function checkWhole(g: Geometry, disk: Disk, touched: Touched[], end: End)
 }
 
 /** Pass 3: resize, write in order from `from`, checkpoint, and check each segment's result. */
-async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touched[], from: number, o: ApplyOptions, s: ApplySummary,
+async function writePatch(g: Geometry, disk: Disk, frames: Iterable<Frame> | AsyncIterable<Frame>, touched: Touched[], from: number, o: ApplyOptions, s: ApplySummary,
   observer: PatchObserver & {onCheckpoint(offset: number): void}): Promise<void> {
   const byK = new Map(touched.map(x => [x.k, x]))
   await disk.resize(s.size)
@@ -262,7 +271,7 @@ async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touch
     if (open) await checkResult(g, disk, open, pieces.splice(0))
     open = null
   }
-  for await (const f of records(patch, 'blockpair-patch')) {
+  for await (const f of frames) {
     if (f.kind === 'patchBlocks') {
       await close()
       const start = g.layout.segStart(f.msg.segment ?? 0)

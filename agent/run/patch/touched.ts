@@ -6,6 +6,7 @@
 import {HASH_BYTES, hashEquals} from '../../engine/hash.js'
 import {UNKNOWN_HASH} from '../../engine/diff-dest.js'
 import {PolicyError} from '../../errors.js'
+import type {Frame} from '../../../proto/codec.js'
 import {scan, type End, type Header} from './format.js'
 
 /** The coarse blocks one segment of the patch touches (its PatchBlocks record), 16 bytes a hash. */
@@ -16,13 +17,32 @@ export interface Touched {
   result: Buffer
 }
 
+/**
+ * A patch whose records hold at most this many bytes is kept in memory by
+ * the checking pass, and written from there: the bytes written are then the
+ * very bytes checked, and the patch is not read and checked a second time.
+ */
+export const KEEP_BYTES = 64 << 20
+
+export interface ScannedPatch {
+  header: Header
+  end: End
+  touched: Touched[]
+  /** Every record after the header, in order, when they fit in KEEP_BYTES; null: read the file again. */
+  kept: Frame[] | null
+}
+
 /** Pass 1: read all of the patch and check it; its header, end record and touched blocks. */
-export async function scanPatch(patch: string): Promise<{header: Header; end: End; touched: Touched[]}> {
+export async function scanPatch(patch: string): Promise<ScannedPatch> {
   const touched: Touched[] = []
+  let kept: Frame[] | null = []
+  let keptBytes = 0
   const {header, end} = await scan(patch, 'blockpair-patch', f => {
     if (f.kind === 'patchBlocks') touched.push({k: f.msg.segment ?? 0, blocks: f.msg.blocks ?? [], base: Buffer.from(f.msg.base ?? []), result: Buffer.from(f.msg.result ?? [])})
+    keptBytes += 64 + (f.payload?.length ?? 0)
+    kept = kept && keptBytes <= KEEP_BYTES ? (kept.push(f), kept) : null
   })
-  return {header, end, touched}
+  return {header, end, touched, kept}
 }
 
 /** Is the target's block j of `x` (its hash `mine` at `at`) the patch's base, its result, or both (a block the patch leaves as it is)? */
