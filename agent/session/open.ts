@@ -86,6 +86,8 @@ export interface OpenRequest {
   preserve: Preserve
   /** The file the user named, when localPath is a snapshot of it: the source's name and metadata are its. */
   realPath?: string
+  /** The source is a patch, not a local file (SyncOptions.patch): its result's size (null: the destination's) and its hashes' seed. */
+  patch?: {size: number | null; seed: Buffer}
 }
 
 /** Both ends once open, as the initiator sees them. */
@@ -129,6 +131,7 @@ export async function openEnds(ch: Channel, localRole: LocalRole, req: OpenReque
       createUid: create.owner?.uid ?? 0,
       createGid: create.owner?.gid ?? 0,
       sourceName: localRole === 'source' ? path.basename(req.realPath ?? req.localPath) : '',
+      ...(req.patch ? {patchSeed: req.patch.seed} : {}),
     })
   }
   const openHere = (create?: CreateAs): Promise<Disk | null> => openLocal(req.localPath, localRole, req.dryRun, req.force, false, create)
@@ -136,6 +139,12 @@ export async function openEnds(ch: Channel, localRole: LocalRole, req: OpenReque
   try {
     let opened: Opened
     let sourceMeta: FileMeta | null
+    if (localRole === 'source' && req.patch) {
+      sendOpen(req.patch.size ?? 0)
+      const opened = await ch.expect('opened')
+      const size = req.patch.size ?? Number(opened.size ?? 0)
+      return {...endsOf(localRole, null, patchIdentity(size), opened), sourceSize: size, sourceMeta: null}
+    }
     if (localRole === 'source') {
       disk = await openHere()
       sourceMeta = req.realPath ? await fileMeta(req.realPath) : await (disk as Disk).meta()
@@ -152,6 +161,11 @@ export async function openEnds(ch: Channel, localRole: LocalRole, req: OpenReque
     await disk?.close()
     throw err
   }
+}
+
+/** A patch as a source: no file, only the size of what it makes. */
+export function patchIdentity(size: number): Identity {
+  return {size, isDevice: false, mtimeMs: 0, dev: 0, ino: 0, rdev: 0, stamp: null}
 }
 
 function endsOf(localRole: LocalRole, disk: Disk | null, localId: Identity | null, opened: Opened): Omit<Ends, 'sourceMeta'> {

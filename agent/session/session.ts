@@ -54,9 +54,20 @@ export interface SyncOptions {
   /**
    * Run this instead of the local engine, once the plan is sent (a diff's
    * source and its collector of the remote's hashes, agent/run/patch/remote.ts);
-   * `destSize` is the destination's size before the sync.
+   * `destSize` is the destination's size before the sync. `disk` is null when
+   * the source is a patch.
    */
-  localPeer?: (ch: Channel, disk: Disk, plan: Plan, seed: Buffer, destSize: number) => Promise<EngineResult>
+  localPeer?: (ch: Channel, disk: Disk | null, plan: Plan, seed: Buffer, destSize: number) => Promise<EngineResult>
+  /**
+   * The source is a patch file, not a local file (blockpair apply to a remote
+   * target, agent/run/patch/remote-apply.ts; localPeer plays the source): the
+   * result's size, the seed the patch's hashes were made with (the session
+   * hashes with it, so the destination's hashes compare with the patch's),
+   * and the ranges the patch touches, the only ones the destination reads
+   * (null: all of it). A null size is the destination's: a remote digest
+   * (agent/run/patch/remote-digest.ts) is such a session, writing nothing.
+   */
+  patch?: {size: number | null; seed: Buffer; ranges: Range[] | null}
   /** Snapshot the source and read only what changed since the pair's last sync (agent/track). */
   trackChanges?: boolean
   /** --changed-ranges: the source's own list of what changed since the pair's last sync (byte ranges, merged). */
@@ -144,6 +155,7 @@ function planSession(opts: SyncOptions, localRole: LocalRole, ends: Ends, track:
     mtimeNs: (opts.preserve ?? PRESERVE_ALL).times ? ends.sourceMeta?.mtimeNs : undefined,
   })
   let tracking: TrackDecision | null = null
+  if (opts.patch?.ranges) plan.ranges = opts.patch.ranges
   const listed = opts.changedRanges && track.mode === 'ranges' ? {ranges: opts.changedRanges, size: ends.sourceSize} : undefined
   if (listed) checkWithin(listed.ranges, ends.sourceSize)
   if (track.on) {
@@ -173,7 +185,8 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   if (bad) throw new UsageError('E_BLOCK_SIZE', bad)
   const localRole: LocalRole = opts.direction === 'push' ? 'source' : 'dest'
   const unfollow = followStops(ch, opts)
-  const seed = await handshake(ch, true)
+  const shaken = await handshake(ch, true)
+  const seed = opts.patch?.seed ?? shaken
   let disk: Disk | null = null
   const [source, destination] = localRole === 'source' ? [opts.localPath, opts.remotePath] : [opts.remotePath, opts.localPath]
   const mode = lineageMode({trackChanges: opts.trackChanges, changedRanges: !!opts.changedRanges, dryRun: opts.dryRun, streamed: !!opts.stream})
@@ -190,12 +203,13 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
       dryRun: !!opts.dryRun, force: !!opts.force, job: opts.job ?? null, resumeFrom: opts.resume?.from ?? 0,
       pair: track.pair, trackChanges: mode === 'reflink', changedRanges: mode === 'ranges', trustDestination: track.trusted, noLineage: mode === 'drop', preserve: opts.preserve ?? PRESERVE_ALL,
       realPath: localPath === opts.localPath ? undefined : opts.localPath,
+      ...(opts.patch ? {patch: {size: opts.patch.size, seed: opts.patch.seed}} : {}),
     })
     disk = ends.disk
     track.opened(localRole, opts.localPath, disk, opts.blockSize)
-    // No stream sees the whole file: streams keep no hash cache.
+    // No stream sees the whole file: streams keep no hash cache. A patch's session hashes with the patch's seed, never the cache's.
     if (localRole === 'dest') cache = EndCache.open(opts.localPath, track.pair, opts.blockSize, disk, !opts.dryRun && !opts.stream)
-    const offer: CacheOffer = opts.stream ? NO_OFFER : cache?.offer ?? offerFrom(ends.remoteCache.seed, ends.remoteCache.reason)
+    const offer: CacheOffer = opts.stream || opts.patch ? NO_OFFER : cache?.offer ?? offerFrom(ends.remoteCache.seed, ends.remoteCache.reason)
     const {plan, resume, tracking} = planSession(opts, localRole, ends, track)
     planned = plan
     const endsAfter = {source: ends.source, dest: destAfter(ends.destId, ends.dest.isDevice, ends.sourceSize)}
@@ -252,11 +266,19 @@ async function checkServed(disk: Disk | null, real: string, role: LocalRole, ope
   if (role === 'dest' && disk.isDevice && disk.size < sourceSize) throw deviceTooSmall(real, disk.size, sourceSize)
 }
 
-/** The initiator's Start, checked against this end before anything runs; with the cache seed it names, if any. */
-async function receivePlan(ch: Channel, role: LocalRole, disk: Disk | null, dryRun: boolean, track: EndTrack): Promise<{plan: Plan; cacheSeed: Buffer | null}> {
+/** The seed of a patch apply's session (Open.patchSeed), or null for a sync; only a destination takes one. */
+function patchSeedOf(open: Open, role: LocalRole): Buffer | null {
+  const seed = open.patchSeed ?? new Uint8Array(0)
+  if (seed.length === 0) return null
+  if (seed.length !== 8 || role !== 'dest') throw new ProtocolError('E_BAD_FRAME', 'a patch seed is 8 bytes, and only a destination takes one')
+  return Buffer.from(seed)
+}
+
+/** The initiator's Start, checked against this end before anything runs; with the cache seed it names, if any. A patch apply's ranges need no lineage (Open.patchSeed). */
+async function receivePlan(ch: Channel, role: LocalRole, disk: Disk | null, dryRun: boolean, track: EndTrack, patch: boolean): Promise<{plan: Plan; cacheSeed: Buffer | null}> {
   const start = await ch.expect('start')
   const plan = planFrom(start)
-  track.checkPlan(plan)
+  if (!patch) track.checkPlan(plan)
   checkPlan(plan, role === 'source' ? (disk as Disk).size : null, role === 'dest' && !!disk?.isDevice, disk?.size ?? 0)
   if (plan.dryRun !== dryRun) throw new ProtocolError('E_BAD_PLAN', 'the plan and the open disagree on --dry-run')
   return {plan, cacheSeed: startSeed(start.cacheSeed)}
@@ -273,9 +295,11 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
   let dryRun = false
   let failure: unknown = null
   try {
-    const seed = await handshake(ch, false)
+    const shaken = await handshake(ch, false)
     const open = await ch.expect('open')
     const role = roleOf(open)
+    const patchSeed = patchSeedOf(open, role)
+    const seed = patchSeed ?? shaken
     record.role = role
     record.path = open.path ?? ''
     const real = await resolveAllowed(open.path ?? '', opts.allow, opts.allowDevices, role === 'dest' ? open.sourceName ?? '' : '')
@@ -305,7 +329,7 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     const named = role === 'dest' ? await namedPath(open.path ?? '', open.sourceName ?? '') : ''
     ch.send('opened', {...openedOf(disk, openedId, meta), track: track?.on ? trackMessage(track.state) : null, path: named !== open.path ? named : '',
       ...(offer.seed ? {cacheSeed: offer.seed, cacheReason: offer.reason ?? ''} : {})})
-    const {plan, cacheSeed} = await receivePlan(ch, role, disk, dryRun, track ?? new EndTrack('0'.repeat(32), 'record'))
+    const {plan, cacheSeed} = await receivePlan(ch, role, disk, dryRun, track ?? new EndTrack('0'.repeat(32), 'record'), patchSeed !== null)
     planned = plan
     // A destination hashes with the seed it offered, a source with the one the initiator names.
     const agreed = role === 'dest' ? !!cache?.accept(cacheSeed) : cacheSeed !== null

@@ -310,6 +310,7 @@ $root.blockpair = (function() {
          * @property {boolean|null} [changedRanges] Open changedRanges
          * @property {boolean|null} [trustDestination] Open trustDestination
          * @property {boolean|null} [noLineage] Open noLineage
+         * @property {Uint8Array|null} [patchSeed] Open patchSeed
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -494,6 +495,14 @@ $root.blockpair = (function() {
         Open.prototype.noLineage = false;
 
         /**
+         * Open patchSeed.
+         * @member {Uint8Array} patchSeed
+         * @memberof blockpair.Open
+         * @instance
+         */
+        Open.prototype.patchSeed = $util.newBuffer([]);
+
+        /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Open
@@ -541,6 +550,8 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 15, wireType 0 =*/120).uint32(message.createGid);
             if (message.sourceName != null && $Object.hasOwnProperty.call(message, "sourceName") && message.sourceName !== "")
                 writer.uint32(/* id 16, wireType 2 =*/130).string(message.sourceName);
+            if (message.patchSeed != null && $Object.hasOwnProperty.call(message, "patchSeed") && message.patchSeed.length)
+                writer.uint32(/* id 40, wireType 2 =*/322).bytes(message.patchSeed);
             if (message.changedRanges != null && $Object.hasOwnProperty.call(message, "changedRanges") && message.changedRanges !== false)
                 writer.uint32(/* id 50, wireType 0 =*/400).bool(message.changedRanges);
             if (message.trustDestination != null && $Object.hasOwnProperty.call(message, "trustDestination") && message.trustDestination !== false)
@@ -760,6 +771,15 @@ $root.blockpair = (function() {
                             message.noLineage = value;
                         else
                             delete message.noLineage;
+                        continue;
+                    }
+                case 40: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.patchSeed = value;
+                        else
+                            delete message.patchSeed;
                         continue;
                     }
                 }

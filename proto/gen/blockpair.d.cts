@@ -187,6 +187,9 @@ export namespace blockpair {
         /** Open noLineage. */
         noLineage: boolean;
 
+        /** Open patchSeed. */
+        patchSeed: Uint8Array;
+
         /**
          * Encodes the specified Open message. Does not implicitly {@link blockpair.Open.verify|verify} messages.
          * @param message Open message or plain object to encode
@@ -274,6 +277,9 @@ export namespace blockpair {
 
             /** Open noLineage */
             noLineage?: (boolean|null);
+
+            /** Open patchSeed */
+            patchSeed?: (Uint8Array|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

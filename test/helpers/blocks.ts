@@ -1,6 +1,7 @@
 // Fixtures for sync tests: files with data, zeros and holes, and the figures
 // a sync of them must report, computed here from the two buffers alone,
 // without any of blockpair's code.
+import {execFileSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {closeSync, ftruncateSync, openSync, statSync, writeSync} from 'node:fs'
 
@@ -138,4 +139,14 @@ export function flip(buf: Buffer, at: number, mask = 0xff): void {
 /** Bytes the file really occupies on disk. */
 export function allocated(path: string): number {
   return statSync(path).blocks * 512
+}
+
+/** `cmp -s a b`: the two files hold the same bytes (checked by a tool outside blockpair). */
+export function same(a: string, b: string): boolean {
+  try {
+    execFileSync('cmp', ['-s', a, b])
+    return true
+  } catch {
+    return false
+  }
 }

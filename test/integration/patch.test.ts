@@ -3,22 +3,12 @@
 // by its exit code and JSON code, and an apply killed (SIGKILL, at chosen
 // points, through BLOCKPAIR_FAULT) is finished by `blockpair resume`.
 import t, {type Test} from 'tap'
-import {execFileSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {cli, keygen, startAgent} from '../helpers/cli.js'
 import {REMOTE_BIN, sshdSkipReason, startSshd} from '../helpers/sshd.js'
-import {allocated, KiB, MiB, sampleData, scatterChanges, writeFixture} from '../helpers/blocks.js'
-
-function same(a: string, b: string): boolean {
-  try {
-    execFileSync('cmp', ['-s', a, b])
-    return true
-  } catch {
-    return false
-  }
-}
+import {allocated, KiB, MiB, sampleData, same, scatterChanges, writeFixture} from '../helpers/blocks.js'
 
 /** A source and a target that differs from it in scattered places, in a fresh folder. */
 function files(t: Test, size = 12 * MiB, opts: {sparse?: boolean} = {}): {dir: string; src: string; dst: string} {

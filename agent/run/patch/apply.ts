@@ -1,19 +1,26 @@
 // `blockpair apply PATCH TARGET`: write a patch (format.ts) into a copy, in
 // place, checked before and after. It reads the patch in passes, so nothing
-// is written unless all of it is whole and the target is its base:
+// is written unless all of it is whole and the target is its base (a remote
+// TARGET goes to remote-apply.ts, which does the same through an agent):
 //
 //   1 scan     every record's checksum, the end record and the count; the
-//              touched blocks' hashes kept (36 bytes a block)
-//   2 base     each block the patch touches is read and hashed with the
-//              patch's seed: all equal to the base's hash, go on; all equal
-//              to the result's, the patch is applied already (a no-op);
-//              anything else is a wrong base (E_PATCH_BASE, exit 7, naming
-//              the patch's base digest and the target's). --check-base also
-//              reads the whole target for the whole-copy digests.
+//              touched blocks' hashes kept (36 bytes a block), and the
+//              records themselves up to KEEP_BYTES (touched.ts), so a patch
+//              of that size is read once and written from what was checked
+//   2 base     each block the patch touches is read (a segment's blocks at
+//              once) and hashed with the patch's seed: all equal to the
+//              base's hash, go on; all equal to the result's, the patch is
+//              applied already (a no-op); anything else is a wrong base
+//              (E_PATCH_BASE, exit 7, naming the patch's base digest and the
+//              target's). --check-base also reads the whole target for the
+//              whole-copy digests.
 //   3 write    resize to the result's size, then Data and Zero frames in
-//              offset order (Zero punches holes, so holes are kept); after
-//              each segment its touched blocks are read back and must hash
-//              to the result's hashes (E_PATCH_RESULT otherwise)
+//              offset order (Zero punches holes, so holes are kept; a patch
+//              past KEEP_BYTES is read and checked again); after each
+//              segment its touched blocks must hash to the result's hashes
+//              (E_PATCH_RESULT otherwise): hashed from the bytes written
+//              where they cover a block whole, read back where they do not
+//              (checkResult says why that is as sound as reading back)
 //
 // The write pass checkpoints as a sync does (fdatasync, then the job file),
 // at segment starts, so `blockpair resume` continues an interrupted apply:
@@ -25,17 +32,20 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {Disk} from '../../disk/disk.js'
 import {BlockHasher, HASH_BYTES, hashEquals} from '../../engine/hash.js'
-import {UNKNOWN_HASH} from '../../engine/diff-dest.js'
 import {Layout} from '../../engine/layout.js'
 import {BufferPool} from '../../engine/pool.js'
 import {READ_AHEAD} from '../../engine/plan.js'
 import {Reader} from '../../engine/reader.js'
 import {IoError, ioError, PolicyError} from '../../errors.js'
-import {Job, jobStore} from '../job.js'
 import type {JobRecord} from '../jobs.js'
-import {runOptions} from '../options.js'
+import {parseAddress} from '../address.js'
+import {runOptions, type RunOptions} from '../options.js'
+import {runRemoteApply} from './remote-apply.js'
 import {wholePlan} from './digest.js'
-import {records, scan, type End, type Header, type PatchObserver} from './format.js'
+import type {Frame} from '../../../proto/codec.js'
+import {records, type End, type Header, type PatchObserver} from './format.js'
+import {checkedSummary, writeAsJob} from './apply-steps.js'
+import {appliedInPart, compareBlock, fault, notTheBase, otherSize, scanPatch, type Touched} from './touched.js'
 
 export {describeApply} from './describe.js'
 
@@ -47,6 +57,8 @@ export interface ApplyOptions {
   stateDir: string | undefined
   /** fdatasync and record a checkpoint after at least this many bytes written. */
   checkpointBytes: number
+  /** How to reach a remote target (agent:// with pskFile, or ssh); a resumed job's own options otherwise. */
+  remote?: Partial<RunOptions>
 }
 
 export const APPLY_DEFAULTS: ApplyOptions = {
@@ -75,12 +87,6 @@ export interface ApplySummary {
   durationMs: number
 }
 
-interface Touched {
-  k: number
-  blocks: number[]
-  base: Buffer
-  result: Buffer
-}
 
 /** The patch's geometry and the hashing of the target's blocks the way the diff hashed them. */
 class Geometry {
@@ -94,53 +100,73 @@ class Geometry {
     this.buf = Buffer.allocUnsafe(header.blockSize ?? 0)
   }
 
-  /** The hash of block i of segment k of `disk`, zeros past its end. */
-  async hashOf(disk: Disk, k: number, i: number): Promise<Buffer> {
-    const bs = this.header.blockSize ?? 0
-    const offset = this.layout.segStart(k) + i * bs
+  /** The hash of block i of segment k of `disk`, zeros past its end; `buf` when several are read at once. */
+  async hashOf(disk: Disk, k: number, i: number, buf = this.buf): Promise<Buffer> {
+    const offset = this.offsetOf(k, i)
     const len = this.layout.blockLength(k, i)
-    const block = this.buf.subarray(0, len)
-    await disk.readRange(block, offset, len)
+    const block = buf.subarray(0, len)
+    // Within the file, read it whole (a hole reads as zeros): asking for its extents costs two lseeks a block.
+    await disk.readRange(block, offset, len, offset + len <= disk.size ? [{offset, length: len}] : undefined)
     const out = Buffer.allocUnsafe(HASH_BYTES)
     this.h.hashInto(block, out, 0)
     return out
   }
+
+  /** The hashes of x's blocks of `disk`, read all at once (the thread pool runs several reads in parallel). */
+  async hashesOf(disk: Disk, x: Touched): Promise<Buffer[]> {
+    return Promise.all(x.blocks.map(i => this.hashOf(disk, x.k, i, Buffer.allocUnsafe(this.layout.plan.blockSize))))
+  }
+
+  offsetOf(k: number, i: number): number {
+    return this.layout.segStart(k) + i * this.layout.plan.blockSize
+  }
+
+  /**
+   * The hash of block i of segment k from the pieces written there (in offset
+   * order) when they cover it whole; null when part of it is not written
+   * (its other bytes must be read).
+   */
+  hashOfPieces(pieces: readonly Piece[], k: number, i: number): Buffer | null {
+    const from = this.offsetOf(k, i)
+    const to = from + this.layout.blockLength(k, i)
+    let at = from
+    for (const p of pieces) {
+      if (p.offset + p.length <= at) continue
+      if (p.offset > at || at >= to) break
+      const end = Math.min(to, p.offset + p.length)
+      if (p.payload) p.payload.copy(this.buf, at - from, at - p.offset, end - p.offset)
+      else this.buf.fill(0, at - from, end - from)
+      at = end
+    }
+    if (at < to) return null
+    const out = Buffer.allocUnsafe(HASH_BYTES)
+    this.h.hashInto(this.buf.subarray(0, to - from), out, 0)
+    return out
+  }
 }
 
-/** Apply `patch` to the local `target`; with `resume`, continue that job. */
+/** A Data (payload) or Zero (null) frame of the segment being written. */
+interface Piece {
+  offset: number
+  length: number
+  payload: Buffer | null
+}
+
+/** Apply `patch` to `target` (local, or remote through remote-apply.ts); with `resume`, continue that job. */
 export async function runApply(patch: string, target: string, o: ApplyOptions, observer: PatchObserver = {}, resume?: JobRecord): Promise<ApplySummary> {
+  if (parseAddress(target).kind !== 'local') return runRemoteApply(patch, target, o, observer, resume)
   const began = Date.now()
-  const touched: Touched[] = []
-  const {header, end} = await scan(patch, 'blockpair-patch', f => {
-    if (f.kind === 'patchBlocks') touched.push({k: f.msg.segment ?? 0, blocks: f.msg.blocks ?? [], base: Buffer.from(f.msg.base ?? []), result: Buffer.from(f.msg.result ?? [])})
-  })
+  const {header, end, touched, kept} = await scanPatch(patch)
   const g = new Geometry(header)
   const disk = o.dryRun ? await Disk.openRead(target) : await openTarget(target)
   try {
     const from = resume?.checkpoint ?? 0
     const state = await checkBase(g, disk, touched, resume ? from : null, header, end)
     const whole = o.checkBase && !resume && state === 'base' ? await checkWhole(g, disk, touched, end) : false
-    const summary: ApplySummary = {
-      ok: true, patch, target, job: resume?.id ?? null, size: header.size ?? 0, baseSize: header.baseSize ?? 0, blockSize: header.blockSize ?? 0,
-      blocksTouched: touched.reduce((n, x) => n + x.blocks.length, 0), alreadyApplied: state === 'result', dryRun: o.dryRun,
-      baseChecked: whole ? 'whole' : 'blocks', bytesWritten: 0, bytesZeroed: 0, resumedFrom: from,
-      baseDigest: Buffer.from(end.baseDigest ?? []).toString('hex'), digest: Buffer.from(end.digest ?? []).toString('hex'), durationMs: 0,
-    }
-    if (state === 'result' || o.dryRun) {
-      if (o.dryRun && state !== 'result') Object.assign(summary, {bytesWritten: end.bytesData ?? 0, bytesZeroed: end.bytesZero ?? 0})
-      return {...summary, durationMs: Date.now() - began}
-    }
-    const store = jobStore(o.stateDir)
-    const job = resume ? Job.resume(store, resume, true) : Job.start(store, 'push', {from: path.resolve(patch), to: path.resolve(target)}, runOptions({blockSize: g.layout.plan.blockSize}))
-    store.update(job.record, {kind: 'apply', size: header.size ?? 0, blockSize: header.blockSize ?? 0})
-    summary.job = job.record.id
-    try {
-      await writePatch(g, disk, patch, touched, from, o, summary, {...observer, onCheckpoint: offset => job.onCheckpoint(offset, null)})
-    } catch (err) {
-      throw await job.failed(err, o.stateDir)
-    }
-    await store.settle()
-    store.update(job.record, {state: 'done', checkpoint: summary.size, result: {...summary}})
+    const summary = checkedSummary({patch, target, header, end, touched}, {state, whole, from}, o.dryRun, resume)
+    if (state === 'result' || o.dryRun) return {...summary, durationMs: Date.now() - began}
+    await writeAsJob(summary, path.resolve(patch), path.resolve(target), runOptions({blockSize: g.layout.plan.blockSize}), o.stateDir, resume,
+      job => writePatch(g, disk, kept ?? records(patch, 'blockpair-patch'), touched, from, o, summary, {...observer, onCheckpoint: offset => job.onCheckpoint(offset, null)}))
     return {...summary, durationMs: Date.now() - began}
   } finally {
     await disk.close()
@@ -164,17 +190,15 @@ async function checkBase(g: Geometry, disk: Disk, touched: Touched[], from: numb
   const size = header.size ?? 0
   const baseSize = header.baseSize ?? 0
   if (disk.size !== baseSize && disk.size !== size) {
-    throw new PolicyError('E_PATCH_SIZE', `${disk.path} holds ${disk.size} bytes, but the patch applies to a copy of ${baseSize} bytes (and makes one of ${size}); it was made for another copy`)
+    throw otherSize(disk.path, disk.size, header)
   }
   let base = true
   let result = disk.size === size
   for (const x of touched) {
+    const hashes = await g.hashesOf(disk, x)
     for (const [j, i] of x.blocks.entries()) {
-      const offset = g.layout.segStart(x.k) + i * g.layout.plan.blockSize
-      const mine = await g.hashOf(disk, x.k, i)
-      const isResult = hashEquals(mine, 0, x.result, j * HASH_BYTES)
-      const baseHash = x.base.subarray(j * HASH_BYTES, (j + 1) * HASH_BYTES)
-      const isBase = baseHash.equals(UNKNOWN_HASH) || hashEquals(mine, 0, baseHash, 0)
+      const offset = g.offsetOf(x.k, i)
+      const {isBase, isResult} = compareBlock(x, j, hashes[j] as Buffer)
       result &&= isResult
       base &&= isBase
       // Resuming: below the checkpoint the result is durable; above it, anything the cut write left.
@@ -186,14 +210,13 @@ async function checkBase(g: Geometry, disk: Disk, touched: Touched[], from: numb
   if (result && touched.length > 0) return 'result'
   if (base && disk.size === baseSize) return 'base'
   if (result) return 'result'
-  throw new PolicyError('E_PATCH_APPLIED_PART', `${disk.path} holds part of this patch's result: an apply of it was cut short; continue it with 'blockpair resume'`)
+  throw appliedInPart(disk.path)
 }
 
 /** The refusal, naming both digests: reading the whole target for its own is worth it on this path. */
 async function wrongBase(g: Geometry, disk: Disk, end: End, offset: number, why: string): Promise<PolicyError> {
   const {base} = await wholeDigests(g, disk, [])
-  const want = Buffer.from(end.baseDigest ?? []).toString('hex') || '(unknown: the patch was made against a digest of another size)'
-  return new PolicyError('E_PATCH_BASE', `${disk.path} is not the copy this patch was made against: its block at offset ${offset} ${why}; the patch's base digest is ${want}, the target's is ${base.toString('hex')}`)
+  return notTheBase(disk.path, end, base, {offset, why})
 }
 
 /** The whole target's digest, and the digest it would have with the patch's blocks written. */
@@ -224,20 +247,19 @@ async function checkWhole(g: Geometry, disk: Disk, touched: Touched[], end: End)
   const want = Buffer.from(end.baseDigest ?? [])
   if (want.length === 0) return false
   const d = await wholeDigests(g, disk, touched)
-  if (!d.base.equals(want)) {
-    throw new PolicyError('E_PATCH_BASE', `${disk.path} is not the copy this patch was made against: the patch's base digest is ${want.toString('hex')}, the target's is ${d.base.toString('hex')}`)
-  }
+  if (!d.base.equals(want)) throw notTheBase(disk.path, end, d.base, null)
   if (!d.result.equals(Buffer.from(end.digest ?? []))) throw new IoError('E_PATCH_RESULT', `the patch's blocks do not make its own result digest ${Buffer.from(end.digest ?? []).toString('hex')}; it is inconsistent`)
   return true
 }
 
 /** Pass 3: resize, write in order from `from`, checkpoint, and check each segment's result. */
-async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touched[], from: number, o: ApplyOptions, s: ApplySummary,
+async function writePatch(g: Geometry, disk: Disk, frames: Iterable<Frame> | AsyncIterable<Frame>, touched: Touched[], from: number, o: ApplyOptions, s: ApplySummary,
   observer: PatchObserver & {onCheckpoint(offset: number): void}): Promise<void> {
   const byK = new Map(touched.map(x => [x.k, x]))
   await disk.resize(s.size)
   observer.onPlan?.({start: from, end: s.size})
   let open: Touched | null = null
+  const pieces: Piece[] = []
   let sinceCheckpoint = 0
   // A segment's data goes out in one batch (one thread-pool job), as a sync's destination writes.
   const batch: {buffers: Buffer[]; offsets: number[]} = {buffers: [], offsets: []}
@@ -246,10 +268,10 @@ async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touch
   }
   const close = async (): Promise<void> => {
     await flush()
-    if (open) await checkResult(g, disk, open)
+    if (open) await checkResult(g, disk, open, pieces.splice(0))
     open = null
   }
-  for await (const f of records(patch, 'blockpair-patch')) {
+  for await (const f of frames) {
     if (f.kind === 'patchBlocks') {
       await close()
       const start = g.layout.segStart(f.msg.segment ?? 0)
@@ -264,11 +286,13 @@ async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touch
     } else if (open && f.kind === 'data') {
       batch.buffers.push(f.payload as Buffer)
       batch.offsets.push(f.msg.offset ?? 0)
+      pieces.push({offset: f.msg.offset ?? 0, length: f.payload?.length ?? 0, payload: f.payload as Buffer})
       s.bytesWritten += f.payload?.length ?? 0
       sinceCheckpoint += f.payload?.length ?? 0
     } else if (open && f.kind === 'zero') {
       await flush()
       await disk.zero(f.msg.offset ?? 0, f.msg.length ?? 0)
+      pieces.push({offset: f.msg.offset ?? 0, length: f.msg.length ?? 0, payload: null})
       s.bytesZeroed += f.msg.length ?? 0
       sinceCheckpoint += f.msg.length ?? 0
     }
@@ -278,22 +302,21 @@ async function writePatch(g: Geometry, disk: Disk, patch: string, touched: Touch
   observer.onProgress?.(s.size - from, s.bytesWritten)
 }
 
-/** After a segment is written: its touched blocks must now hash to the result's. */
-async function checkResult(g: Geometry, disk: Disk, x: Touched): Promise<void> {
+/**
+ * After a segment is written: its touched blocks must now hash to the
+ * result's. A block the segment's pieces cover whole is hashed from the bytes
+ * written, not read back: a read right after the write comes from the page
+ * cache, i.e. those very bytes, so it could see no more than they show (a
+ * patch whose pieces do not make its result); the disk's own failures are
+ * fdatasync's to report. A block written only in part is read back for the
+ * rest of its bytes.
+ */
+async function checkResult(g: Geometry, disk: Disk, x: Touched, pieces: readonly Piece[]): Promise<void> {
   for (const [j, i] of x.blocks.entries()) {
-    if (!hashEquals(await g.hashOf(disk, x.k, i), 0, x.result, j * HASH_BYTES)) {
-      const offset = g.layout.segStart(x.k) + i * g.layout.plan.blockSize
+    const mine = g.hashOfPieces(pieces, x.k, i) ?? await g.hashOf(disk, x.k, i)
+    if (!hashEquals(mine, 0, x.result, j * HASH_BYTES)) {
+      const offset = g.offsetOf(x.k, i)
       throw new IoError('E_PATCH_RESULT', `after writing, the block of ${disk.path} at offset ${offset} is not the patch's result; the disk or something else writing to it changed it`)
     }
   }
-}
-
-/**
- * Tests only: BLOCKPAIR_FAULT=apply-kill:OFFSET kills this process (SIGKILL,
- * no cleanup) when the write pass reaches the segment at OFFSET, so the
- * resume tests cut a real apply at a chosen point without waiting on time.
- */
-function fault(offset: number): void {
-  const m = /^apply-kill:([0-9]+)$/.exec(process.env.BLOCKPAIR_FAULT ?? '')
-  if (m && Number(m[1]) === offset) process.kill(process.pid, 'SIGKILL')
 }

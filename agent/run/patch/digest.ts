@@ -19,6 +19,9 @@ import {READ_AHEAD, type Plan} from '../../engine/plan.js'
 import {Reader} from '../../engine/reader.js'
 import {ioError} from '../../errors.js'
 import type {Frame} from '../../../proto/codec.js'
+import {parseAddress} from '../address.js'
+import type {RunOptions} from '../options.js'
+import {writeRemoteDigest} from './remote-digest.js'
 import {damaged, records, RecordWriter, type Header, type PatchObserver} from './format.js'
 
 export {describeDigest} from './describe.js'
@@ -39,8 +42,9 @@ export function wholePlan(size: number, blockSize: number): Plan {
   return {size, blockSize, start: 0, end: size, destZeroFrom: size, dryRun: true}
 }
 
-/** Hash a local copy into `out`. */
-export async function writeDigest(target: string, out: string, blockSize: number, observer: PatchObserver = {}): Promise<DigestSummary> {
+/** Hash a copy into `out`: a local one here, a remote one (agent:// or ssh) through remote-digest.ts with `remote`'s options. */
+export async function writeDigest(target: string, out: string, blockSize: number, observer: PatchObserver = {}, remote: Partial<RunOptions> = {}): Promise<DigestSummary> {
+  if (parseAddress(target).kind !== 'local') return writeRemoteDigest(target, out, blockSize, remote, observer)
   const began = Date.now()
   const disk = await Disk.openRead(target)
   const plan = wholePlan(disk.size, blockSize)

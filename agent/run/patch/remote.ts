@@ -106,7 +106,8 @@ export async function withRemoteTarget<T extends {blocks: number; blocksChanged:
   try {
     await syncWithAgent(remote.endpoints[0] as Endpoint, remote.keys, remote.identity, {
       direction: 'push', localPath: source, remotePath: (run.files[0] as FilePair).remote, blockSize: o.blockSize, dryRun: true,
-      localPeer: async (ch, disk, plan, seed, destSize): Promise<EngineResult> => {
+      localPeer: async (ch, source, plan, seed, destSize): Promise<EngineResult> => {
+        const disk = source as Disk
         const base = new RemoteBase(ch, plan, seed)
         let fin: Finished | null = null
         const local = {...plan, destZeroFrom: plan.size, dryRun: false}

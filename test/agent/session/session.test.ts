@@ -156,3 +156,16 @@ t.test('another protocol version at the responder: E_VERSION before the local de
   await t.rejects(p, {code: 'E_VERSION', exit: EXIT.PROTOCOL})
   t.notOk(existsSync(w.dst), 'nothing written')
 })
+
+t.test('a patch seed (Open.patchSeed) is taken only by a destination, and only of 8 bytes: E_BAD_FRAME otherwise', async t => {
+  for (const [role, seed] of [[Role.SOURCE, randomBytes(8)], [Role.DEST, randomBytes(5)]] as const) {
+    const w = world(t, sampleData(MiB), sampleData(MiB))
+    const [peer, mine] = channelPair()
+    const told = failureOf(peer)
+    peer.send('hello', {...olderPeer, version: PROTOCOL_VERSION, initiator: true})
+    peer.send('open', {path: role === Role.SOURCE ? w.src : w.dst, role, blockSize: BS, sourceSize: MiB, patchSeed: seed})
+    const p = respond(mine, {allow: [w.dir], locks: new TargetLocks()}, {path: null, role: null, bytesSent: 0, bytesWritten: 0})
+    await t.rejects(p, {code: 'E_BAD_FRAME', exit: EXIT.PROTOCOL})
+    t.match(await told, {code: 'E_BAD_FRAME'}, 'the initiator is told why')
+  }
+})

@@ -10,6 +10,7 @@ import {JobStore} from '../../../../agent/run/jobs.js'
 import {APPLY_DEFAULTS, runApply, type ApplyOptions} from '../../../../agent/run/patch/apply.js'
 import {runDiff} from '../../../../agent/run/patch/diff.js'
 import {writeDigest} from '../../../../agent/run/patch/digest.js'
+import {records, RecordWriter, scan, type Header} from '../../../../agent/run/patch/format.js'
 import {allocated, KiB, MiB, sampleData, scatterChanges, writeFixture} from '../../../helpers/blocks.js'
 
 interface Made {
@@ -134,4 +135,32 @@ t.test('an apply stopped by an error resumes from its checkpoint; a half-applied
   t.equal(s.resumedFrom, from)
   t.ok(readFileSync(m.target).equals(src), 'resumed to the source')
   t.equal(store.get(job?.id as string).state, 'done')
+})
+
+t.test('a patch whose pieces do not make its result (checksums whole): E_PATCH_RESULT, from the bytes written or read back', async t => {
+  // 4K blocks: every touched block is covered by what is written, hashed with no read;
+  // 64K blocks: written in part, the rest of each block read back.
+  for (const blockSize of [4 * KiB, 64 * KiB]) {
+    const base = sampleData(6 * MiB)
+    const m = await make(t, scatterChanges(base, 20), base, {blockSize})
+    const forged = join(m.dir, 'forged')
+    let header: Header | null = null
+    let flipped = false
+    const frames = []
+    for await (const f of records(m.patch, 'blockpair-patch', h => { header = h })) frames.push(f)
+    const w = new RecordWriter(forged, header as unknown as Header)
+    for (const f of frames) {
+      if (f.kind === 'data' && !flipped) {
+        const payload = Buffer.from(f.payload as Buffer)
+        payload[0] = (payload[0] as number) ^ 1
+        flipped = true
+        await w.addData(f.msg.offset ?? 0, payload)
+      } else if (f.kind === 'data') await w.addData(f.msg.offset ?? 0, f.payload as Buffer)
+      else if (f.kind === 'patchBlocks') await w.add('patchBlocks', f.msg)
+      else if (f.kind === 'zero') await w.add('zero', f.msg)
+    }
+    const {end} = await scan(m.patch, 'blockpair-patch')
+    await w.end(end)
+    await t.rejects(runApply(forged, m.target, m.o), {code: 'E_PATCH_RESULT'}, `${blockSize / KiB}K blocks`)
+  }
 })
