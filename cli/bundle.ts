@@ -4,6 +4,7 @@
 // CommonJS, so the bundle gets a `require` of its own for Node's built-in modules.
 // esbuild is a dev dependency: where it is missing or fails, the plain re-export stays
 // and the CLI works the same, only slower to start.
+import {rmSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import path from 'node:path'
 
@@ -24,6 +25,8 @@ try {
     banner: {js: "import {createRequire as bundleRequire} from 'node:module'; const require = bundleRequire(import.meta.url);"},
     logLevel: 'warning',
   })
+  // tsc's source map was of the re-export, not of this.
+  rmSync(`${file}.map`, {force: true})
 } catch (err) {
   process.stderr.write(`blockpair: oclif was not bundled (${(err as Error).message.split('\n')[0]}); the CLI works, but starts slower\n`)
 }
