@@ -3,7 +3,7 @@
 // object on stdout too (agent/run/schema.ts, the error shape). Nothing
 // escapes as a stack trace: an error that is not ours is E_INTERNAL.
 
-import {Command, Errors, Flags} from '@oclif/core'
+import {Command, Errors, Flags} from './oclif.js'
 import {BlockpairError, isResumable, ProtocolError, UsageError} from '../agent/errors.js'
 import {errorJson} from '../agent/run/schema.js'
 

@@ -1,6 +1,6 @@
 // Writes oclif.manifest.json at build time. With it, oclif imports only the
 // command being run; without it, every command module loads at each start.
-import {Plugin} from '@oclif/core'
+import {Plugin} from './oclif.js'
 import {rmSync, writeFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import path from 'node:path'

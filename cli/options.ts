@@ -2,7 +2,7 @@
 // flags become RunOptions (agent/run/options.ts). Defaults come from the
 // options' table; nothing kebab-case goes past this file.
 
-import {Flags} from '@oclif/core'
+import {Flags} from './oclif.js'
 import {DEFAULTS, parseStreams, runOptions, type RunOptions} from '../agent/run/options.js'
 import {parseRate, parseSize} from '../agent/run/units.js'
 import {readChangedRanges} from '../agent/run/changed-ranges.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../oclif.js'
 import {keyFromStdin, parseDuration, parseListen} from '../../agent/ops/serve.js'
 import {readKeyFile} from '../../agent/wire/keys.js'
 import {runDaemon} from '../../agent/ops/daemon.js'

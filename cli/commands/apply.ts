@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../oclif.js'
 import {APPLY_DEFAULTS, describeApply, runApply} from '../../agent/run/patch/apply.js'
 import {BaseCommand} from '../base.js'
 import {jobFlags, syncFlags, toRunOptions} from '../options.js'

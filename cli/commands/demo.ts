@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../oclif.js'
 import {runDemo} from '../../agent/ops/demo.js'
 import {BaseCommand} from '../base.js'
 import {paragraphs} from '../../agent/run/report.js'

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../oclif.js'
 import {describeDiff, runDiff} from '../../agent/run/patch/diff.js'
 import {BaseCommand} from '../base.js'
 import {syncFlags, toRunOptions} from '../options.js'

@@ -1,4 +1,4 @@
-import {Args, Command, loadHelpClass} from '@oclif/core'
+import {Args, Command, loadHelpClass} from '../oclif.js'
 
 // `blockpair help push`, as `rsync --help` habits and git expect; the same text as `push --help`.
 export default class Help extends Command {

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../oclif.js'
 import {MAX_WORKERS} from '../../agent/session/workers.js'
 import {DEFAULT_LISTEN, DEFAULT_PREFIX, DEFAULT_UNIT_DIR, describeInstall, describeUninstall, install, uninstall, UNIT_NAME} from '../../agent/ops/install.js'
 import {BaseCommand} from '../base.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../oclif.js'
 import {jobStore} from '../../agent/run/job.js'
 import {jobsTable, pairsTable} from '../../agent/run/report.js'
 import {jobsJson} from '../../agent/run/schema.js'

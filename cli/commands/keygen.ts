@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../oclif.js'
 import os from 'node:os'
 import {newKey, writeKeyFile} from '../../agent/wire/keys.js'
 import {BaseCommand} from '../base.js'

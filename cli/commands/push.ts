@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../oclif.js'
 import {jobFlags, syncFlags, talkFlags} from '../options.js'
 import {SyncCommand} from '../sync.js'
 import {paragraphs} from '../../agent/run/report.js'

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../oclif.js'
 import {jobStore, resumableJob} from '../../agent/run/job.js'
 import {runOptions} from '../../agent/run/options.js'
 import {runSync} from '../../agent/run/sync.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../oclif.js'
 import {EXIT} from '../../agent/errors.js'
 import {runVerify} from '../../agent/run/verify.js'
 import {BaseCommand} from '../base.js'
