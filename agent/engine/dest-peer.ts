@@ -18,7 +18,7 @@ import {rereadDigest} from './reader.js'
 import {Peer} from './peer.js'
 import {checkAllEnded, dispatch, endedSegments} from './dispatch.js'
 import {DestWriter} from './dest-writer.js'
-import {Deferred, digestMismatch, HOLE_RUN, MAX_OPEN, MAX_RANGES, protocol, verifyFailed, WINDOW,
+import {Deferred, digestMismatch, HOLE_RUN, LOCAL_WINDOW, MAX_OPEN, MAX_RANGES, protocol, verifyFailed, WINDOW,
   type EngineHooks, type EngineResult, type Plan, type Range} from './plan.js'
 
 /** A segment between its manifest (or first write, when known zero) and its end. */
@@ -192,7 +192,7 @@ export class DestPeer extends Peer {
   private patchable(x: Held): Buffer {
     if (!x.seg.lease) {
       // An honest source sends data from at most WINDOW segments at once,
-      // beside the WINDOW we read; each patched one pins a segment buffer.
+      // beside the LOCAL_WINDOW we read; each patched one pins a segment buffer.
       if (this.leasedHeld() >= WINDOW * 2 + 2) throw protocol('too many segments open at once')
       x.seg.lease = new Lease(this.pool, this.pool.takeNow().fill(0))
       x.holes = new Uint8Array(0)
@@ -226,7 +226,7 @@ export class DestPeer extends Peer {
   }
 
   private windowFull(): boolean {
-    return this.leasedHeld() >= WINDOW || this.held.size >= MAX_OPEN
+    return this.leasedHeld() >= LOCAL_WINDOW || this.held.size >= MAX_OPEN
   }
 
   private wakeSlot(): void {

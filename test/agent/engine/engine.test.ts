@@ -477,7 +477,7 @@ t.test('the destination refuses writes outside [0, size)', async t => {
 t.test('the destination refuses data before its manifest', async t => {
   // An existing file with data in every segment: every segment needs a
   // manifest before any write. The destination sends manifests for at most
-  // WINDOW + 1 such segments (4 MiB each) ahead of the segment ends it has
+  // LOCAL_WINDOW + 1 such segments (4 MiB each) ahead of the segment ends it has
   // seen, so a write to segment 6 or later comes before its manifest whatever
   // the timing. (All-hole segments may run further ahead: they pin no buffer.)
   const size = 40 * MiB
