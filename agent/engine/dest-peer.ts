@@ -11,6 +11,7 @@ import type {Channel} from '../wire/channel.js'
 import type {Disk} from '../disk/disk.js'
 import type {Frame, Message} from '../../proto/codec.js'
 import {HASH_BYTES} from './hash.js'
+import {isZero} from './zero.js'
 import {Lease} from './pool.js'
 import type {Hashed} from './layout.js'
 import {fineHashes, packManifest, zeroHashes} from './manifest.js'
@@ -248,7 +249,7 @@ export class DestPeer extends Peer {
     const {ch, h, layout} = this
     let next: Hashed | null = null
     for (let k = 0; this.hasManifest(k);) {
-      const first = next ?? await this.reader.get(k)
+      const first = this.dropIfZero(next ?? await this.reader.get(k))
       next = null
       while (this.windowFull() && !ch.failure) await new Promise<void>(resolve => { this.slotWaiter = resolve })
       if (ch.failure) {
@@ -274,12 +275,27 @@ export class DestPeer extends Peer {
   private async holeRun(k: number): Promise<{count: number; next: Hashed | null}> {
     let count = 1
     while (count < HOLE_RUN && this.held.size < MAX_OPEN && this.hasManifest(k + count) && !this.ch.failure) {
-      const n = await this.reader.get(k + count)
+      const n = this.dropIfZero(await this.reader.get(k + count))
       if (n.seg.lease) return {count, next: n}
       this.hold(k + count, n)
       count++
     }
     return {count, next: null}
+  }
+
+  /**
+   * A segment read as all zeros gives its buffer back and is held like a
+   * hole: the source ends a hole of its own against zeros only after a run
+   * of them (HOLE_RUN), so such segments must not fill our window, or both
+   * ends wait for each other (a zeroed device against a sparse source).
+   */
+  private dropIfZero(r: Hashed): Hashed {
+    const {seg, hashes} = r
+    if (!seg.lease || !hashes.equals(this.h.zeroHashes(seg.length, this.plan.blockSize))) return r
+    if (!isZero(seg.lease.buf.subarray(0, seg.length))) return r
+    seg.lease.unref()
+    seg.lease = null
+    return {seg, hashes, holes: new Uint8Array(hashes.length / HASH_BYTES).fill(1)}
   }
 
   private hold(k: number, {seg, hashes, holes}: Hashed): void {
