@@ -22,6 +22,7 @@ import type {Channel} from '../wire/channel.js'
 import type {Disk} from '../disk/disk.js'
 import type {Frame, Message} from '../../proto/codec.js'
 import {HASH_BYTES} from './hash.js'
+import {isZero} from './zero.js'
 import {Lease} from './pool.js'
 import type {Hashed} from './layout.js'
 import {fineHashes, packManifest, zeroHashes} from './manifest.js'
@@ -29,7 +30,7 @@ import {rereadDigest} from './reader.js'
 import {Peer} from './peer.js'
 import {checkAllEnded, dispatch, endedSegments} from './dispatch.js'
 import {DestWriter} from './dest-writer.js'
-import {Deferred, digestMismatch, HOLE_RUN, MAX_OPEN, MAX_RANGES, protocol, verifyFailed, WINDOW,
+import {Deferred, digestMismatch, HOLE_RUN, LOCAL_WINDOW, MAX_OPEN, MAX_RANGES, protocol, verifyFailed, WINDOW,
   type EngineHooks, type EngineResult, type HashCache, type Plan, type Range} from './plan.js'
 
 /** A segment between its manifest (or first write, when known zero) and its end. */
@@ -262,7 +263,7 @@ export class DestPeer extends Peer {
   private patchable(x: Held): Buffer {
     if (!x.seg.lease) {
       // An honest source sends data from at most WINDOW segments at once,
-      // beside the WINDOW we read; each patched one pins a segment buffer.
+      // beside the LOCAL_WINDOW we read; each patched one pins a segment buffer.
       if (this.leasedHeld() >= WINDOW * 2 + 2) throw protocol('too many segments open at once')
       x.seg.lease = new Lease(this.pool, this.pool.takeNow().fill(0))
       x.holes = new Uint8Array(0)
@@ -296,7 +297,7 @@ export class DestPeer extends Peer {
   }
 
   private windowFull(): boolean {
-    return this.leasedHeld() >= WINDOW || this.held.size >= MAX_OPEN
+    return this.leasedHeld() >= LOCAL_WINDOW || this.held.size >= MAX_OPEN
   }
 
   private wakeSlot(): void {
@@ -318,7 +319,7 @@ export class DestPeer extends Peer {
     const {ch, h, layout} = this
     let next: Cachable | null = null
     for (let k = 0; this.hasManifest(k);) {
-      const first = next ?? await this.segmentAt(k)
+      const first = this.dropIfZero(next ?? await this.segmentAt(k))
       next = null
       while (this.windowFull() && !ch.failure) await new Promise<void>(resolve => { this.slotWaiter = resolve })
       if (ch.failure) {
@@ -344,12 +345,27 @@ export class DestPeer extends Peer {
   private async holeRun(k: number): Promise<{count: number; next: Hashed | null}> {
     let count = 1
     while (count < HOLE_RUN && this.held.size < MAX_OPEN && this.hasManifest(k + count) && !this.covers(k + count) && !this.ch.failure) {
-      const n = await this.reader.get(k + count)
+      const n = this.dropIfZero(await this.reader.get(k + count))
       if (n.seg.lease) return {count, next: n}
       this.hold(k + count, n)
       count++
     }
     return {count, next: null}
+  }
+
+  /**
+   * A segment read as all zeros gives its buffer back and is held like a
+   * hole: the source ends a hole of its own against zeros only after a run
+   * of them (HOLE_RUN), so such segments must not fill our window, or both
+   * ends wait for each other (a zeroed device against a sparse source).
+   */
+  private dropIfZero(r: Cachable): Cachable {
+    const {seg, hashes} = r
+    if (!seg.lease || !hashes.equals(this.h.zeroHashes(seg.length, this.plan.blockSize))) return r
+    if (!isZero(seg.lease.buf.subarray(0, seg.length))) return r
+    seg.lease.unref()
+    seg.lease = null
+    return {seg, hashes, holes: new Uint8Array(hashes.length / HASH_BYTES).fill(1)}
   }
 
   private hold(k: number, {seg, hashes, holes, cached}: Cachable): void {

@@ -22,10 +22,11 @@
 //                        ◄─────────────────── SegmentEnd{k}   (always, in order)
 //   rehash touched blocks, add to digest
 //
-// Nothing waits on a round trip per block: the source keeps up to WINDOW
+// Nothing waits on a round trip per block: the source keeps up to LOCAL_WINDOW
 // segments waiting for refine answers while it reads ahead, and the
-// destination reads ahead up to WINDOW segments not yet ended. Segments that
-// are all hole pin no buffer and do not count against WINDOW, only against
+// destination reads ahead up to LOCAL_WINDOW segments not yet ended (the checks
+// on what the other peer sends allow WINDOW, an older version's). Segments that
+// are all hole pin no buffer and do not count against the window, only against
 // MAX_OPEN, so the holes of a sparse image are not paced by round trips. Everything past
 // `destZeroFrom` is known to be zero at the destination (a new file, or the
 // part a grown file gained): the destination neither reads it nor sends a
@@ -53,7 +54,7 @@
 // of what it now holds (the blocks it wrote are rehashed from the written
 // bytes), and answers Finished. A mismatch fails both sides.
 //
-// Memory is bounded by the buffer pool (READ_AHEAD + WINDOW segments per
+// Memory is bounded by the buffer pool (LOCAL_READ_AHEAD + LOCAL_WINDOW segments per
 // peer) and by pausing the channel while too many writes are queued.
 //
 // Where each part lives:

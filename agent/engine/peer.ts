@@ -6,7 +6,7 @@ import {BlockHasher} from './hash.js'
 import {BufferPool} from './pool.js'
 import {Layout} from './layout.js'
 import {Reader} from './reader.js'
-import {emptyStats, READ_AHEAD, WINDOW, type EngineHooks, type Plan} from './plan.js'
+import {emptyStats, LOCAL_READ_AHEAD, LOCAL_WINDOW, type EngineHooks, type Plan} from './plan.js'
 
 /**
  * The state both peers share: the plan's layout, the session's hasher and the
@@ -28,7 +28,7 @@ export abstract class Peer {
     this.layout = new Layout(plan)
     this.h = new BlockHasher(seed)
     this.digest = this.h.digest()
-    this.pool = new BufferPool(this.layout.segSize, READ_AHEAD + WINDOW + 2)
+    this.pool = new BufferPool(this.layout.segSize, LOCAL_READ_AHEAD + LOCAL_WINDOW + 2)
     ch.onFail(() => this.pool.close())
     this.reader = new Reader(disk as Disk, this.layout, this.pool, this.h, skip)
   }

@@ -11,14 +11,28 @@ export const DEFAULT_BLOCK = 64 << 10
 export const SEGMENT = 4 << 20
 /** Segment size: ranges cut at its multiples split no segment (no block is larger). */
 export const SEGMENT_BYTES = SEGMENT
-/** Segments in flight that hold data (a buffer each), per peer. */
+/**
+ * Segments in flight that hold data (a buffer each), per peer, as the other
+ * peer may use them: the checks on what arrives allow this much, so a peer
+ * of an older version (which kept 5 in flight) is not cut off.
+ */
 export const WINDOW = 5
+/**
+ * What this version keeps in flight itself: segments that hold data per
+ * peer (LOCAL_WINDOW) and reads ahead of use (LOCAL_READ_AHEAD). Each is a
+ * 4 MiB buffer; fewer of them are most of the peak RSS the sync adds (issue
+ * 19), and at 10 GB/s from the page cache a segment reads in half a
+ * millisecond, so two ahead keep the reader busy.
+ */
+export const LOCAL_WINDOW = 2
+export const LOCAL_READ_AHEAD = 2
 /**
  * Segments in flight in all, all-hole ones included: those pin no buffer,
  * only a manifest of at most 16 KiB, so many can be in flight and a sparse
  * image is not paced by round trips over its holes.
  */
 export const MAX_OPEN = 64
+/** Reads ahead a destination may have, so manifests it may send early (a bound, like WINDOW). */
 export const READ_AHEAD = 3
 /**
  * Most all-hole segments one Manifest (and one SegmentEnd) stands for: an

@@ -8,11 +8,11 @@ import {type BlockHasher, HASH_BYTES} from './hash.js'
 import {BufferPool, Lease} from './pool.js'
 import type {Hashed, Layout, Segment} from './layout.js'
 import {planHashes, zeroHashes} from './manifest.js'
-import {KEEPALIVE_MS, MAX_OPEN, READ_AHEAD} from './plan.js'
+import {KEEPALIVE_MS, LOCAL_READ_AHEAD, MAX_OPEN} from './plan.js'
 
 /**
  * Reads segments ahead of use into pooled buffers, in order, and hashes each
- * one as soon as it is in: reading and hashing of the next READ_AHEAD
+ * one as soon as it is in: reading and hashing of the next LOCAL_READ_AHEAD
  * segments run on the thread pool while the event loop deals with this one.
  */
 export class Reader {
@@ -25,10 +25,10 @@ export class Reader {
     private readonly h: BlockHasher, private readonly skip: (k: number) => boolean) {}
 
   async get(k: number): Promise<Hashed> {
-    // READ_AHEAD segments that hold data, however many holes lie between
+    // LOCAL_READ_AHEAD segments that hold data, however many holes lie between
     // them: counting the holes left a sparse image with one read in flight.
     while (this.nextToStart < this.layout.segments &&
-      (this.nextToStart <= k || (this.dataAhead < READ_AHEAD && this.nextToStart <= k + MAX_OPEN))) {
+      (this.nextToStart <= k || (this.dataAhead < LOCAL_READ_AHEAD && this.nextToStart <= k + MAX_OPEN))) {
       const j = this.nextToStart++
       const offset = this.layout.segStart(j)
       const end = offset + this.layout.segLength(j)
@@ -79,7 +79,7 @@ export class Reader {
 export async function rereadDigest(disk: Disk, layout: Layout, h: BlockHasher, ch: Channel): Promise<Buffer> {
   const {start, end} = layout.plan
   fadvise(disk.fd, start, end - start, 'dontneed')
-  const pool = new BufferPool(layout.segSize, READ_AHEAD + 1)
+  const pool = new BufferPool(layout.segSize, LOCAL_READ_AHEAD + 1)
   const reader = new Reader(disk, layout, pool, h, () => false)
   const digest = h.digest()
   let quietSince = Date.now()

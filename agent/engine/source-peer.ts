@@ -18,7 +18,7 @@ import {dispatch} from './dispatch.js'
 import {Mailbox} from './mailbox.js'
 import {RunSender, type RunKind} from './run-sender.js'
 import {RateLimiter} from './rate.js'
-import {Deferred, digestMismatch, FINE, HOLE_RUN, MAX_OPEN, noteDifference, protocol, READ_AHEAD, verifyFailed, WINDOW,
+import {Deferred, digestMismatch, FINE, HOLE_RUN, LOCAL_WINDOW, MAX_OPEN, noteDifference, protocol, READ_AHEAD, verifyFailed,
   type EngineHooks, type EngineResult, type Plan, type Range} from './plan.js'
 
 interface Outstanding {
@@ -232,7 +232,7 @@ export class SourcePeer extends Peer {
   }
 
   private windowFull(): boolean {
-    return this.leased >= WINDOW || this.outstanding.length >= MAX_OPEN
+    return this.leased >= LOCAL_WINDOW || this.outstanding.length >= MAX_OPEN
   }
 
   private async windowFreed(): Promise<void> {

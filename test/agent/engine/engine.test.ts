@@ -477,7 +477,7 @@ t.test('the destination refuses writes outside [0, size)', async t => {
 t.test('the destination refuses data before its manifest', async t => {
   // An existing file with data in every segment: every segment needs a
   // manifest before any write. The destination sends manifests for at most
-  // WINDOW + 1 such segments (4 MiB each) ahead of the segment ends it has
+  // LOCAL_WINDOW + 1 such segments (4 MiB each) ahead of the segment ends it has
   // seen, so a write to segment 6 or later comes before its manifest whatever
   // the timing. (All-hole segments may run further ahead: they pin no buffer.)
   const size = 40 * MiB
@@ -673,5 +673,31 @@ t.test('a plan the agent cannot follow is refused before anything is written', a
     peer.send('start', bad)
     await t.rejects(within(p), {code: 'E_BAD_PLAN'}, JSON.stringify(bad))
     t.notOk(existsSync(path), 'nothing written: the file this open created is removed again (issue 14, item 5)')
+  }
+})
+
+t.test('a destination of written zeros against a sparse source does not stall (regression: both ends waited for each other)', async t => {
+  // The source ends its holes against the destination's zeros in runs of
+  // HOLE_RUN; segments the destination read as all zero must not fill its
+  // window meanwhile. 40 MiB: eight all-zero segments in a row between data.
+  const size = 40 * MiB
+  const src = Buffer.alloc(size)
+  src.fill(7, 0, 64 * KiB)
+  src.fill(9, size - 64 * KiB)
+  for (const direction of ['push', 'pull'] as const) {
+    const dir = t.testdir()
+    const srcPath = join(dir, 'src.img')
+    const dstPath = join(dir, 'dst.img')
+    writeFixture(srcPath, src, {sparse: true})
+    writeFixture(dstPath, src, {sparse: false})
+    const [a, b] = channelPair()
+    const [local, remote] = direction === 'push' ? [srcPath, dstPath] : [dstPath, srcPath]
+    const [s] = await within(Promise.all([
+      initiate(a, {direction, localPath: local, remotePath: remote, blockSize: 64 * KiB}),
+      respond(b, {allow: [dir], locks: new TargetLocks()}, {path: null, role: null, bytesSent: 0, bytesWritten: 0}),
+    ]), 60_000)
+    t.equal(s.ok, true, `${direction}: done`)
+    t.equal(s.bytesSent, 0, `${direction}: nothing sent`)
+    t.ok(readFileSync(dstPath).equals(src), `${direction}: identical`)
   }
 })
