@@ -93,8 +93,14 @@ export class DestPeer extends Peer {
       segmentEnd: f => this.onSegmentEnd(f.msg),
       finish: f => this.onFinish(f),
     })
-    await this.sendManifests()
-    return this.finishUp(await this.finish.promise)
+    try {
+      await this.sendManifests()
+      return await this.finishUp(await this.finish.promise)
+    } catch (err) {
+      // Regression (issue 15): writes still running after a failure changed the file after its stamp was recorded.
+      await this.writer.halt(err as BlockpairError)
+      throw err
+    }
   }
 
   private onFail(err: BlockpairError): void {

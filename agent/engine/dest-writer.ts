@@ -104,6 +104,18 @@ export class DestWriter {
     }, true)
   }
 
+  /**
+   * The session failed: start nothing more, and return once what is running
+   * has finished, so that what is recorded of the file afterwards (its change
+   * stamp: agent/session/tracking.ts) is what stays. A write not started is
+   * no loss: a resume compares that range again.
+   */
+  async halt(err: BlockpairError): Promise<void> {
+    this.queue.stop(err)
+    await this.queue.idle()
+    await this.flushing?.catch(() => {})
+  }
+
   /** Every write queued so far is done (and a running checkpoint too); throws the first failure. */
   async idle(): Promise<void> {
     await this.queue.idle()

@@ -29,6 +29,11 @@ export class WriteQueue {
     this.onError(err)
   }
 
+  /** Start nothing more: the failure is known elsewhere already, so it is not reported. */
+  stop(err: BlockpairError): void {
+    this.error ??= err
+  }
+
   /** Resolves once every queued operation has finished. */
   async idle(): Promise<void> {
     if (this.running === 0 && this.waiting.length === 0) return

@@ -4,12 +4,21 @@
 // first, wherever it is, so a pull from a missing remote file fails before a
 // new empty destination is left behind.
 
+import os from 'node:os'
 import path from 'node:path'
 import type {Channel} from '../wire/channel.js'
 import {Disk, fileMeta, type CreateAs, type FileMeta, type Identity} from '../disk/disk.js'
 import {BlockpairError, ProtocolError} from '../errors.js'
 import {Role, type Open, type Opened} from '../../proto/codec.js'
+
 import type {DestState} from './plan.js'
+
+/**
+ * This process's run of a job, beside the job's id in Open: the streams of a
+ * run (threads of one process) share the destination's lock, while a later
+ * run (a resume) waits for an earlier one still ending (TargetLocks).
+ */
+const RUN = `${os.hostname()}.${process.pid}`
 
 export type LocalRole = 'source' | 'dest'
 
@@ -119,7 +128,7 @@ export async function openEnds(ch: Channel, localRole: LocalRole, req: OpenReque
       dryRun: req.dryRun,
       force: req.force,
       sourceSize,
-      job: req.job ?? '',
+      job: req.job ? `${req.job}#${RUN}` : '',
       resumeFrom: req.resumeFrom,
       trackChanges: req.trackChanges,
       changedRanges: req.changedRanges,

@@ -17,6 +17,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {Disk} from '../disk/disk.js'
 import {IoError, PolicyError, UsageError, ioError} from '../errors.js'
+import {Deferred} from '../engine/plan.js'
 
 /** Longest path we resolve (Linux PATH_MAX). */
 const MAX_PATH = 4096
@@ -144,22 +145,39 @@ export interface Locks {
 
 /** Destinations being written right now, so two syncs never interleave writes to one target. */
 export class TargetLocks implements Locks {
-  private readonly held = new Map<string, {job: string | null; count: number}>()
+  private readonly held = new Map<string, {job: string | null; count: number; freed: Deferred<void>}>()
 
-  /** One writer per target; the sessions of one job (its streams) count as one writer. */
-  acquire(real: string, job: string | null = null): () => void {
+  /**
+   * One writer per target; the sessions of one run of a job (its streams)
+   * count as one writer. Another run of the same job (a resume, which names
+   * it `JOB#RUN`: runOf) waits for the earlier run's sessions to end: one
+   * cut off by a lost connection may still be finishing its writes and
+   * recording the file's state, and the resume must find both done.
+   */
+  acquire(real: string, job: string | null = null): (() => void) | Promise<() => void> {
     const h = this.held.get(real)
+    if (h && job !== null && h.job !== null && h.job !== job && jobOf(h.job) === jobOf(job)) {
+      return h.freed.promise.then(() => this.acquire(real, job))
+    }
     if (h && (job === null || h.job !== job)) {
       throw new PolicyError('E_BUSY', `${real} is already being written by another sync; wait for it to finish`)
     }
-    if (h) h.count++
-    else this.held.set(real, {job, count: 1})
+    const entry = h ?? {job, count: 0, freed: new Deferred<void>()}
+    entry.count++
+    this.held.set(real, entry)
     let released = false
     return () => {
-      const now = this.held.get(real)
-      if (released || !now) return
+      if (released) return
       released = true
-      if (--now.count === 0) this.held.delete(real)
+      if (--entry.count > 0) return
+      this.held.delete(real)
+      entry.freed.resolve()
     }
   }
+}
+
+/** A job's id in an Open's job field (`JOB#RUN`, or a bare JOB from an older client). */
+function jobOf(job: string): string {
+  const at = job.indexOf('#')
+  return at < 0 ? job : job.slice(0, at)
 }

@@ -59,13 +59,13 @@ export function runPrimary(opts: PrimaryOptions): Promise<number> {
             opts.onListening(m.address)
           }
         } else if (m.t === 'lock') {
-          try {
-            held.get(w)?.set(m.id, locks.acquire(m.path, m.job))
+          // A later run of a job waits for the earlier one (TargetLocks): the answer may come later.
+          void Promise.resolve().then(() => locks.acquire(m.path, m.job)).then(release => {
+            const mine = held.get(w)
+            if (!mine) return release()
+            mine.set(m.id, release)
             send(w, {t: 'lock', id: m.id, ok: true})
-          } catch (err) {
-            const e = err as BlockpairError
-            send(w, {t: 'lock', id: m.id, ok: false, code: e.code ?? 'E_BUSY', message: e.message})
-          }
+          }, (err: BlockpairError) => send(w, {t: 'lock', id: m.id, ok: false, code: err.code ?? 'E_BUSY', message: err.message}))
         } else if (m.t === 'unlock') {
           held.get(w)?.get(m.id)?.()
           held.get(w)?.delete(m.id)

@@ -162,13 +162,16 @@ t.test('checkOpened: a destination with other hard links is refused', async t =>
   t.same(readdirSync(join(outside)), ['secret.img'])
 })
 
+/** A lock taken at once (TargetLocks returns a promise only for a later run of a held job). */
+const grab = (locks: TargetLocks, p: string, job?: string): (() => void) => locks.acquire(p, job) as () => void
+
 t.test('TargetLocks: one writer per destination', async t => {
   const locks = new TargetLocks()
-  const release = locks.acquire('/images/a.img')
+  const release = grab(locks, '/images/a.img')
   t.throws(() => locks.acquire('/images/a.img'), {code: 'E_BUSY', ...POLICY})
-  const other = locks.acquire('/images/b.img')
+  const other = grab(locks, '/images/b.img')
   release()
-  const again = locks.acquire('/images/a.img')
+  const again = grab(locks, '/images/a.img')
   again()
   other()
   t.pass('released locks can be taken again')
@@ -176,19 +179,39 @@ t.test('TargetLocks: one writer per destination', async t => {
 
 t.test('TargetLocks: the streams of one job share a target, other writers do not', async t => {
   const locks = new TargetLocks()
-  const a = locks.acquire('/images/a.img', '20261130-190000-ab12')
-  const b = locks.acquire('/images/a.img', '20261130-190000-ab12')
+  const a = grab(locks, '/images/a.img', '20261130-190000-ab12')
+  const b = grab(locks, '/images/a.img', '20261130-190000-ab12')
   t.throws(() => locks.acquire('/images/a.img', '20261130-190000-cd34'), {code: 'E_BUSY', ...POLICY}, 'another job')
   t.throws(() => locks.acquire('/images/a.img'), {code: 'E_BUSY', ...POLICY}, 'a writer with no job')
   a()
   a()
   t.throws(() => locks.acquire('/images/a.img'), {code: 'E_BUSY', ...POLICY}, 'held while one stream still writes, however often another releases')
   b()
-  locks.acquire('/images/a.img')()
+  grab(locks, '/images/a.img')()
   t.pass('free once every stream released it')
-  const solo = locks.acquire('/images/c.img')
+  const solo = grab(locks, '/images/c.img')
   t.throws(() => locks.acquire('/images/c.img', '20261130-190000-ab12'), {code: 'E_BUSY', ...POLICY}, 'a job cannot join a writer with no job')
   solo()
+})
+
+t.test('regression: a later run of a job (a resume) waits for the earlier run\'s sessions to end, instead of writing beside them', async t => {
+  const locks = new TargetLocks()
+  const first = grab(locks, '/images/a.img', '20261130-190000-ab12#host.1')
+  const second = grab(locks, '/images/a.img', '20261130-190000-ab12#host.1')
+  let got = false
+  const later = Promise.resolve(locks.acquire('/images/a.img', '20261130-190000-ab12#host.2')).then(r => { got = true; return r })
+  await new Promise(setImmediate)
+  t.equal(got, false, 'waits while the earlier run holds the target')
+  first()
+  await new Promise(setImmediate)
+  t.equal(got, false, 'and while one of its streams still does')
+  t.throws(() => locks.acquire('/images/a.img', '20261130-190000-cd34#host.3'), {code: 'E_BUSY', ...POLICY}, 'another job is still refused')
+  second()
+  const release = await later
+  t.equal(got, true, 'then takes it')
+  release()
+  grab(locks, '/images/a.img')()
+  t.pass('and frees it')
 })
 
 t.test('a real file inside an allowed folder still works end to end', async t => {

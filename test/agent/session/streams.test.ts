@@ -141,7 +141,7 @@ t.test('streams that opened different files refuse to start', async t => {
 t.test('a second job cannot write the target while a job\'s streams hold it', async t => {
   const src = sampleData(SIZE)
   const w = world(t, src, scatterChanges(src, 10))
-  const release = w.locks.acquire(w.dst, '20261130-180000-0000')
+  const release = w.locks.acquire(w.dst, '20261130-180000-0000') as () => void
   const err = await syncStreams(2, options(w, 'push'), runner(w)).catch((e: BlockpairError) => e)
   t.match(err, {code: 'E_BUSY'})
   release()

@@ -47,12 +47,12 @@ t.test('the decision clips the source\'s ranges to this session\'s part', async 
   t.same(decideTracking(s, d, 128 * KiB, 1024 * KiB).ranges, [{offset: 128 * KiB, length: 128 * KiB}, {offset: 512 * KiB, length: 64 * KiB}])
 })
 
-t.test('listed ranges (--changed-ranges) are merged with the source\'s growth, widened to whole blocks and clipped', async t => {
+t.test('listed ranges (--changed-ranges) are merged with the source\'s growth, widened to 4 KiB pieces (not whole blocks) and clipped', async t => {
   const s = {method: 'ranges' as const, reason: null, digest: 'aa', ranges: [{offset: 1000 * KiB, length: 24 * KiB}]}
   const d = {method: 'ranges' as const, reason: null, digest: 'aa', ranges: null}
-  const listed = {ranges: [{offset: 70 * KiB, length: 1}, {offset: 200 * KiB, length: 100 * KiB}], blockSize: 64 * KiB, size: 1024 * KiB}
-  t.same(decideTracking(s, d, 0, 1024 * KiB, listed).ranges, [{offset: 64 * KiB, length: 64 * KiB}, {offset: 192 * KiB, length: 128 * KiB}, {offset: 960 * KiB, length: 64 * KiB}])
-  t.same(decideTracking(s, d, 256 * KiB, 1024 * KiB, listed).ranges, [{offset: 256 * KiB, length: 64 * KiB}, {offset: 960 * KiB, length: 64 * KiB}], 'a resume reads only past its start')
+  const listed = {ranges: [{offset: 70 * KiB, length: 1}, {offset: 200 * KiB, length: 100 * KiB}], size: 1024 * KiB}
+  t.same(decideTracking(s, d, 0, 1024 * KiB, listed).ranges, [{offset: 68 * KiB, length: 4 * KiB}, {offset: 200 * KiB, length: 100 * KiB}, {offset: 1000 * KiB, length: 24 * KiB}])
+  t.same(decideTracking(s, d, 256 * KiB, 1024 * KiB, listed).ranges, [{offset: 256 * KiB, length: 44 * KiB}, {offset: 1000 * KiB, length: 24 * KiB}], 'a resume reads only past its start')
   t.same(decideTracking({...s, ranges: []}, d, 0, 1024 * KiB, {...listed, ranges: []}).ranges, [], 'nothing listed: nothing read')
   t.equal(decideTracking(s, {...d, digest: 'bb'}, 0, 1024 * KiB, listed).ranges, null, 'no shortcut: the full compare')
 })
