@@ -960,9 +960,8 @@ async function copyBlocks(from: string, to: string, offsets: readonly number[]):
 function rangesDense(): CaseDef {
   // Set by setup(): the case's own source (dense-src must stay as it is for the other cases) and the list; by tools(): the destination.
   const st = {src: '', list: '', dst: ''}
-  // 4 KiB blocks: the list names single 4 KiB blocks, and a range is read in whole blocks (the default 64 KiB would read 16× the list).
   const pushArgv = (env: Env, port = 0, ...extra: string[]) =>
-    [process.execPath, env.bin, 'push', st.src, `agent://127.0.0.1:${port}${st.dst}`, '--psk-file', env.psk, '--json', '--block-size', '4K', ...extra]
+    [process.execPath, env.bin, 'push', st.src, `agent://127.0.0.1:${port}${st.dst}`, '--psk-file', env.psk, '--json', ...extra]
   return {
     id: 'ranges-dense-1',
     subject: RANGES,
@@ -971,8 +970,7 @@ function rangesDense(): CaseDef {
       `The dense-1 data: the destination before each run is the old copy (1% of the 4 KiB blocks differ). The source is the case's own copy ` +
         'of the old data. Before every timed run, untimed: the source is set back to the old data at those blocks, a plain push makes the pair\'s ' +
         'lineage at both ends (both files equal: a full compare), then the blocks of the new data are written into the source and fsynced, and the ' +
-        `list of exactly those 4 KiB blocks (\`OFFSET LENGTH\` lines) is what \`${RANGES}\` gets. Both pushes use \`--block-size 4K\`: ` +
-        'a listed range is read in whole blocks, and the default 64 KiB would read 16 times what the list names.',
+        `list of exactly those 4 KiB blocks (\`OFFSET LENGTH\` lines) is what \`${RANGES}\` gets; listed ranges are read in 4 KiB pieces.`,
       `Floor: \`${CAT_BOTH}\`. The whole push includes Node's start-up (about 0.1 s); the session alone is its durationMs.`,
     ],
     defs: s => [denseOldDef(s, 0.01, '1')],
@@ -996,7 +994,7 @@ function rangesDense(): CaseDef {
       st.dst = dst
       const plain = blockpairTool(env, st.src, dst)
       return [
-        {...plain, name: RANGES, show: plain.show.replace(' --json', ' --json --block-size 4K --changed-ranges LIST'), argv: rt => pushArgv(env, rt.port, '--changed-ranges', st.list)},
+        {...plain, name: RANGES, show: plain.show.replace(' --json', ' --json --changed-ranges LIST'), argv: rt => pushArgv(env, rt.port, '--changed-ranges', st.list)},
         catTwo(CAT_BOTH, 'floor', st.src, dst),
       ]
     },
