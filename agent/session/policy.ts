@@ -148,21 +148,37 @@ export class TargetLocks implements Locks {
   private readonly held = new Map<string, {job: string | null; count: number; freed: Deferred<void>}>()
 
   /**
+   * `laterRunWaitMs`: how long a later run of a job waits for the earlier
+   * one. A session cut off by a lost cable may never hear of it (no frame
+   * comes, and it sends none), so past this the later run writes beside it,
+   * as it would have without the wait: the earlier one is silent, not writing.
+   */
+  constructor(private readonly laterRunWaitMs = 15_000) {}
+
+  /**
    * One writer per target; the sessions of one run of a job (its streams)
    * count as one writer. Another run of the same job (a resume, which names
-   * it `JOB#RUN`: runOf) waits for the earlier run's sessions to end: one
+   * it `JOB#RUN`) waits for the earlier run's sessions to end: one
    * cut off by a lost connection may still be finishing its writes and
    * recording the file's state, and the resume must find both done.
    */
   acquire(real: string, job: string | null = null): (() => void) | Promise<() => void> {
     const h = this.held.get(real)
     if (h && job !== null && h.job !== null && h.job !== job && jobOf(h.job) === jobOf(job)) {
-      return h.freed.promise.then(() => this.acquire(real, job))
+      let timer: NodeJS.Timeout | undefined
+      const late = new Promise<'late'>(resolve => { timer = setTimeout(() => resolve('late'), this.laterRunWaitMs) })
+      return Promise.race([h.freed.promise.then(() => 'freed' as const), late]).then(r => {
+        clearTimeout(timer)
+        return r === 'late' && this.held.get(real) === h ? this.join(real, h) : this.acquire(real, job)
+      })
     }
     if (h && (job === null || h.job !== job)) {
       throw new PolicyError('E_BUSY', `${real} is already being written by another sync; wait for it to finish`)
     }
-    const entry = h ?? {job, count: 0, freed: new Deferred<void>()}
+    return this.join(real, h ?? {job, count: 0, freed: new Deferred<void>()})
+  }
+
+  private join(real: string, entry: {job: string | null; count: number; freed: Deferred<void>}): () => void {
     entry.count++
     this.held.set(real, entry)
     let released = false

@@ -214,6 +214,17 @@ t.test('regression: a later run of a job (a resume) waits for the earlier run\'s
   t.pass('and frees it')
 })
 
+t.test('a later run of a job does not wait forever for an earlier run cut off by a lost connection', async t => {
+  const locks = new TargetLocks(20)
+  const stuck = grab(locks, '/images/a.img', '20261130-190000-ab12#host.1')
+  const release = await locks.acquire('/images/a.img', '20261130-190000-ab12#host.2')
+  t.throws(() => locks.acquire('/images/a.img', '20261130-190000-cd34#host.3'), {code: 'E_BUSY', ...POLICY}, 'another job is still refused')
+  release()
+  stuck()
+  grab(locks, '/images/a.img')()
+  t.pass('free once both let go')
+})
+
 t.test('a real file inside an allowed folder still works end to end', async t => {
   const {allowed} = layout(t)
   mkdirSync(join(allowed, 'vm'))
