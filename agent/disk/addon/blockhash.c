@@ -30,7 +30,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#define XXH_INLINE_ALL
 #include "xxhash.h"
+#ifdef BLOCKPAIR_XXH_DISPATCH
+// XXH3_128bits_withSeed becomes xxHash's run-time dispatcher: the same
+// hashes, computed with AVX2 or AVX-512 where the CPU has them. A build for
+// any x86-64 may assume only SSE2, which hashes a just-read segment at about
+// half the speed (measured here: 35 vs 64-84 GB/s on a cached 4 MiB buffer;
+// 2 GiB read and hashed in 4 MiB segments, 0.178 s of CPU vs 0.133 s).
+// (xxdispatch.c; its header cannot be used here: XXH_INLINE_ALL makes every
+// declaration in it static.)
+XXH128_hash_t XXH3_128bits_withSeed_dispatch(const void* input, size_t len, XXH64_hash_t seed);
+#undef XXH3_128bits_withSeed
+#define XXH3_128bits_withSeed XXH3_128bits_withSeed_dispatch
+#endif
 #include "writebatch.h"
 
 #define HASH_BYTES 16

@@ -46,6 +46,24 @@ t.test('batch hashes equal xxhash-addon block by block, sync and async', async t
   }
 })
 
+// On x86-64 the addon hashes with xxHash's run-time dispatcher (AVX2 or
+// AVX-512 where the CPU has them; agent/disk/addon/xxdispatch.c): inputs past
+// 240 bytes take the vector code, in 64-byte stripes and 1 KiB rounds, from
+// addresses of any alignment. Every such boundary must give xxhash-addon's hash.
+t.test('the vector code (run-time dispatched) equals the reference at every stripe and round boundary, at any alignment', async t => {
+  const h = new BlockHasher(seed)
+  const lengths = [128, 129, 240, 241, 255, 256, 1023, 1024, 1025, 4096 + 63, 4096 + 64, 65536 - 1, 65536 + 1]
+  const big = randomBytes(70_000)
+  for (const len of lengths) {
+    for (const misalign of [0, 1, 8, 31]) {
+      const data = big.subarray(misalign, misalign + len)
+      const out = Buffer.alloc(HASH_BYTES)
+      h.hashBlocks(data, len, out, 0)
+      t.same(out, reference(Buffer.from(data), len), `${len} bytes at ${misalign} bytes past an aligned start`)
+    }
+  }
+})
+
 t.test('a view into a larger buffer hashes only its own bytes', async t => {
   const h = new BlockHasher(seed)
   const big = randomBytes(3 * 4096)
