@@ -45,7 +45,8 @@ const FIEMAP_EXTENT_LAST = 1
 // struct fiemap is read little-endian: every ABI Node ships prebuilt koffi for but s390x.
 const FIEMAP_HEADER = 32
 const FIEMAP_EXTENT = 56
-const FIEMAP_BATCH = 1024
+// 8,192 extents (448 KiB) a call: a fragmented 4 GiB image maps in ~12 calls, not ~100.
+const FIEMAP_BATCH = 8192
 // s390x is the one Linux ABI where DONTNEED/NOREUSE are 6/7 instead of 4/5.
 const FADVISE = {
   normal: 0,
@@ -211,34 +212,43 @@ export interface MappedExtent {
 
 /**
  * The extent map of the file open on `fd` (FS_IOC_FIEMAP, with
- * FIEMAP_FLAG_SYNC so delayed allocations are placed first), ascending.
- * EOPNOTSUPP on file systems that have none.
+ * FIEMAP_FLAG_SYNC so delayed allocations are placed first), ascending, one
+ * extent at a time. It is read a batch at a time into one buffer and never
+ * held whole: copy on write after reflink snapshots cuts a dense image into
+ * one extent per rewritten block (a 4 GiB image after a few rounds of 1%
+ * random rewrites: ~100k extents, which as a list of objects took ~25 MiB of
+ * the push's heap; a TB image can hold tens of millions). EOPNOTSUPP on file
+ * systems that have none.
  */
-export function fiemap(fd: number): MappedExtent[] {
+export function* fiemap(fd: number, batch = FIEMAP_BATCH): Generator<MappedExtent, void, undefined> {
   const l = need('ioctl')
-  const buf = Buffer.alloc(FIEMAP_HEADER + FIEMAP_BATCH * FIEMAP_EXTENT)
-  const out: MappedExtent[] = []
-  let start = 0n
+  const buf = Buffer.alloc(FIEMAP_HEADER + batch * FIEMAP_EXTENT)
+  let start = 0
   for (;;) {
-    buf.fill(0)
-    buf.writeBigUInt64LE(start, 0)
-    buf.writeBigUInt64LE(0xffffffffffffffffn - start, 8)
+    buf.fill(0, 0, FIEMAP_HEADER)
+    buf.writeBigUInt64LE(BigInt(start), 0)
+    buf.writeBigUInt64LE(0xffffffffffffffffn - BigInt(start), 8)
     buf.writeUInt32LE(FIEMAP_FLAG_SYNC, 16)
-    buf.writeUInt32LE(FIEMAP_BATCH, 24)
+    buf.writeUInt32LE(batch, 24)
     if (l.ioctl(fd, FS_IOC_FIEMAP, 'void *', buf) !== 0) throw sysError('ioctl(FIEMAP)', lastErrno(l), `on fd ${fd}`)
     const mapped = buf.readUInt32LE(20)
-    if (mapped === 0) return out
-    let last = false
+    let last = mapped === 0
     for (let i = 0; i < mapped; i++) {
       const at = FIEMAP_HEADER + i * FIEMAP_EXTENT
-      const e = {logical: toOffset(buf.readBigUInt64LE(at)), physical: toOffset(buf.readBigUInt64LE(at + 8)), length: toOffset(buf.readBigUInt64LE(at + 16)), flags: buf.readUInt32LE(at + 40)}
-      out.push(e)
+      const e = {logical: u64(buf, at), physical: u64(buf, at + 8), length: u64(buf, at + 16), flags: buf.readUInt32LE(at + 40)}
       last = (e.flags & FIEMAP_EXTENT_LAST) !== 0
+      start = e.logical + e.length
+      yield e
     }
-    const tail = out[out.length - 1] as MappedExtent
-    if (last) return out
-    start = BigInt(tail.logical + tail.length)
+    if (last) return
   }
+}
+
+/** A little-endian u64 as a number, without a BigInt per read (~3x faster over a large map). */
+function u64(buf: Buffer, at: number): number {
+  const hi = buf.readUInt32LE(at + 4)
+  if (hi >= 0x200000) throw new RangeError(`offset ${buf.readBigUInt64LE(at)} exceeds 2^53`)
+  return hi * 0x100000000 + buf.readUInt32LE(at)
 }
 
 /** Size in bytes of the block device open on `fd` (ENOTTY for a regular file). */

@@ -15,7 +15,8 @@
 // with the refined blocks read into it is what the final rehash needs. A
 // segment the cache does not hold as it is now (the one with the old end,
 // after the file grew or shrank, where the cached last block is partial) is
-// read as before.
+// read as before. Blocks the cache marks unknown (written by a sync that
+// read only tracked ranges) are read and hashed before the manifest goes.
 
 import type {BlockpairError} from '../errors.js'
 import type {Channel} from '../wire/channel.js'
@@ -43,12 +44,14 @@ interface Held extends Hashed {
   cached?: boolean
   /** A refine's blocks are being read. */
   reading?: boolean
+  /** Blocks of a cached segment read already (the cache did not know them): a refine does not read them again. */
+  loaded?: ReadonlySet<number>
 }
 
 type Finish = Frame & {kind: 'finish'}
 
-/** A segment as hashed, read or taken from the hash cache. */
-type Cachable = Hashed & {cached?: boolean}
+/** A segment as hashed, read or taken from the hash cache (`loaded`: its blocks read already, the cache's unknown ones). */
+type Cachable = Hashed & {cached?: boolean; loaded?: ReadonlySet<number>}
 
 export async function runDest(ch: Channel, disk: Disk | null, plan: Plan, hooks: EngineHooks = {}, seed: Buffer): Promise<EngineResult> {
   return new DestPeer(ch, disk, plan, hooks, seed).run()
@@ -113,6 +116,7 @@ export class DestPeer extends Peer {
     const from = offset - x.seg.offset
     this.stats.bytesWritten += payload.length
     if (this.plan.dryRun) return
+    this.hooks.onWritten?.(offset, payload.length)
     const to = from + payload.length
     const bs = this.plan.blockSize
     if (from % bs === 0 && (to % bs === 0 || to === x.seg.length)) {
@@ -137,6 +141,7 @@ export class DestPeer extends Peer {
     const from = offset - x.seg.offset
     this.stats.bytesZeroed += length
     if (this.plan.dryRun) return
+    this.hooks.onWritten?.(offset, length)
     // A cached block's hash is not a zero one: the zeroed blocks are rehashed from a buffer.
     if (x.cached) this.patchable(x)
     this.unhole(x, from, from + length)
@@ -160,7 +165,7 @@ export class DestPeer extends Peer {
       this.patchable(x)
     }
     this.refines = this.refines
-      .then(() => (x.cached ? this.readBlocks(x, list) : undefined))
+      .then(() => (x.cached ? this.readBlocks(x.seg, x.loaded ? list.filter(i => !x.loaded?.has(i)) : list) : undefined))
       .then(() => {
         x.reading = false
         if (!this.ch.failure) this.ch.send('refineHashes', {segment: k, hashes: fineHashes(h, layout, k, x, list)})
@@ -169,15 +174,15 @@ export class DestPeer extends Peer {
   }
 
   /** Read the named coarse blocks of a cached segment into its buffer, adjacent ones in one read. */
-  private async readBlocks(x: Held, list: readonly number[]): Promise<void> {
+  private async readBlocks(seg: Hashed['seg'], list: readonly number[]): Promise<void> {
     const bs = this.plan.blockSize
-    const buf = (x.seg.lease as Lease).buf
+    const buf = (seg.lease as Lease).buf
     for (let j = 0; j < list.length;) {
       let last = j
       while (last + 1 < list.length && list[last + 1] === (list[last] as number) + 1) last++
       const from = (list[j] as number) * bs
-      const to = Math.min(((list[last] as number) + 1) * bs, x.seg.length)
-      await (this.disk as Disk).readRange(buf.subarray(from, to), x.seg.offset + from, to - from)
+      const to = Math.min(((list[last] as number) + 1) * bs, seg.length)
+      await (this.disk as Disk).readRange(buf.subarray(from, to), seg.offset + from, to - from)
       j = last + 1
     }
   }
@@ -194,7 +199,15 @@ export class DestPeer extends Peer {
   private async segmentAt(k: number): Promise<Cachable> {
     if (!this.covers(k)) return this.reader.get(k)
     const seg = this.layout.emptySegment(k)
-    return {seg, hashes: (this.cache as HashCache).hashes(seg.offset, seg.length), holes: new Uint8Array(0), cached: true}
+    const hashes = (this.cache as HashCache).hashes(seg.offset, seg.length)
+    const unknown = unknownBlocks(hashes)
+    if (unknown.length === 0) return {seg, hashes, holes: new Uint8Array(0), cached: true}
+    // Into a zeroed buffer, as a refine reads: a partial write may land in a block the cache says is zero.
+    seg.lease = new Lease(this.pool, (await this.pool.acquire()).fill(0))
+    await this.readBlocks(seg, unknown)
+    const bs = this.plan.blockSize
+    for (const i of unknown) this.h.hashInto(seg.lease.buf.subarray(i * bs, Math.min((i + 1) * bs, seg.length)), hashes, i * HASH_BYTES)
+    return {seg, hashes, holes: new Uint8Array(0), cached: true, loaded: new Set(unknown)}
   }
 
   private onSegmentEnd(m: Message<'segmentEnd'>): void {
@@ -374,8 +387,8 @@ export class DestPeer extends Peer {
     return {seg, hashes, holes: new Uint8Array(hashes.length / HASH_BYTES).fill(1)}
   }
 
-  private hold(k: number, {seg, hashes, holes, cached}: Cachable): void {
-    this.held.set(k, {seg, hashes, holes, touched: new Set(), cached})
+  private hold(k: number, {seg, hashes, holes, cached, loaded}: Cachable): void {
+    this.held.set(k, {seg, hashes, holes, touched: new Set(), cached, loaded})
   }
 
   /** The source's Finish: flush, compare digests, answer Finished. */
@@ -394,6 +407,15 @@ export class DestPeer extends Peer {
     if (plan.verify && !verified) throw verifyFailed()
     return {blocks: this.blocks, ...stats, digest: mine, peer: fin.msg.stats ?? {}, differences: rangesOf(fin.msg, plan), verified, sourceChanged: !!fin.msg.sourceChanged} as EngineResult
   }
+}
+
+/** The blocks whose cached hash is all zero: "not known" (HashCache), to be read. */
+function unknownBlocks(hashes: Buffer): number[] {
+  const out: number[] = []
+  for (let i = 0, at = 0; at < hashes.length; i++, at += HASH_BYTES) {
+    if ((hashes.readUInt32LE(at) | hashes.readUInt32LE(at + 4) | hashes.readUInt32LE(at + 8) | hashes.readUInt32LE(at + 12)) === 0) out.push(i)
+  }
+  return out
 }
 
 /** The differing ranges a source reported, checked against the plan. */

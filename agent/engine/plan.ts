@@ -105,9 +105,17 @@ export interface EngineHooks {
   cache?: HashCache
   /** Destination only: the hashes of what segment k holds once it ended, in order (a new hash cache). */
   onFinalHashes?: (k: number, hashes: Buffer) => void
+  /** Destination only: bytes [offset, offset+length) were written or zeroed (a revised hash cache marks their blocks unknown). */
+  onWritten?: (offset: number, length: number) => void
 }
 
-/** The destination's hash cache as the engine sees it: the hashes of the first `size` bytes as they were. */
+/**
+ * The destination's hash cache as the engine sees it: the hashes of the
+ * first `size` bytes as they were. An all-zero hash is no hash but "not
+ * known" (the blocks a sync that read only tracked ranges wrote): the
+ * destination reads and hashes such a block itself. A real hash that
+ * happens to be zero (2^-128 under a seed no guest knows) only costs a read.
+ */
 export interface HashCache {
   size: number
   /** The coarse hashes of a block-aligned range within `size`. */

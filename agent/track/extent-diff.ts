@@ -21,58 +21,62 @@ export const MAX_TRACKED_RANGES = 32_768
 
 export interface FileMap {
   size: number
-  extents: MappedExtent[]
+  /** Ascending; read once, one extent at a time (a FIEMAP cursor), so no map is ever held whole. */
+  extents: Iterable<MappedExtent>
 }
 
-/**
- * The extents that lie within the file, the last cut at its size (FIEMAP also
- * maps preallocation past it). The others are shared, not copied: a
- * fragmented image has tens of thousands.
- */
-function clip(m: FileMap): MappedExtent[] {
-  let n = 0
-  while (n < m.extents.length && (m.extents[n] as MappedExtent).logical < m.size) n++
-  const out = m.extents.slice(0, n)
-  const last = out[n - 1]
-  if (last && last.logical + last.length > m.size) out[n - 1] = {...last, length: m.size - last.logical}
-  return out
-}
+/** One map walked forward: the extents within the file, the last cut at its size (FIEMAP also maps preallocation past it). */
+class Walk {
+  private readonly it: Iterator<MappedExtent>
+  private readonly size: number
+  private cur: MappedExtent | null
 
-/** Where logical offset `pos` lies: the physical byte, or null in a hole; and how far that stays linear. */
-function locate(list: MappedExtent[], i: number, pos: number): {phys: number | null; flags: number; until: number} {
-  const e = list[i]
-  if (!e) return {phys: null, flags: 0, until: Infinity}
-  if (pos < e.logical) return {phys: null, flags: 0, until: e.logical}
-  return {phys: e.physical + (pos - e.logical), flags: e.flags, until: e.logical + e.length}
+  constructor(m: FileMap) {
+    this.it = m.extents[Symbol.iterator]()
+    this.size = m.size
+    this.cur = this.pull()
+  }
+
+  /** Where logical offset `pos` lies: the physical byte, or null in a hole; and how far that stays linear. `pos` only grows. */
+  at(pos: number): {phys: number | null; flags: number; until: number} {
+    while (this.cur && this.cur.logical + this.cur.length <= pos) this.cur = this.pull()
+    const e = this.cur
+    if (!e) return {phys: null, flags: 0, until: Infinity}
+    if (pos < e.logical) return {phys: null, flags: 0, until: e.logical}
+    return {phys: e.physical + (pos - e.logical), flags: e.flags, until: e.logical + e.length}
+  }
+
+  private pull(): MappedExtent | null {
+    const r = this.it.next()
+    if (r.done || r.value.logical >= this.size) return null
+    const e = r.value
+    return e.logical + e.length > this.size ? {...e, length: this.size - e.logical} : e
+  }
 }
 
 /**
  * The byte ranges of `next` whose contents may differ from `base`, within
- * [0, next.size): unchanged means both are holes, or both map to the same
- * physical byte with the same written state.
+ * [0, next.size), ascending: unchanged means both are holes, or both map to
+ * the same physical byte with the same written state. Both maps are walked
+ * once, side by side; only the current extent of each is held.
  */
-export function changedBytes(base: FileMap, next: FileMap): Range[] {
-  const a = clip(base)
-  const b = clip(next)
-  const out: Range[] = []
-  let i = 0
-  let j = 0
-  let pos = 0
-  while (pos < next.size) {
-    while (a[i] && (a[i] as MappedExtent).logical + (a[i] as MappedExtent).length <= pos) i++
-    while (b[j] && (b[j] as MappedExtent).logical + (b[j] as MappedExtent).length <= pos) j++
-    const x = locate(a, i, pos)
-    const y = locate(b, j, pos)
+export function* changedBytes(base: FileMap, next: FileMap): Generator<Range, void, undefined> {
+  const a = new Walk(base)
+  const b = new Walk(next)
+  let run: Range | null = null
+  for (let pos = 0; pos < next.size;) {
+    const x = a.at(pos)
+    const y = b.at(pos)
     const until = Math.min(x.until, y.until, next.size)
     const same = x.phys === y.phys && ((x.flags | y.flags) & VAGUE) === 0 && (x.flags & UNWRITTEN) === (y.flags & UNWRITTEN)
-    if (!same) {
-      const last = out[out.length - 1]
-      if (last && last.offset + last.length === pos) last.length += until - pos
-      else out.push({offset: pos, length: until - pos})
+    if (!same && run && run.offset + run.length === pos) run.length += until - pos
+    else if (!same) {
+      if (run) yield run
+      run = {offset: pos, length: until - pos}
     }
     pos = until
   }
-  return out
+  if (run) yield run
 }
 
 /**
@@ -81,7 +85,7 @@ export function changedBytes(base: FileMap, next: FileMap): Range[] {
  * rewritten at random touch about 16% of the 64 KiB blocks, and the engine
  * reads only the ranges, treating the rest of a coarse block as equal.
  */
-export function toBlocks(ranges: readonly Range[], grain: number, size: number, max = MAX_TRACKED_RANGES): Range[] {
+export function toBlocks(ranges: Iterable<Range>, grain: number, size: number, max = MAX_TRACKED_RANGES): Range[] {
   const out: Range[] = []
   for (const r of ranges) {
     const from = Math.floor(r.offset / grain) * grain

@@ -23,8 +23,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {FINE, type Range} from '../engine/engine.js'
 import {PolicyError} from '../errors.js'
-import {changedBytes, toBlocks} from './extent-diff.js'
-import {mapOf, sweepAsync, takeSnapshot} from './snapshot.js'
+import {changedSince, sweepAsync, takeSnapshot} from './snapshot.js'
 import {pairDir, readRecord, removePair, sameStamp, stampOf, STATE_FOLDER, writeRecord, type LineageRecord} from './state.js'
 
 export type TrackMethod = 'reflink' | 'ranges' | null
@@ -105,8 +104,7 @@ export class SourceTrack {
     const reason = whyNotBase(rec, dir, liveSt, blockSize)
     let ranges: Range[] | null = null
     if (!reason) {
-      const next = mapOf(snapshot)
-      ranges = toBlocks(changedBytes(mapOf(path.join(dir, (rec as LineageRecord).snapshot as string)), next), FINE, next.size)
+      ranges = changedSince(path.join(dir, (rec as LineageRecord).snapshot as string), snapshot, FINE)
     }
     return new SourceTrack(dir, live, snapshot, blockSize, {method: 'reflink', reason, digest: reason ? '' : (rec as LineageRecord).digest, ranges})
   }

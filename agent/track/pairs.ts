@@ -8,7 +8,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {UsageError} from '../errors.js'
-import {readRecord, pairDir, removePair} from './state.js'
+import {dropCache} from './cache.js'
+import {untrackEnd} from './lineage.js'
+import {readRecord, pairDir} from './state.js'
 import {heldBytes} from './snapshot.js'
 
 export interface TrackedPair {
@@ -61,11 +63,17 @@ export function listPairs(stateDir: string): PairSpace[] {
   })
 }
 
-/** Stop tracking a pair (its key, or its source or destination as listed): this end's state and snapshot go. */
+/**
+ * Stop tracking a pair (its key, or its source or destination as listed):
+ * what this host keeps of it beside the local file goes, its record, its
+ * base snapshot and its destination hash cache (a pull's, or a push's when
+ * both files share a folder); a push's cache at the far end stays there.
+ */
 export function untrackPair(stateDir: string, which: string): TrackedPair {
   const p = listPairs(stateDir).find(x => x.pair === which || x.source === which || x.destination === which)
   if (!p) throw new UsageError('E_NOT_TRACKED', `no tracked pair ${which}; \`blockpair jobs\` lists them`)
-  removePair(pairDir(p.local, p.pair))
+  dropCache(p.local, p.pair)
+  untrackEnd(p.local, p.pair)
   fs.rmSync(path.join(folder(stateDir), `${p.pair}.json`), {force: true})
   return p
 }

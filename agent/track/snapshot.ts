@@ -8,7 +8,8 @@ import {randomBytes} from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import {ficlone, fiemap} from '../disk/native.js'
-import type {FileMap} from './extent-diff.js'
+import type {Range} from '../engine/engine.js'
+import {changedBytes, toBlocks} from './extent-diff.js'
 import {makePairDir, openState, readRecord} from './state.js'
 
 /** Errors that mean "this file system (or file) has no reflink", not an I/O failure. */
@@ -73,13 +74,23 @@ export function takeSnapshot(dir: string, source: string, fd?: number): string {
   return file
 }
 
-/** A file's extent map and size. */
-export function mapOf(file: string): FileMap {
-  const fd = openState(file)
+/**
+ * The ranges of `next` that may differ from `base` (two snapshots of one
+ * file), in whole `grain` pieces, from their extent maps: both are read
+ * side by side, a batch at a time, never held whole.
+ */
+export function changedSince(base: string, next: string, grain: number): Range[] {
+  const a = openState(base)
   try {
-    return {size: fs.fstatSync(fd).size, extents: fiemap(fd)}
+    const b = openState(next)
+    try {
+      const size = fs.fstatSync(b).size
+      return toBlocks(changedBytes({size: fs.fstatSync(a).size, extents: fiemap(a)}, {size, extents: fiemap(b)}), grain, size)
+    } finally {
+      fs.closeSync(b)
+    }
   } finally {
-    fs.closeSync(fd)
+    fs.closeSync(a)
   }
 }
 
@@ -89,10 +100,20 @@ export function mapOf(file: string): FileMap {
  * written back (until then the file system still shares the old blocks).
  */
 export function heldBytes(file: string): number {
+  const FIEMAP_EXTENT_SHARED = 0x2000
+  let fd: number
   try {
-    const FIEMAP_EXTENT_SHARED = 0x2000
-    return mapOf(file).extents.filter(e => (e.flags & FIEMAP_EXTENT_SHARED) === 0).reduce((a, e) => a + e.length, 0)
+    fd = openState(file)
   } catch {
     return 0
+  }
+  try {
+    let held = 0
+    for (const e of fiemap(fd)) if ((e.flags & FIEMAP_EXTENT_SHARED) === 0) held += e.length
+    return held
+  } catch {
+    return 0
+  } finally {
+    fs.closeSync(fd)
   }
 }

@@ -20,7 +20,7 @@ export default class Jobs extends BaseCommand {
     'state-dir': Flags.string({description: 'Folder for job state (as given to push or pull).'}),
     prune: Flags.boolean({description: 'Remove finished (done) jobs first; failed and interrupted ones stay, as resume may finish them.'}),
     'older-than': Flags.string({description: 'With --prune: only jobs finished longer ago than this (90s, 30m, 12h, 7d, 2w).', dependsOn: ['prune']}),
-    untrack: Flags.string({description: 'Stop --track-changes for a pair (its key, source or destination as listed): its state and base snapshot here go.'}),
+    untrack: Flags.string({description: 'Stop --track-changes for a pair (its key, source or destination as listed): its state, base snapshot and hash cache on this host go.'}),
   }
 
   async run(): Promise<void> {

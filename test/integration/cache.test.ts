@@ -143,6 +143,41 @@ t.test('a dry run neither reads nor writes the cache; --track-changes that falls
   t.ok((r.json().bytesReadDest as number) <= BLOCK, 'the destination answered from its cache')
 })
 
+// Regression (issue 15): a sync that took a shortcut (--changed-ranges, --track-changes) dropped the
+// destination's cache, so the next plain sync read the whole destination again.
+for (const verb of ['push', 'pull'] as const) {
+  t.test(`${verb}: after a shortcut the cache is revised, and the next sync reads only the blocks the shortcut wrote`, async t => {
+    const w = await world(t)
+    await sync(t, w, verb)
+    const offsets = [0, 5 * MiB + 8 * KiB, 5 * MiB + 12 * KiB, 17 * MiB + 60 * KiB, SIZE - 4 * KiB]
+    const fd = fs.openSync(w.src, 'r+')
+    for (const o of offsets) fs.writeSync(fd, randomBytes(4 * KiB), 0, 4 * KiB, o)
+    fs.closeSync(fd)
+    const list = path.join(w.dir, 'changed.txt')
+    fs.writeFileSync(list, offsets.map(o => `${o} ${4 * KiB}\n`).join(''))
+    const shortcut = await sync(t, w, verb, '--changed-ranges', list)
+    t.match(shortcut.changeTracking, {method: 'ranges', used: true})
+    const key = {pair: pairKey(...ends(w, verb)), blockSize: BLOCK, st: fs.statSync(w.dst, {bigint: true})}
+    const check = checkCache(w.dst, key)
+    check.reader?.close()
+    t.equal(check.why, null, 'the shortcut left a cache that holds for the file as it wrote it')
+    // Then a write into one of the blocks the shortcut wrote, and one elsewhere.
+    const again = fs.openSync(w.src, 'r+')
+    for (const o of [5 * MiB + 40 * KiB, 9 * MiB]) fs.writeSync(again, randomBytes(4 * KiB), 0, 4 * KiB, o)
+    fs.closeSync(again)
+    const next = await sync(t, w, verb)
+    t.match(next.changeTracking, {method: 'cache', used: true, reason: null})
+    t.equal(next.bytesReadSource, SIZE)
+    // Two of the shortcut's writes share a block: it wrote four blocks; each is read once, refined or not.
+    t.equal(next.bytesReadDest, 5 * BLOCK, 'the destination reads the four blocks the shortcut wrote and the one that differs, once each')
+    t.equal(next.bytesSent, 2 * 4 * KiB, 'only the two new writes are sent')
+    scribble(w.src, 2)
+    const after = await sync(t, w, verb)
+    t.match(after.changeTracking, {method: 'cache', used: true})
+    t.ok(after.bytesReadDest <= 2 * BLOCK, `the cache is whole again (${after.bytesReadDest})`)
+  })
+}
+
 /** A TCP relay to `port` on 127.0.0.1 that passes at most `rate` bytes a second each way: it pauses a socket for as long as its last chunk takes. */
 async function slowLink(t: Test, port: number, rate: number): Promise<number> {
   const open = new Set<net.Socket>()

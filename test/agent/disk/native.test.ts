@@ -8,6 +8,8 @@ import {
   blockDeviceSize,
   discardZeroesData,
   fadvise,
+  ficlone,
+  fiemap,
   nativeAvailable,
   punchHole,
   seekData,
@@ -15,6 +17,7 @@ import {
 } from '../../../agent/disk/native.js'
 import {dataExtents} from '../../../agent/disk/extents.js'
 import {freshFile as fresh, GiB, KiB, MiB, putFd as put} from '../../helpers/disks.js'
+import {fsSkipReason, mountFs} from '../../helpers/filesystems.js'
 
 
 t.equal(nativeAvailable, process.platform === 'linux', 'native layer loads exactly on Linux')
@@ -187,4 +190,26 @@ t.test('block device ioctls on a loop device', {skip}, async t => {
   blkDiscard(fd, 4 * MiB, MiB)
   t.ok(read(fd, 4 * MiB, MiB).every(b => b === 0), 'loop discard reads back zeros')
   t.ok(read(fd, 5 * MiB, MiB).every(b => b === 0xcd), 'after the discard untouched')
+})
+
+// Issue 15: FIEMAP is read a batch at a time and never held whole; a map cut
+// into many small batches must be the map read in one.
+t.test('fiemap: the same extents whatever the batch size', {skip: skip || fsSkipReason('xfs')}, async t => {
+  const dir = mountFs(t, 'xfs')
+  const file = join(dir, 'f.img')
+  const fd = openSync(file, 'w+')
+  t.teardown(() => closeSync(fd))
+  put(fd, 0, Buffer.alloc(4 * MiB, 7))
+  fsyncSync(fd)
+  const clone = openSync(join(dir, 'clone.img'), 'w')
+  ficlone(clone, fd)
+  closeSync(clone)
+  // Copy on write cuts the shared extent at every rewritten block.
+  for (let b = 1; b < 1024; b += 37) put(fd, b * 4 * KiB, Buffer.alloc(4 * KiB, 9))
+  fsyncSync(fd)
+  const whole = [...fiemap(fd)]
+  t.ok(whole.length > 40, `${whole.length} extents`)
+  t.same([...fiemap(fd, 3)], whole, 'batches of 3')
+  t.same([...fiemap(fd, 1)], whole, 'batches of 1')
+  t.ok(whole.every((e, i) => i === 0 || e.logical >= (whole[i - 1] as {logical: number; length: number}).logical + (whole[i - 1] as {length: number}).length), 'ascending, apart')
 })

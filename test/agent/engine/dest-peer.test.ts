@@ -4,12 +4,14 @@
 // that answers from it. The result must be the source byte for byte, with
 // the same figures a sync that reads the destination has (expectedFigures),
 // while the destination reads at most the blocks it was asked to refine.
+// Each case runs again with a cache that a shortcut revised (issue 15): every
+// third block "not known", which the destination reads and hashes itself.
 import t, {type Test} from 'tap'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {TargetLocks} from '../../../agent/session/policy.js'
 import {initiate, respond, type SessionRecord, type Summary} from '../../../agent/session/session.js'
-import {cachePath} from '../../../agent/track/cache.js'
+import {cachePath, CacheWriter, checkCache, reviseCache} from '../../../agent/track/cache.js'
 import {pairKey} from '../../../agent/track/state.js'
 import {expectedFigures, FINE, KiB, MiB, sampleData, scatterChanges, writeFixture} from '../../helpers/blocks.js'
 import {channelPair} from '../../helpers/pair.js'
@@ -35,7 +37,20 @@ interface Case {
   sparse?: boolean
 }
 
-async function twice(t: Test, direction: Direction, c: Case): Promise<void> {
+/** Mark every third block of the pair's cache unknown, as a sync that read only tracked ranges would; returns how many. */
+function revise(dstPath: string, pair: string, blockSize: number): number {
+  const st = statSync(dstPath, {bigint: true})
+  const check = checkCache(dstPath, {pair, blockSize, st})
+  if (!check.reader) throw new Error(`no cache to revise: ${check.reason}`)
+  const w = CacheWriter.begin(dstPath, pair, check.seed)
+  reviseCache(check.reader, w, b => b % 3 === 1)
+  w.commit(blockSize, st)
+  const n = Math.floor((check.reader.blocks + 1) / 3)
+  check.reader.close()
+  return n
+}
+
+async function twice(t: Test, direction: Direction, c: Case, revised = false): Promise<void> {
   const dir = t.testdir()
   const bs = c.blockSize ?? 64 * KiB
   const dstPath = join(dir, 'dst.img')
@@ -44,7 +59,9 @@ async function twice(t: Test, direction: Direction, c: Case): Promise<void> {
   const first = await session(dir, direction, bs)
   t.match(first.changeTracking, {method: 'cache', used: false, reason: /no hash cache/})
   const [src, dst] = direction === 'push' ? [join(dir, 'src.img'), dstPath] : [dstPath, join(dir, 'src.img')]
-  t.ok(existsSync(cachePath(dstPath, pairKey(direction === 'push' ? src : dst, direction === 'push' ? dst : src))), 'the first sync wrote the cache')
+  const pair = pairKey(direction === 'push' ? src : dst, direction === 'push' ? dst : src)
+  t.ok(existsSync(cachePath(dstPath, pair)), 'the first sync wrote the cache')
+  const unknown = revised ? revise(dstPath, pair, bs) : 0
   const next = c.next(c.old)
   writeFixture(join(dir, 'src.img'), next, {sparse: c.sparse})
   const s = await session(dir, direction, bs)
@@ -56,7 +73,8 @@ async function twice(t: Test, direction: Direction, c: Case): Promise<void> {
   t.equal(s.blocksChanged, want.blocksChanged, 'blocksChanged as without a cache')
   // After a size change the segment that holds the old end is read: the cache's last block there is not the file's.
   const straddle = next.length === c.old.length ? 0 : SEGMENT
-  t.ok(s.bytesReadDest <= want.blocksChanged * bs + straddle, `the destination read at most the changed blocks (${s.bytesReadDest})`)
+  t.ok(s.bytesReadDest <= (want.blocksChanged + unknown) * bs + straddle, `the destination read at most the changed and the unknown blocks (${s.bytesReadDest})`)
+  if (revised) t.ok(s.bytesReadDest >= (unknown - 1) * bs, 'it read the unknown blocks')
   const third = await session(dir, direction, bs)
   t.match(third, {bytesReadDest: 0, bytesSent: 0, bytesZeroed: 0, changeTracking: {used: true}}, 'a third sync reads nothing at the destination')
   t.ok(readFileSync(dstPath).equals(next))
@@ -82,4 +100,5 @@ const cases: Array<[string, () => Case]> = [
 
 for (const [name, c] of cases) {
   for (const d of ['push', 'pull'] as const) t.test(`${name} (${d})`, t => twice(t, d, c()))
+  t.test(`${name}, a cache a shortcut revised`, t => twice(t, 'push', c(), true))
 }
