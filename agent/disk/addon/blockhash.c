@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "xxhash.h"
+#include "syscalls.h"
 #include "writebatch.h"
 
 #define HASH_BYTES 16
@@ -376,5 +377,6 @@ NAPI_MODULE_INIT() {
     {"writeBatchAsync", NULL, WriteBatchAsync, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);
+  DefineSyscalls(env, exports);
   return exports;
 }
