@@ -1,7 +1,8 @@
 // Build steps after tsc (package.json "build"), both for start-up (issue 19):
 // - dist/cli/fast.cjs: push and pull (cli/fast.ts) with everything they import, oclif
 //   and protobufjs included, as one CommonJS script that bin/run.js loads through V8's
-//   code cache (cli/script-cache.ts; cli/fast-cache.ts makes the cache);
+//   code cache (cli/script-cache.ts, made CommonJS too for bin/run.js; cli/fast-cache.ts
+//   makes the cache);
 // - dist/cli/oclif.js, a re-export of '@oclif/core', becomes one ES module holding oclif
 //   and every package it requires, so that the other commands load one file instead
 //   of ~110 (cli/oclif.ts says why). oclif is CommonJS, so that bundle gets a
@@ -18,6 +19,7 @@ import type {Plugin} from 'esbuild'
 const cli = path.dirname(fileURLToPath(import.meta.url))
 const oclif = path.join(cli, 'oclif.js')
 const fast = path.join(cli, 'fast.cjs')
+const loader = path.join(cli, 'script-cache.cjs')
 // Only oclif's development mode (commands run from TypeScript sources) reaches these.
 const development = ['typescript', 'ts-node', 'tsx']
 
@@ -57,6 +59,7 @@ try {
     banner: {js: "const ownUrl = rel => require('node:url').pathToFileURL(require('node:path').join(__dirname, rel)).href;"},
     logLevel: 'error',
   })
+  await esbuild.build({entryPoints: [path.join(cli, 'script-cache.js')], outfile: loader, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error'})
   await esbuild.build({
     entryPoints: [oclif],
     outfile: oclif,
@@ -73,5 +76,6 @@ try {
   rmSync(`${oclif}.map`, {force: true})
 } catch (err) {
   rmSync(fast, {force: true})
+  rmSync(loader, {force: true})
   process.stderr.write(`blockpair: the CLI was not bundled (${(err as Error).message.split('\n')[0]}); it works, but starts slower\n`)
 }

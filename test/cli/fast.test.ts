@@ -72,9 +72,10 @@ for (const [what, cache] of caches) {
   })
 }
 
-t.test('without the script (a build without esbuild) push goes through oclif\'s loader', async t => {
+t.test('without the script and its loader (a build without esbuild) push goes through oclif\'s loader', async t => {
   const root = packageCopy('no-script')
   rmSync(path.join(root, 'dist/cli/fast.cjs'))
+  rmSync(path.join(root, 'dist/cli/script-cache.cjs'))
   const dst = path.join(remote, 'no-script.img')
   const r = await push(root, [src, agent.url(dst), '--psk-file', psk, '-q'])
   t.equal(r.code, 0, r.stderr)
