@@ -1,14 +1,24 @@
 #!/usr/bin/env node
 // Start-up is most of what a small sync costs (issue 19): Node itself takes ~50 ms,
-// loading oclif about as much again. So `--version` answers here, in oclif's words
-// (Config.userAgent; test/bin/run.test.ts holds the two together), and everything
-// else goes to oclif, loaded as one bundled file (cli/oclif.ts).
-import {readFileSync} from 'node:fs'
-import {arch, release} from 'node:os'
+// loading oclif and our modules about twice as much again. So `--version` answers
+// here, in oclif's words (Config.userAgent; test/bin/run.test.ts holds the two
+// together); push and pull run from one script compiled from V8's code cache
+// (cli/fast.ts, cli/script-cache.ts); everything else, help included, goes to oclif,
+// loaded as one bundled file (cli/oclif.ts).
+//
+// This file is CommonJS (bin/package.json): an ES module entry starts Node's ES module
+// loader, ~7-10 ms of CPU that `--version`, push and pull do not need.
+'use strict'
+const {readFileSync} = require('node:fs')
+const {arch, release} = require('node:os')
+const path = require('node:path')
+
+const root = path.join(__dirname, '..')
+const [id, ...rest] = process.argv.slice(2)
 
 // oclif answers --version when it is the first argument, whatever follows.
-if (process.argv[2] === '--version') {
-  const {name, version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+if (id === '--version') {
+  const {name, version} = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
   const platform = process.platform === 'linux' && release().toLowerCase().includes('microsoft') ? 'wsl' : process.platform
   process.stdout.write(`${name}/${version} ${platform}-${arch() === 'ia32' ? 'x86' : arch()} node-${process.version}\n`)
 } else {
@@ -16,8 +26,27 @@ if (process.argv[2] === '--version') {
   // checked by npm at install, and oclif's (node >= 18) are a subset of them.
   const quiet = process.env.OCLIF_DISABLE_ENGINE_WARNING === undefined
   if (quiet) process.env.OCLIF_DISABLE_ENGINE_WARNING = '1'
-  const {execute} = await import('../dist/cli/oclif.js')
-  // Only its import reads it: the processes we start (agents, workers) do not inherit it.
-  if (quiet) delete process.env.OCLIF_DISABLE_ENGINE_WARNING
-  await execute({dir: import.meta.url})
+  const fast = (id === 'push' || id === 'pull') && !rest.some(a => a === '--help' || a === '-h') ? loadFast() : null
+  // Only oclif's loading reads it: the processes we start (agents, workers) do not inherit it.
+  const loaded = () => { if (quiet) delete process.env.OCLIF_DISABLE_ENGINE_WARNING }
+  if (fast) {
+    loaded()
+    void fast.run(id, rest, root)
+  } else {
+    void import('../dist/cli/oclif.js').then(({execute}) => {
+      loaded()
+      return execute({dir: root})
+    })
+  }
+}
+
+/** push and pull as one cached script, or null where the build made none (no esbuild). */
+function loadFast() {
+  try {
+    const {loadScript} = require('../dist/cli/script-cache.cjs')
+    return loadScript(path.join(root, 'dist/cli/fast.cjs')).exports
+  } catch (err) {
+    if (err.code === 'ENOENT' || err.code === 'MODULE_NOT_FOUND') return null
+    throw err
+  }
 }

@@ -1,32 +1,81 @@
-// Build step after tsc (package.json "build"): turns dist/cli/oclif.js, a re-export of
-// '@oclif/core', into one ES module holding oclif and every package it requires, so that
-// a start loads one file instead of ~110 (issue 19; cli/oclif.ts says why). oclif is
-// CommonJS, so the bundle gets a `require` of its own for Node's built-in modules.
-// esbuild is a dev dependency: where it is missing or fails, the plain re-export stays
-// and the CLI works the same, only slower to start.
+// Build steps after tsc (package.json "build"), both for start-up (issue 19):
+// - dist/cli/fast.cjs: push and pull (cli/fast.ts) with everything they import, oclif
+//   and protobufjs included, as one CommonJS script that bin/run.js loads through V8's
+//   code cache (cli/script-cache.ts, made CommonJS too for bin/run.js; cli/fast-cache.ts
+//   makes the cache);
+// - dist/cli/oclif.js, a re-export of '@oclif/core', becomes one ES module holding oclif
+//   and every package it requires, so that the other commands load one file instead
+//   of ~110 (cli/oclif.ts says why). oclif is CommonJS, so that bundle gets a
+//   `require` of its own for Node's built-in modules.
+// esbuild is a dev dependency: where it is missing or fails, the plain re-export stays,
+// push and pull go through oclif like the others, and the CLI works the same, only
+// slower to start.
 import {rmSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
 import {fileURLToPath} from 'node:url'
 import path from 'node:path'
+import type {Plugin} from 'esbuild'
 
-const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'oclif.js')
+const cli = path.dirname(fileURLToPath(import.meta.url))
+const oclif = path.join(cli, 'oclif.js')
+const fast = path.join(cli, 'fast.cjs')
+const loader = path.join(cli, 'script-cache.cjs')
+// Only oclif's development mode (commands run from TypeScript sources) reaches these.
+const development = ['typescript', 'ts-node', 'tsx']
+
+/**
+ * Our modules find files relative to themselves (the stream worker, the addon, the
+ * generated protobuf code): in the script, each keeps its own `import.meta.url`, made
+ * from the script's folder so that the package can move. A `createRequire(import.meta.url)`
+ * of a named package becomes a plain require, which bundles it (protobufjs) or, for the
+ * packages with native parts, leaves it to Node.
+ */
+const ownUrls: Plugin = {
+  name: 'own-urls',
+  setup(build) {
+    build.onLoad({filter: /[\\/]dist[\\/].*\.js$/}, async args => {
+      const source = await readFile(args.path, 'utf8')
+      const rel = path.relative(cli, args.path).split(path.sep).join('/')
+      const contents = source
+        .replace(/createRequire\(import\.meta\.url\)\(('[^']+')\)/g, 'require($1)')
+        .replace(/import\.meta\.url/g, `ownUrl(${JSON.stringify(rel)})`)
+      return {contents, loader: 'js'}
+    })
+  },
+}
 
 try {
   const esbuild = await import('esbuild')
   await esbuild.build({
-    entryPoints: [file],
-    outfile: file,
+    entryPoints: [path.join(cli, 'fast.js')],
+    outfile: fast,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: [...development, 'koffi', 'xxhash-addon'],
+    plugins: [ownUrls],
+    // Outside every module, so a module's own `const require` cannot shadow it.
+    banner: {js: "const ownUrl = rel => require('node:url').pathToFileURL(require('node:path').join(__dirname, rel)).href;"},
+    logLevel: 'error',
+  })
+  await esbuild.build({entryPoints: [path.join(cli, 'script-cache.js')], outfile: loader, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error'})
+  await esbuild.build({
+    entryPoints: [oclif],
+    outfile: oclif,
     allowOverwrite: true,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    // Only oclif's development mode (commands run from TypeScript sources) reaches these.
-    external: ['typescript', 'ts-node', 'tsx'],
+    external: development,
     banner: {js: "import {createRequire as bundleRequire} from 'node:module'; const require = bundleRequire(import.meta.url);"},
     logLevel: 'warning',
   })
   // tsc's source map was of the re-export, not of this.
-  rmSync(`${file}.map`, {force: true})
+  rmSync(`${oclif}.map`, {force: true})
 } catch (err) {
-  process.stderr.write(`blockpair: oclif was not bundled (${(err as Error).message.split('\n')[0]}); the CLI works, but starts slower\n`)
+  rmSync(fast, {force: true})
+  rmSync(loader, {force: true})
+  process.stderr.write(`blockpair: the CLI was not bundled (${(err as Error).message.split('\n')[0]}); it works, but starts slower\n`)
 }

@@ -5,4 +5,4 @@
 // start after Node's own (issue 19): as one file, a 64 KiB push takes ~0.18 s of CPU
 // instead of ~0.22 s, `push --help` ~0.12 s instead of ~0.15 s. Without esbuild the
 // build keeps this plain re-export, which behaves the same, only slower to load.
-export {Args, Command, Errors, Flags, Plugin, execute, loadHelpClass} from '@oclif/core'
+export {Args, Command, Config, Errors, Flags, Plugin, execute, flush, handle, loadHelpClass} from '@oclif/core'

@@ -1,8 +1,11 @@
-// Linux syscalls Node does not expose, reached through koffi (a prebuilt FFI, so
-// no compiler is needed at install time). Everything here is optional: when
-// koffi or glibc cannot be loaded (other OS, musl, unsupported arch) the module
-// still imports, `nativeAvailable` is false and every call throws an Error with
-// code ENOSYS, which callers treat as "fall back to plain reads and writes".
+// Linux syscalls Node does not expose. lseek, fallocate and fadvise, made on every
+// sync, come from the project's addon when it was built (agent/disk/addon/syscalls.c);
+// they and the rest (ioctl, strerror) come from koffi (a prebuilt FFI, so no compiler
+// is needed at install time), loaded on first use: loading it costs ~10 ms of CPU,
+// as much as a whole small push (issue 19). Everything here is optional: when
+// neither can be loaded (other OS, musl, unsupported arch) the module still imports,
+// `nativeAvailable` is false and every call throws an Error with code ENOSYS, which
+// callers treat as "fall back to plain reads and writes".
 //
 // All calls are synchronous and run on the event-loop thread. lseek and
 // fadvise return in microseconds; fallocate, BLKZEROOUT and BLKDISCARD can
@@ -12,6 +15,7 @@
 import {readFileSync, fstatSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {constants} from 'node:os'
+import {blockhash} from './blockhash.js'
 
 type Koffi = typeof import('koffi')
 
@@ -81,7 +85,14 @@ interface Libc {
   strerror: Fn
 }
 
-function load(): Libc | null {
+/** The calls of every sync, each returning its result or -errno (syscalls.c's convention). */
+interface Syscalls {
+  lseek(fd: number, offset: number, whence: number): number
+  fallocate(fd: number, mode: number, offset: number, length: number): number
+  fadvise(fd: number, offset: number, length: number, advice: number): number
+}
+
+function loadLibc(): Libc | null {
   if (process.platform !== 'linux') return null
   try {
     // require, not a static import: a missing or broken prebuilt binary must
@@ -103,20 +114,11 @@ function load(): Libc | null {
   }
 }
 
-const libc = load()
-
-/** True when the syscalls below are really available (Linux with glibc and koffi). */
-export const nativeAvailable: boolean = libc !== null
-
-function sysError(syscall: string, errno: number, what: string): NativeError {
-  const code = errnoName(errno) ?? `E${errno}`
-  const text = libc ? String(libc.strerror(errno)) : 'not supported on this platform'
-  return Object.assign(new Error(`${syscall} ${what}: ${text} (${code})`), {code, errno, syscall})
-}
-
-function need(syscall: string): Libc {
-  if (!libc) throw sysError(syscall, constants.errno.ENOSYS, 'unavailable')
-  return libc
+let loaded: Libc | null | undefined
+/** koffi's libc, loaded on first use; null where it cannot be. */
+function libc(): Libc | null {
+  if (loaded === undefined) loaded = loadLibc()
+  return loaded
 }
 
 // koffi.errno() reads the thread's live errno (koffi only saves it for async
@@ -124,6 +126,45 @@ function need(syscall: string): Libc {
 // that might touch libc on this thread.
 function lastErrno(l: Libc): number {
   return l.koffi.errno()
+}
+
+/** The addon's calls where it has them (Linux), else koffi's under the same convention. */
+function loadSyscalls(): Syscalls | null {
+  const addon = blockhash as (typeof blockhash & Partial<Syscalls>) | null
+  if (addon?.lseek && addon.fallocate && addon.fadvise) return addon as Syscalls
+  const l = libc()
+  if (!l) return null
+  const orErrno = (r: number): number => r < 0 ? -lastErrno(l) : r
+  return {
+    lseek: (fd, offset, whence) => orErrno(toOffset(l.lseek(fd, offset, whence))),
+    fallocate: (fd, mode, offset, length) => orErrno(l.fallocate(fd, mode, offset, length) as number),
+    // posix_fadvise returns the error number itself and leaves errno alone.
+    fadvise: (fd, offset, length, advice) => -(l.fadvise(fd, offset, length, advice) as number),
+  }
+}
+
+const syscalls = process.platform === 'linux' ? loadSyscalls() : null
+
+/** True when the syscalls below are really available (Linux, with the addon or with glibc and koffi). */
+export const nativeAvailable: boolean = syscalls !== null
+
+function sysError(syscall: string, errno: number, what: string): NativeError {
+  const code = errnoName(errno) ?? `E${errno}`
+  const l = nativeAvailable ? libc() : null
+  const text = l ? String(l.strerror(errno)) : errno === constants.errno.ENOSYS ? 'not supported on this platform' : code
+  return Object.assign(new Error(`${syscall} ${what}: ${text} (${code})`), {code, errno, syscall})
+}
+
+function need(syscall: string): Syscalls {
+  if (!syscalls) throw sysError(syscall, constants.errno.ENOSYS, 'unavailable')
+  return syscalls
+}
+
+/** koffi's libc for the rarer calls (ioctl). */
+function needLibc(syscall: string): Libc {
+  const l = libc()
+  if (!l) throw sysError(syscall, constants.errno.ENOSYS, 'unavailable')
+  return l
 }
 
 function checkRange(syscall: string, offset: number, length = 0): void {
@@ -145,9 +186,9 @@ function toOffset(v: unknown): number {
 function lseek(syscall: string, fd: number, offset: number, whence: number): number | null {
   const l = need(syscall)
   checkRange(syscall, offset)
-  const r = toOffset(l.lseek(fd, offset, whence))
+  const r = l.lseek(fd, offset, whence)
   if (r >= 0) return r
-  const errno = lastErrno(l)
+  const errno = -r
   if (errno === constants.errno.ENXIO) return null
   throw sysError(syscall, errno, `at ${offset}`)
 }
@@ -181,13 +222,14 @@ export function punchHole(fd: number, offset: number, length: number): void {
   const l = need('fallocate')
   checkRange('fallocate', offset, length)
   if (length === 0) return // the kernel answers EINVAL for len 0; nothing to do anyway
-  if (l.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length) !== 0) {
-    throw sysError('fallocate(PUNCH_HOLE)', lastErrno(l), `at ${offset}+${length}`)
+  const r = l.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length)
+  if (r !== 0) {
+    throw sysError('fallocate(PUNCH_HOLE)', -r, `at ${offset}+${length}`)
   }
 }
 
 function ioctl(name: string, fd: number, request: number, arg: BigUint64Array): void {
-  const l = need('ioctl')
+  const l = needLibc('ioctl')
   // ioctl is variadic; koffi wants the C type of each extra argument.
   if (l.ioctl(fd, request, 'void *', arg) !== 0) throw sysError(`ioctl(${name})`, lastErrno(l), `on fd ${fd}`)
 }
@@ -198,7 +240,7 @@ function ioctl(name: string, fd: number, request: number, arg: BigUint64Array): 
  * btrfs). EOPNOTSUPP/EINVAL/ENOTTY/EXDEV when the file system cannot.
  */
 export function ficlone(destFd: number, srcFd: number): void {
-  const l = need('ioctl')
+  const l = needLibc('ioctl')
   if (l.ioctl(destFd, FICLONE, 'int', srcFd) !== 0) throw sysError('ioctl(FICLONE)', lastErrno(l), `from fd ${srcFd}`)
 }
 
@@ -221,7 +263,7 @@ export interface MappedExtent {
  * systems that have none.
  */
 export function* fiemap(fd: number, batch = FIEMAP_BATCH): Generator<MappedExtent, void, undefined> {
-  const l = need('ioctl')
+  const l = needLibc('ioctl')
   const buf = Buffer.alloc(FIEMAP_HEADER + batch * FIEMAP_EXTENT)
   let start = 0
   for (;;) {
@@ -316,12 +358,11 @@ export function discardZeroesData(fd: number): boolean {
  * returns whether the kernel accepted it.
  */
 export function fadvise(fd: number, offset: number, length: number, advice: FadviseAdvice): boolean {
-  if (!libc) return false
+  if (!syscalls) return false
   try {
     checkRange('posix_fadvise', offset, length)
   } catch {
     return false
   }
-  // posix_fadvise returns the error number itself and leaves errno alone.
-  return libc.fadvise(fd, offset, length, FADVISE[advice]) === 0
+  return syscalls.fadvise(fd, offset, length, FADVISE[advice]) === 0
 }

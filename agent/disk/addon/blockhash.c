@@ -44,6 +44,7 @@ XXH128_hash_t XXH3_128bits_withSeed_dispatch(const void* input, size_t len, XXH6
 #undef XXH3_128bits_withSeed
 #define XXH3_128bits_withSeed XXH3_128bits_withSeed_dispatch
 #endif
+#include "syscalls.h"
 #include "writebatch.h"
 
 #define HASH_BYTES 16
@@ -389,5 +390,6 @@ NAPI_MODULE_INIT() {
     {"writeBatchAsync", NULL, WriteBatchAsync, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);
+  DefineSyscalls(env, exports);
   return exports;
 }

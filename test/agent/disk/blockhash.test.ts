@@ -5,7 +5,9 @@
 import t from 'tap'
 import {randomBytes} from 'node:crypto'
 import {execFileSync} from 'node:child_process'
-import {closeSync, openSync, writeFileSync} from 'node:fs'
+import {closeSync, ftruncateSync, openSync, writeFileSync, writeSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {constants} from 'node:os'
 import xxhash from 'xxhash-addon'
 import {alignedBuffer, blockhash} from '../../../agent/disk/blockhash.js'
 import {BlockHasher, HASH_BYTES} from '../../../agent/engine/hash.js'
@@ -146,4 +148,29 @@ t.test('readHashAsync reads and hashes in one job, like a read then hashBlocks',
   t.throws(() => blockhash!.readHashAsync(fd, buf, [], bs, seed, Buffer.alloc(16), [0, 2 * bs]), RangeError, 'hashes that do not fit out')
   t.throws(() => blockhash!.readHashAsync(fd, buf, [0, 1], bs, seed, out, []), TypeError, 'reads not in triples')
   t.throws(() => blockhash!.readHashAsync(fd, buf, [0, -1, 0], bs, seed, out, []), RangeError, 'a negative length')
+})
+
+// agent/disk/addon/syscalls.c stands in for koffi's glibc calls (agent/disk/native.ts):
+// same answers, with -errno where glibc sets errno.
+t.test('the addon\'s lseek, fallocate and fadvise answer as glibc\'s do through koffi', {skip: !(blockhash && 'lseek' in blockhash) && 'no addon with syscalls'}, async t => {
+  const calls = blockhash as unknown as Record<'lseek' | 'fallocate' | 'fadvise', (...a: number[]) => number>
+  const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi')
+  const libc = koffi.load('libc.so.6')
+  const lseek = libc.func('int64_t lseek64(int fd, int64_t offset, int whence)')
+  const file = `${t.testdir()}/sparse`
+  const fd = openSync(file, 'w+')
+  t.teardown(() => closeSync(fd))
+  ftruncateSync(fd, 8 << 20)
+  writeSync(fd, Buffer.alloc(65536, 1), 0, 65536, 4 << 20)
+  for (const [offset, whence] of [[0, 3], [0, 4], [5 << 20, 4], [(4 << 20) + 100, 3]] as const) {
+    t.equal(calls.lseek(fd, offset, whence), Number(lseek(fd, offset, whence)), `lseek(${offset}, ${whence === 3 ? 'SEEK_DATA' : 'SEEK_HOLE'})`)
+  }
+  t.equal(calls.lseek(fd, 9 << 20, 3), -constants.errno.ENXIO, 'SEEK_DATA past the end: -ENXIO')
+  t.equal(calls.lseek(-1, 0, 3), -constants.errno.EBADF, 'a bad fd: -EBADF')
+  t.equal(calls.fallocate(fd, 3, 4 << 20, 65536), 0, 'punching a hole')
+  t.equal(calls.lseek(fd, 0, 3), -constants.errno.ENXIO, 'leaves no data')
+  t.equal(calls.fallocate(-1, 3, 0, 4096), -constants.errno.EBADF, 'fallocate on a bad fd: -EBADF')
+  t.equal(calls.fadvise(fd, 0, 0, 2), 0, 'fadvise(SEQUENTIAL)')
+  t.equal(calls.fadvise(fd, 0, 0, 99), -constants.errno.EINVAL, 'an unknown advice: -EINVAL')
+  t.throws(() => calls.lseek(fd, 0), TypeError, 'a missing argument throws')
 })

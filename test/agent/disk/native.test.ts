@@ -1,5 +1,6 @@
 import t from 'tap'
 import {execFileSync} from 'node:child_process'
+import {createRequire} from 'node:module'
 import {closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync} from 'node:fs'
 import {join} from 'node:path'
 import {
@@ -23,6 +24,16 @@ import {fsSkipReason, mountFs} from '../../helpers/filesystems.js'
 t.equal(nativeAvailable, process.platform === 'linux', 'native layer loads exactly on Linux')
 if (!nativeAvailable) t.throws(() => seekData(0, 0), {code: 'ENOSYS'}, 'calls degrade to ENOSYS')
 const skip = nativeAvailable ? false : 'no native layer on this platform'
+
+// Loading koffi costs ~10 ms at every start (issue 19): with the addon built, the calls
+// of every sync do not need it (this runs before any test below reaches an ioctl).
+t.test('koffi is not loaded for lseek, fallocate and fadvise when the addon has them', {skip: process.env.BLOCKPAIR_NO_ADDON === '1' || skip}, async t => {
+  const {fd} = fresh(t)
+  put(fd, 0, Buffer.alloc(4096, 1))
+  seekData(fd, 0)
+  fadvise(fd, 0, 0, 'sequential')
+  t.notOk(Object.keys(createRequire(import.meta.url).cache).some(k => k.includes(`${'/'}koffi${'/'}`)), 'no module of koffi was required')
+})
 
 
 function read(fd: number, offset: number, length: number): Buffer {

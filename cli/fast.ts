@@ -1,0 +1,42 @@
+// push and pull as one CommonJS script (the build bundles this file and everything
+// it imports, oclif included, into dist/cli/fast.cjs), so that bin/run.js can load
+// them through V8's code cache (cli/script-cache.ts) instead of compiling ~80
+// modules at every start (issue 19). They still run as oclif commands: the same
+// classes, parsed, run and caught by oclif, only found without oclif's command
+// loader, which import()s the command module and so cannot run from a cached script.
+// Everything else (other commands, --help) goes through oclif's usual route.
+
+import {Config, flush, handle, Plugin} from './oclif.js'
+import Pull from './commands/pull.js'
+import Push from './commands/push.js'
+
+const commands = {push: Push, pull: Pull}
+
+/**
+ * The package as an oclif plugin that lists no commands. oclif's own reads every
+ * command from oclif.manifest.json and sorts them with localeCompare, whose first call
+ * loads ICU's collation data (~8 ms, as long as the session); a command that is run by
+ * its class needs none of that. If a later oclif reads its manifest by another name,
+ * this override is simply not called and the manifest is read as before.
+ */
+class CommandlessPlugin extends Plugin {
+  constructor(root: string) {
+    super({root, isRoot: true})
+    Object.assign(this, {_manifest: async () => ({version: this.version, commands: {}})})
+  }
+}
+
+/** Runs `blockpair ID ...argv` as oclif's execute() would, from the package's root folder. */
+export async function run(id: string, argv: string[], root: string): Promise<void> {
+  const command = commands[id as keyof typeof commands]
+  // oclif names a command it was not given by its id from its class name; esbuild may rename classes.
+  command.id = id
+  try {
+    const plugin = new CommandlessPlugin(root)
+    await plugin.load()
+    await command.run(argv, await Config.load({root, plugins: new Map([[plugin.name, plugin]])}))
+    await flush()
+  } catch (err) {
+    await handle(err as Error)
+  }
+}
