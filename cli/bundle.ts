@@ -60,7 +60,9 @@ try {
     logLevel: 'error',
   })
   await esbuild.build({entryPoints: [path.join(cli, 'script-cache.js')], outfile: loader, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error'})
-  await esbuild.build({
+  // Bundling the bundle again would declare its banner twice: a second run of this
+  // step without tsc in between (two builds at once) leaves the first one's file.
+  if (!(await readFile(oclif, 'utf8')).includes('bundleRequire')) await esbuild.build({
     entryPoints: [oclif],
     outfile: oclif,
     allowOverwrite: true,
