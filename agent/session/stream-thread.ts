@@ -44,6 +44,9 @@ type ToMain =
 
 type ToThread = {t: 'go'} | {t: 'stop'} | {t: 'abort'}
 
+/** The code of the process warning for a thread that had to be stopped (tests look for it). */
+export const LINGERED = 'BLOCKPAIR_THREAD_LINGERED'
+
 /** A RunStream that runs each stream against `endpoints[i]` in a thread of its own. */
 export function threadedStream(endpoints: readonly Endpoint[], keys: readonly Key[], identity: string | undefined): RunStream {
   return (index, o) => new Promise<Summary>((resolve, reject) => {
@@ -65,8 +68,12 @@ export function threadedStream(endpoints: readonly Endpoint[], keys: readonly Ke
       if (settled) return
       settled = true
       part.signal.removeEventListener('abort', onAbort)
-      // The thread ends by itself once its session is closed; never let one linger.
-      setTimeout(() => void worker.terminate(), 5000).unref()
+      // The thread ends by itself once its session is closed; never let one linger,
+      // and say so when one did (a bug: the CLI would have waited for it).
+      setTimeout(() => {
+        process.emitWarning(`stream ${index + 1}'s thread did not end by itself after its session; stopped it`, {code: LINGERED})
+        void worker.terminate()
+      }, 5000).unref()
       fn()
     }
     worker.on('message', (m: ToMain) => {
