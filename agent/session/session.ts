@@ -80,6 +80,8 @@ export interface SyncOptions {
   signal?: AbortSignal
   /** What the destination takes from the source: mode and owner when created, mtime at the end (default: all). */
   preserve?: Preserve
+  /** Against a running agent: fail with E_PEER_SILENT when nothing arrives from it for this long (--timeout; 0 or unset: never). */
+  silenceMs?: number
 }
 
 /** What a session needs to be one stream of several. */

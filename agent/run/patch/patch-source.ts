@@ -254,7 +254,7 @@ export async function patchSession(remote: Remote, file: FilePair, s: PatchSessi
   const summary = await syncWithAgent(remote.endpoints[0] as Endpoint, remote.keys, remote.identity, {
     direction: 'push', localPath: file.local, remotePath: file.remote, blockSize: s.blockSize, dryRun: s.dryRun, job: s.job,
     resume: s.start > 0 ? {from: s.start, source: patchIdentity(s.size ?? 0), dest: patchIdentity(s.size ?? 0), trust: true} : undefined,
-    patch: {size: s.size, seed: s.seed, ranges: s.ranges},
+    patch: {size: s.size, seed: s.seed, ranges: s.ranges}, silenceMs: remote.silenceMs,
     localPeer: async (ch, _none, plan, seed, destSize) => {
       s.checkDest?.(destSize)
       s.observer?.onPlan?.({start: plan.start, end: plan.end})
