@@ -29,6 +29,8 @@ export type FrameListener = (frame: Frame) => void
 
 /** How often a channel with a heartbeat speaks when it has nothing else to say; a silence deadline must be well above it. */
 export const HEARTBEAT_MS = 1000
+/** A clock this late had our own event loop blocked, not the peer silent (see armSilence). */
+const LATE_MS = 250
 
 // Frames nobody has taken yet (the handshake is between two steps) are queued;
 // past these bounds the channel stops reading until the queue is empty again,
@@ -69,6 +71,8 @@ export class Channel {
   private silenceError: () => BlockpairError = () => new InterruptedError('E_PEER_SILENT', 'the peer went silent')
   private silenceTimer: NodeJS.Timeout | null = null
   private heardAt = Date.now()
+  /** The heardAt for which a late clock was already given its grace (see armSilence). */
+  private gracedAt = -1
   private sentAt = Date.now()
   private beat: NodeJS.Timeout | null = null
   /** Bytes of TLS application data sent and received (framing included). */
@@ -259,13 +263,25 @@ export class Channel {
     }
   }
 
-  /** Fire when the silence is due; a chunk heard meanwhile only moves the deadline (one Date.now() per chunk, no timer churn). */
+  /**
+   * Fire when the silence is due; a chunk heard meanwhile only moves the
+   * deadline (one Date.now() per chunk, no timer churn). A clock that fires
+   * late had our own event loop blocked (a long synchronous call): timers run
+   * before the socket is read, so what the peer sent meanwhile is not counted
+   * yet. It gets one short grace, for the socket to be read, before it judges.
+   */
   private armSilence(ms: number): void {
+    const due = Date.now() + ms
     this.silenceTimer = setTimeout(() => {
       this.silenceTimer = null
-      const quiet = Date.now() - this.heardAt
-      if (quiet >= this.silenceMs) this.abort(this.silenceError())
-      else this.armSilence(this.silenceMs - quiet)
+      const now = Date.now()
+      const quiet = now - this.heardAt
+      if (quiet < this.silenceMs) return this.armSilence(this.silenceMs - quiet)
+      if (now - due > LATE_MS && this.gracedAt !== this.heardAt) {
+        this.gracedAt = this.heardAt
+        return this.armSilence(LATE_MS)
+      }
+      this.abort(this.silenceError())
     }, ms)
     // The socket keeps the process alive while the session runs; this clock alone must not.
     this.silenceTimer.unref()

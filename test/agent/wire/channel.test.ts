@@ -243,3 +243,22 @@ t.test('regression: a channel that was closed after a good session keeps no sile
   t.equal(Reflect.get(b, 'beat'), null, 'the heartbeat stopped')
   t.equal(await failureOf(b, 400), null, 'no E_PEER_SILENT after the end')
 })
+
+t.test('regression: a silence clock that fires late, our own event loop blocked, counts what the peer sent meanwhile', async t => {
+  const [x, y] = duplexPair()
+  const b = new Channel(y)
+  b.silenceDeadline(100, () => new InterruptedError('E_PEER_SILENT', 'silent'))
+  // Blocked past the deadline; the peer's frame is read only after the timers
+  // have run (the next check phase), as a socket is read after them.
+  await new Promise<void>(resolve => setImmediate(() => {
+    const end = Date.now() + 400
+    while (Date.now() < end) { /* a long synchronous call */ }
+    setImmediate(() => {
+      x.write(encodeFrame('keepalive', {}))
+      resolve()
+    })
+  }))
+  await until(() => b.bytesIn > 0, 60_000, 'the keepalive')
+  t.equal(b.failure, null, 'not taken for silence')
+  t.match(await failureOf(b, 60_000), {code: 'E_PEER_SILENT'}, 'a peer silent from then on still is')
+})
