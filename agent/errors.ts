@@ -116,6 +116,7 @@ export const CODES = {
   E_PATH_INVALID: {exit: EXIT.USAGE, resumable: false, meaning: 'the remote path is too long or holds a NUL byte'},
   E_PATH_RELATIVE: {exit: EXIT.USAGE, resumable: false, meaning: 'the remote path is not absolute'},
   E_PEER: {exit: EXIT.PROTOCOL, resumable: false, meaning: 'the peer sent an Error frame without a code (its exit as sent)'},
+  E_PEER_SILENT: {exit: EXIT.INTERRUPTED, resumable: true, meaning: 'nothing came from the agent for --timeout (a cut cable, a hung host); resume the job'},
   E_RANGES_BAD: {exit: EXIT.USAGE, resumable: false, meaning: '--changed-ranges is malformed: not OFFSET LENGTH lines, qemu-img map JSON of a dirty bitmap or thin_delta XML, or a range is negative or overflows'},
   E_RANGES_CONFLICT: {exit: EXIT.USAGE, resumable: false, meaning: '--changed-ranges with --track-changes, --streams or several files'},
   E_RANGES_PAST_END: {exit: EXIT.USAGE, resumable: false, meaning: '--changed-ranges lists bytes past the end of the source'},

@@ -5,6 +5,7 @@
 import {Flags} from './oclif.js'
 import {DEFAULTS, parseStreams, runOptions, type RunOptions} from '../agent/run/options.js'
 import {parseRate, parseSize} from '../agent/run/units.js'
+import {parseDuration} from '../agent/ops/serve.js'
 import {readChangedRanges} from '../agent/run/changed-ranges.js'
 import {UsageError} from '../agent/errors.js'
 import {MAX_STREAMS} from '../agent/session/streams.js'
@@ -18,6 +19,7 @@ export const syncFlags = {
   ssh: Flags.string({char: 'e', description: 'The ssh command to start the remote agent with, like rsync -e.', default: DEFAULTS.ssh}),
   'remote-bin': Flags.string({description: 'How to run blockpair on the remote host, if not on its PATH (shell text, e.g. "node /opt/blockpair/bin/run.js").', default: DEFAULTS.remoteBin}),
   'ssh-timeout': Flags.integer({description: 'Seconds to wait for ssh to connect and the remote agent to report its port.', default: DEFAULTS.sshTimeout, min: 1}),
+  timeout: Flags.string({description: `Give up when nothing comes from the remote agent for this long (a cut cable, a hung host), like rsync --timeout: 90, 30s, 5m; 0 never. The job stays resumable (exit 6). A busy agent sends keepalives, so a slow disk is not silence. Default ${DEFAULTS.timeoutMs / 1000}s.`}),
   // A whole number checked as it is parsed, so a bad one is E_STREAMS (exit 2) before anything starts.
   streams: Flags.custom<number>({description: `Sync each file over this many connections at once (1 to ${MAX_STREAMS}), each over its own part of the file; over ssh each gets its own remote agent process. For links faster than one connection carries (about 0.7 GB/s per core).`, default: DEFAULTS.streams, parse: async text => parseStreams(text)})(),
 }
@@ -53,6 +55,7 @@ export interface SyncFlagValues {
   ssh?: string
   'remote-bin'?: string
   'ssh-timeout'?: number
+  timeout?: string
   streams?: number
   verify?: boolean
   bwlimit?: string
@@ -82,6 +85,7 @@ export function toRunOptions(f: SyncFlagValues): RunOptions {
     ssh: f.ssh,
     remoteBin: f['remote-bin'],
     sshTimeout: f['ssh-timeout'],
+    timeoutMs: f.timeout === undefined ? undefined : parseTimeout(f.timeout),
     streams: f.streams,
     verify: f.verify,
     bwlimit: f.bwlimit === undefined ? undefined : parseRate(f.bwlimit, '--bwlimit'),
@@ -108,4 +112,9 @@ function changedRangesOf(f: SyncFlagValues): RunOptions['changedRanges'] {
   }
   const thin = f['thin-block-size'] === undefined ? undefined : parseSize(f['thin-block-size'], '--thin-block-size')
   return readChangedRanges(f['changed-ranges'], thin)
+}
+
+/** --timeout as typed: a duration (a bare number is seconds, like rsync's), or 0 for never. */
+export function parseTimeout(text: string): number {
+  return /^\s*0+(\.0*)?\s*(ms|s|m|h)?\s*$/.test(text) ? 0 : parseDuration(text, '--timeout')
 }

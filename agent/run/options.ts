@@ -23,6 +23,12 @@ export interface RunOptions {
   remoteBin: string
   /** Seconds to wait for ssh and the remote agent to report its port. */
   sshTimeout: number
+  /**
+   * --timeout: give up (E_PEER_SILENT, resumable) when nothing comes from the
+   * remote agent for this many ms, like rsync's --timeout; 0: never. Agents
+   * send a keepalive every second while busy, so only a dead link is silent.
+   */
+  timeoutMs: number
   /** Connections per file (--streams). */
   streams: number
   /** Key file shared with a running agent (agent:// addresses). */
@@ -61,6 +67,11 @@ export interface RunOptions {
   stats: boolean
 }
 
+/** --timeout's default: the agent's own --idle-timeout, so both ends of a cut cable give up alike. */
+export const DEFAULT_TIMEOUT_MS = 120_000
+/** The shortest --timeout other than 0: several of the agent's heartbeats (HEARTBEAT_MS) must fit in it. */
+export const MIN_TIMEOUT_MS = 2000
+
 /** The one table of defaults. */
 export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
   blockSize: DEFAULT_BLOCK,
@@ -69,6 +80,7 @@ export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
   ssh: 'ssh',
   remoteBin: 'blockpair',
   sshTimeout: 20,
+  timeoutMs: DEFAULT_TIMEOUT_MS,
   streams: 1,
   pskFile: undefined,
   identity: undefined,
@@ -89,7 +101,7 @@ export const DEFAULTS: Readonly<RunOptions> = Object.freeze({
 })
 
 /** The options a job file keeps: how to reconnect and what to do, as first given. */
-export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'verify', 'bwlimit', 'streams', 'trackChanges', 'changedRanges', 'trustDestination', 'perms', 'owner', 'times'] as const
+export const JOB_KEYS = ['pskFile', 'identity', 'blockSize', 'force', 'ssh', 'remoteBin', 'timeoutMs', 'verify', 'bwlimit', 'streams', 'trackChanges', 'changedRanges', 'trustDestination', 'perms', 'owner', 'times'] as const
 
 export type JobOptions = Partial<Pick<RunOptions, (typeof JOB_KEYS)[number]>>
 
@@ -105,6 +117,7 @@ function checkOptions(o: RunOptions): void {
   const bad = validateBlockSize(o.blockSize)
   if (bad) throw new UsageError('E_BLOCK_SIZE', bad)
   checkStreams(o.streams, String(o.streams))
+  if (o.timeoutMs !== 0 && !(o.timeoutMs >= MIN_TIMEOUT_MS)) throw new UsageError('E_DURATION', `--timeout must be 0 (never) or at least ${MIN_TIMEOUT_MS / 1000}s`)
   if (o.bwlimit !== undefined && o.bwlimit < 1024) throw new BlockpairError('E_BWLIMIT', EXIT.USAGE, '--bwlimit must be at least 1K (bytes per second)')
   if (o.changedRanges && (o.trackChanges || o.streams > 1)) {
     throw new UsageError('E_RANGES_CONFLICT', `--changed-ranges does not go with ${o.trackChanges ? '--track-changes (one says what changed, the other finds it)' : '--streams (no stream is the whole sync)'}`)

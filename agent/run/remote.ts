@@ -28,6 +28,8 @@ export interface Remote {
   explain(err: unknown): Promise<unknown>
   /** Let the remote agent go (over ssh: end its stdin; it exits). */
   close(): Promise<void>
+  /** Give up on a session when the agent is silent this long (--timeout; 0: never). */
+  silenceMs: number
 }
 
 export async function openRemote(plan: RunPlan, o: RunOptions): Promise<Remote> {
@@ -40,6 +42,7 @@ export async function openRemote(plan: RunPlan, o: RunOptions): Promise<Remote> 
       identity: o.identity,
       explain: async err => err,
       close: async () => {},
+      silenceMs: o.timeoutMs,
     }
   }
   // Over ssh: a fresh key for this run only.
@@ -59,6 +62,7 @@ export async function openRemote(plan: RunPlan, o: RunOptions): Promise<Remote> 
     close: async () => {
       await Promise.all(agents.map(a => a.close()))
     },
+    silenceMs: o.timeoutMs,
   }
 }
 
@@ -80,6 +84,9 @@ async function startAgents(plan: RunPlan, o: RunOptions, target: string, key: Ke
     allowDevices: plan.files.map(f => f.remote),
     sessions: plan.files.length,
     timeoutMs: o.sshTimeout * 1000,
+    // The agent gives up on a silent client as soon as we give up on it, so
+    // its end of a cut cable lets go of the target before our resume comes.
+    extraArgs: o.timeoutMs > 0 ? ['--idle-timeout', `${o.timeoutMs}ms`] : [],
   })))
   const agents = started.flatMap(a => (a.status === 'fulfilled' ? [a.value] : []))
   const failed = started.find(a => a.status === 'rejected')
@@ -90,7 +97,8 @@ async function startAgents(plan: RunPlan, o: RunOptions, target: string, key: Ke
   return agents
 }
 
-const STOPPED = new Set(['E_SIGNAL', 'E_AGENT_STOPPED'])
+/** Failures with a reason of their own: ssh ending after them is their consequence (a silent link cut ssh too). */
+const STOPPED = new Set(['E_SIGNAL', 'E_AGENT_STOPPED', 'E_PEER_SILENT'])
 
 /**
  * A session cut because ssh went away (the agent exits on EOF) shows up here as
@@ -98,7 +106,7 @@ const STOPPED = new Set(['E_SIGNAL', 'E_AGENT_STOPPED'])
  * moment after the socket closes, so wait for it briefly.
  */
 async function explainSshDrop(err: unknown, agent: RemoteAgent, host: string): Promise<unknown> {
-  // A stop signal at either end has its own reason; ssh ending after it is its consequence.
+  // A stop signal at either end, or a silent link, has its own reason; ssh ending after it is its consequence.
   if (!(err instanceof InterruptedError) || STOPPED.has(err.code)) return err
   const exit = await Promise.race([agent.exited, new Promise<null>(r => setTimeout(() => r(null), 1000).unref())])
   if (!exit) return err

@@ -175,6 +175,7 @@ async function session(direction: Direction, file: FilePair, o: RunOptions, remo
     changedRanges: o.changedRanges ?? null,
     trustDestination: o.trustDestination,
     preserve: {perms: o.perms, owner: o.owner, times: o.times},
+    silenceMs: remote.silenceMs,
     ...job,
     onStart: observer.onPlan?.bind(observer),
     onCheckpoints: observer.onCheckpoints?.bind(observer),

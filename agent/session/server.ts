@@ -116,9 +116,11 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     const ch = new Channel(socket)
     sessions.set(socket, ch)
     ch.frameDeadline(idleMs)
-    socket.setTimeout(idleMs, () => {
-      ch.abort(new InterruptedError('E_IDLE_TIMEOUT', `the session was idle for ${Math.round(idleMs / 1000)} s and was dropped; resume it`))
-    })
+    // Idle is what we hear, not what we send: our own heartbeat would keep a
+    // socket timeout from ever firing. The heartbeat tells the client we are
+    // alive while we are busy (a long fdatasync, a re-read, a snapshot, a lock wait).
+    ch.heartbeat()
+    ch.silenceDeadline(idleMs, () => new InterruptedError('E_IDLE_TIMEOUT', `the session was idle for ${Math.round(idleMs / 1000)} s and was dropped; resume it`))
     let result = 'ok'
     let code: string | undefined
     let exit: number | undefined

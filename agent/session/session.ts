@@ -54,10 +54,11 @@ export interface SyncOptions {
   /**
    * Run this instead of the local engine, once the plan is sent (a diff's
    * source and its collector of the remote's hashes, agent/run/patch/remote.ts);
-   * `destSize` is the destination's size before the sync. `disk` is null when
+   * `destSize` is the destination's size before the sync, `destExisted`
+   * whether it was there at all (a dry run creates nothing). `disk` is null when
    * the source is a patch.
    */
-  localPeer?: (ch: Channel, disk: Disk | null, plan: Plan, seed: Buffer, destSize: number) => Promise<EngineResult>
+  localPeer?: (ch: Channel, disk: Disk | null, plan: Plan, seed: Buffer, destSize: number, destExisted: boolean) => Promise<EngineResult>
   /**
    * The source is a patch file, not a local file (blockpair apply to a remote
    * target, agent/run/patch/remote-apply.ts; localPeer plays the source): the
@@ -80,6 +81,8 @@ export interface SyncOptions {
   signal?: AbortSignal
   /** What the destination takes from the source: mode and owner when created, mtime at the end (default: all). */
   preserve?: Preserve
+  /** Against a running agent: fail with E_PEER_SILENT when nothing arrives from it for this long (--timeout; 0 or unset: never). */
+  silenceMs?: number
 }
 
 /** What a session needs to be one stream of several. */
@@ -219,7 +222,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
     opts.onStart?.(plan, endsAfter)
     const engineSeed = offer.seed ?? seed
     const done = opts.localPeer
-      ? await opts.localPeer(ch, disk as Disk, plan, engineSeed, ends.dest.size)
+      ? await opts.localPeer(ch, disk as Disk, plan, engineSeed, ends.dest.size, ends.dest.existed)
       : await run(localRole, ch, disk, plan, {...hooksFor(localRole, disk, ends.source, opts.hooks), ...cache?.hooks(plan, offer.seed !== null)}, engineSeed)
     await ch.close()
     result = done
@@ -323,7 +326,10 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
       disk = await openLocal(snapshot, role, dryRun, false, true)
     }
     track?.opened(role, real, disk, blockSize)
-    if (role === 'dest' && track) cache = EndCache.open(real, track.pair, blockSize, disk, !dryRun)
+    // A patch's session hashes with the patch's seed and reads only the blocks the patch
+    // touches: the cache (of another pair, source to target) is neither read nor rebuilt.
+    // The apply moves the file's change stamp, so no later sync can trust a cache made before it.
+    if (role === 'dest' && track && patchSeed === null) cache = EndCache.open(real, track.pair, blockSize, disk, !dryRun)
     const offer = cache?.offer ?? NO_OFFER
     const openedId = disk ? await disk.identity() : null
     const named = role === 'dest' ? await namedPath(open.path ?? '', open.sourceName ?? '') : ''

@@ -13,12 +13,24 @@
 //   time: otherwise a peer dripping one byte at a time resets every idle
 //   timer and holds its session (and the target's lock) forever. The clock
 //   stops while we paused reading, since then the delay is ours.
+// - With a silence deadline, the peer must send something (a keepalive will
+//   do) that often while we read: a cut cable shows up as nothing at all, and
+//   TCP with nothing in flight never gives up. With a heartbeat, we send a
+//   keepalive whenever we have sent nothing for a while, so a peer that is
+//   busy (fdatasync, a re-read, a snapshot, a lock wait) is never silent.
+//   Sockets also get TCP keepalive (transport.ts), which catches a dead peer
+//   only when nothing is in flight; these clocks catch it either way.
 
 import type {Duplex} from 'node:stream'
 import {CodecError, encodeDataHeader, encodeFrame, FrameDecoder, type Frame, type FrameKind, type Message} from '../../proto/codec.js'
 import {BlockpairError, errorFromWire, EXIT, InterruptedError, ProtocolError} from '../errors.js'
 
 export type FrameListener = (frame: Frame) => void
+
+/** How often a channel with a heartbeat speaks when it has nothing else to say; a silence deadline must be well above it. */
+export const HEARTBEAT_MS = 1000
+/** A clock this late had our own event loop blocked, not the peer silent (see armSilence). */
+const LATE_MS = 250
 
 // Frames nobody has taken yet (the handshake is between two steps) are queued;
 // past these bounds the channel stops reading until the queue is empty again,
@@ -55,6 +67,14 @@ export class Channel {
   private queuedBytes = 0
   private frameMs = 0
   private frameTimer: NodeJS.Timeout | null = null
+  private silenceMs = 0
+  private silenceError: () => BlockpairError = () => new InterruptedError('E_PEER_SILENT', 'the peer went silent')
+  private silenceTimer: NodeJS.Timeout | null = null
+  private heardAt = Date.now()
+  /** The heardAt for which a late clock was already given its grace (see armSilence). */
+  private gracedAt = -1
+  private sentAt = Date.now()
+  private beat: NodeJS.Timeout | null = null
   /** Bytes of TLS application data sent and received (framing included). */
   bytesOut = 0
   bytesIn = 0
@@ -67,6 +87,7 @@ export class Channel {
     })
     stream.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.length
+      this.heardAt = Date.now()
       this.decoder.push(chunk)
       this.watchFrame()
     })
@@ -75,6 +96,7 @@ export class Channel {
       this.fail(new InterruptedError('E_DISCONNECTED', 'the peer closed the connection before the sync finished'), false)
     })
     stream.on('close', () => {
+      this.stopClocks()
       this.fail(new InterruptedError('E_DISCONNECTED', 'the connection to the peer was lost'), false)
     })
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -90,6 +112,7 @@ export class Channel {
       throw fromCodec(err)
     }
     this.bytesOut += buf.length
+    this.sentAt = Date.now()
     return this.stream.write(buf)
   }
 
@@ -102,6 +125,7 @@ export class Channel {
       throw fromCodec(err)
     }
     this.bytesOut += header.length + payload.length
+    this.sentAt = Date.now()
     this.stream.write(header)
     return this.stream.write(payload, () => done())
   }
@@ -191,12 +215,81 @@ export class Channel {
     this.watchFrame()
   }
 
-  private get reading(): boolean {
-    return !this.held && !this.queueFull && !this.error
+  /**
+   * From now on, fail with `error()` when nothing arrives from the peer for
+   * `ms` while we read (0: never). The peer must run a heartbeat shorter than
+   * `ms`; agents of this version do (client.ts, server.ts).
+   */
+  silenceDeadline(ms: number, error: () => BlockpairError): void {
+    this.silenceMs = ms
+    this.silenceError = error
+    this.heardAt = Date.now()
+    this.watchFrame()
   }
 
-  /** Start the frame clock when a frame is under way and we read; stop it otherwise. */
+  /** Send a keepalive whenever nothing else was sent for `ms`, until the channel ends. */
+  heartbeat(ms = HEARTBEAT_MS): void {
+    if (this.beat) clearInterval(this.beat)
+    this.beat = setInterval(() => {
+      if (this.error || this.ended || this.stream.writableEnded) return this.stopBeat()
+      if (Date.now() - this.sentAt >= ms) this.send('keepalive', {})
+    }, ms)
+    this.beat.unref()
+  }
+
+  /** The channel is done: no clock may keep the process alive or fire on a session that ended well. */
+  private stopClocks(): void {
+    this.stopBeat()
+    this.watchFrame()
+  }
+
+  private stopBeat(): void {
+    if (this.beat) clearInterval(this.beat)
+    this.beat = null
+  }
+
+  private get reading(): boolean {
+    return !this.held && !this.queueFull && !this.error && !this.ended
+  }
+
+  /** The peer's silence counts only while we read: a pause is our delay, not its. */
+  private watchSilence(): void {
+    if (!(this.silenceMs > 0 && this.reading)) {
+      if (this.silenceTimer) clearTimeout(this.silenceTimer)
+      this.silenceTimer = null
+    } else if (!this.silenceTimer) {
+      this.heardAt = Date.now()
+      this.armSilence(this.silenceMs)
+    }
+  }
+
+  /**
+   * Fire when the silence is due; a chunk heard meanwhile only moves the
+   * deadline (one Date.now() per chunk, no timer churn). A clock that fires
+   * late had our own event loop blocked (a long synchronous call): timers run
+   * before the socket is read, so what the peer sent meanwhile is not counted
+   * yet. It gets one short grace, for the socket to be read, before it judges.
+   */
+  private armSilence(ms: number): void {
+    const due = Date.now() + ms
+    this.silenceTimer = setTimeout(() => {
+      this.silenceTimer = null
+      const now = Date.now()
+      const quiet = now - this.heardAt
+      if (quiet < this.silenceMs) return this.armSilence(this.silenceMs - quiet)
+      if (now - due > LATE_MS && this.gracedAt !== this.heardAt) {
+        this.gracedAt = this.heardAt
+        return this.armSilence(LATE_MS)
+      }
+      this.abort(this.silenceError())
+    }, ms)
+    // The socket keeps the process alive while the session runs; this clock alone must not.
+    this.silenceTimer.unref()
+  }
+
+  /** Start the frame clock when a frame is under way and we read; stop it otherwise (and the silence clock likewise). */
   private watchFrame(): void {
+    this.watchSilence()
     const due = this.frameMs > 0 && this.reading && this.decoder.midFrame
     if (!due) {
       if (this.frameTimer) clearTimeout(this.frameTimer)
@@ -232,6 +325,7 @@ export class Channel {
   /** Close after everything written so far has been flushed. */
   async close(): Promise<void> {
     this.ended = true
+    this.stopClocks()
     if (this.stream.writableEnded || this.stream.destroyed) return
     await new Promise<void>(resolve => {
       this.stream.end(() => resolve())
@@ -292,6 +386,7 @@ export class Channel {
     if (this.ended && err instanceof InterruptedError) return
     this.error = err
     this.ended = true
+    this.stopBeat()
     this.watchFrame()
     const w = this.waiter
     this.waiter = null

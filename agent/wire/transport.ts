@@ -14,6 +14,13 @@ import type {KeyRing} from './keys.js'
 const CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256'
 /** A TLS handshake must finish this soon after the TCP connection, however slowly bytes trickle in. */
 export const HANDSHAKE_MS = 5000
+/**
+ * TCP keepalive on every session's socket: with nothing in flight, a peer
+ * behind a cut cable is never heard from again, and without probes the
+ * socket would stay open forever (the channel's silence clock is the sooner
+ * guard; this one also frees sockets nobody watches).
+ */
+export const TCP_KEEPALIVE_MS = 15_000
 /** Connections open at once (sessions and handshakes); more are dropped unanswered. */
 export const MAX_CONNECTIONS = 64
 
@@ -70,6 +77,7 @@ export async function listen(opts: ListenOptions): Promise<{server: tls.Server; 
       return
     }
     socket.setNoDelay(true)
+    socket.setKeepAlive(true, TCP_KEEPALIVE_MS)
     opts.onSession(socket, identity)
   })
   server.maxConnections = opts.maxConnections ?? MAX_CONNECTIONS
@@ -119,6 +127,7 @@ export async function connect(to: Endpoint, identity: string, key: Buffer): Prom
     socket.once('secureConnect', () => {
       clearTimeout(timer)
       socket.setNoDelay(true)
+      socket.setKeepAlive(true, TCP_KEEPALIVE_MS)
       socket.removeAllListeners('error')
       resolve(socket)
     })

@@ -33,7 +33,7 @@ the key from the first line of stdin and exits when stdin closes, so it never ou
     'psk-stdin': Flags.boolean({description: 'Read the key from stdin; exit when stdin closes.', exactlyOne: ['psk-file', 'psk-stdin']}),
     allow: Flags.string({char: 'a', multiple: true, description: 'A folder whose regular files may be read, written and created. Repeat for more.'}),
     'allow-device': Flags.string({multiple: true, description: 'A block device that may be read and written, by exact path. Repeat for more.'}),
-    'idle-timeout': Flags.string({description: 'Drop a session that sends and receives nothing for this long (30s, 5m, 1500ms).', default: '120s'}),
+    'idle-timeout': Flags.string({description: 'Drop a session from which nothing arrives for this long (30s, 5m, 1500ms); clients send keepalives while they are busy.', default: '120s'}),
     'handshake-timeout': Flags.string({description: 'Drop a connection whose TLS handshake takes longer than this.', default: '5s'}),
     identity: Flags.string({description: 'With --psk-stdin: the identity the key is known by.', default: 'blockpair'}),
     once: Flags.boolean({description: 'Serve one session, then exit.', exclusive: ['sessions']}),

@@ -11,7 +11,7 @@ export default class Apply extends BaseCommand {
     '<%= config.bin %> apply vm.patch root@hv2:/images/vm.img', '<%= config.bin %> apply vm.patch agent://hv2:7373/images/vm.img --psk-file /etc/blockpair/psk']
   static args = {patch: Args.string({description: 'The patch file.', required: true}), target: Args.string({description: 'The copy to write: local, agent:// or [USER@]HOST:PATH.', required: true})}
   static flags = {'check-base': Flags.boolean({description: 'Also read the whole target and check the whole-copy digests.'}), 'dry-run': syncFlags['dry-run'], 'state-dir': jobFlags['state-dir'],
-    'psk-file': syncFlags['psk-file'], identity: syncFlags.identity, ssh: syncFlags.ssh, 'remote-bin': syncFlags['remote-bin'], 'ssh-timeout': syncFlags['ssh-timeout']}
+    'psk-file': syncFlags['psk-file'], identity: syncFlags.identity, ssh: syncFlags.ssh, 'remote-bin': syncFlags['remote-bin'], 'ssh-timeout': syncFlags['ssh-timeout'], timeout: syncFlags.timeout}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Apply)

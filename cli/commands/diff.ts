@@ -12,7 +12,7 @@ export default class Diff extends BaseCommand {
   static args = {source: Args.string({description: 'A local file or block device.', required: true}), target: Args.string({description: 'The copy (local, agent:// or [USER@]HOST:PATH), or its digest file.', required: true})}
   static flags = {out: Flags.string({char: 'o', description: 'The patch file to write (not with --dry-run).'}), 'block-size': syncFlags['block-size'], 'dry-run': syncFlags['dry-run'],
     compress: Flags.string({description: 'none, gzip or brotli (pays off only on compressible data).', default: 'none'}),
-    'psk-file': syncFlags['psk-file'], identity: syncFlags.identity, ssh: syncFlags.ssh, 'remote-bin': syncFlags['remote-bin'], 'ssh-timeout': syncFlags['ssh-timeout']}
+    'psk-file': syncFlags['psk-file'], identity: syncFlags.identity, ssh: syncFlags.ssh, 'remote-bin': syncFlags['remote-bin'], 'ssh-timeout': syncFlags['ssh-timeout'], timeout: syncFlags.timeout}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Diff)

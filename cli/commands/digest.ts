@@ -11,7 +11,7 @@ export default class Digest extends BaseCommand {
     '<%= config.bin %> digest root@hv2:/images/vm.img -o vm.digest', '<%= config.bin %> digest agent://hv2:7373/images/vm.img --psk-file /etc/blockpair/psk -o vm.digest']
   static args = {target: Args.string({description: 'The copy: a local file or block device, or a remote one (agent:// or [USER@]HOST:PATH), read there.', required: true})}
   static flags = {out: Flags.string({char: 'o', required: true, description: 'The digest file to write (here).'}), 'block-size': syncFlags['block-size'],
-    'psk-file': syncFlags['psk-file'], identity: syncFlags.identity, ssh: syncFlags.ssh, 'remote-bin': syncFlags['remote-bin'], 'ssh-timeout': syncFlags['ssh-timeout']}
+    'psk-file': syncFlags['psk-file'], identity: syncFlags.identity, ssh: syncFlags.ssh, 'remote-bin': syncFlags['remote-bin'], 'ssh-timeout': syncFlags['ssh-timeout'], timeout: syncFlags.timeout}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Digest)

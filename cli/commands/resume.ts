@@ -6,7 +6,7 @@ import {APPLY_DEFAULTS, describeApply, runApply} from '../../agent/run/patch/app
 import {BaseCommand} from '../base.js'
 import {Progress} from '../progress.js'
 import {paragraphs, resumeText} from '../../agent/run/report.js'
-import {talkFlags} from '../options.js'
+import {parseTimeout, talkFlags} from '../options.js'
 import {progressFor, summaryText} from '../sync.js'
 
 export default class Resume extends BaseCommand {
@@ -25,6 +25,7 @@ change is ever skipped; --trust-checkpoint resumes from the checkpoint anyway.`)
   static flags = {
     'state-dir': Flags.string({description: 'Folder for job state (as given to push or pull).'}),
     'trust-checkpoint': Flags.boolean({description: 'Resume from the checkpoint even if an end looks changed or has no change stamp (a block device).'}),
+    timeout: Flags.string({description: "Give up when nothing comes from the remote agent for this long, like push's --timeout (default: the job's)."}),
     ...talkFlags,
   }
 
@@ -32,9 +33,10 @@ change is ever skipped; --trust-checkpoint resumes from the checkpoint anyway.`)
     const {args, flags} = await this.parse(Resume)
     this.wantsJson = flags.json
     const job = resumableJob(jobStore(flags['state-dir']), args.job)
-    if (job.kind === 'apply') return this.report(await runApply(job.from, job.to, {...APPLY_DEFAULTS, stateDir: flags['state-dir']}, new Progress({bar: !flags.quiet && !!process.stderr.isTTY}), job), describeApply)
+    const timeoutMs = flags.timeout === undefined ? job.options.timeoutMs : parseTimeout(flags.timeout)
+    if (job.kind === 'apply') return this.report(await runApply(job.from, job.to, {...APPLY_DEFAULTS, stateDir: flags['state-dir'], remote: {timeoutMs}}, new Progress({bar: !flags.quiet && !!process.stderr.isTTY}), job), describeApply)
     // The job's own options, as first given; only where to print and keep state is this run's.
-    const o = runOptions({...job.options, dryRun: false, json: flags.json, quiet: flags.quiet, stateDir: flags['state-dir'],
+    const o = runOptions({...job.options, dryRun: false, json: flags.json, quiet: flags.quiet, stateDir: flags['state-dir'], timeoutMs,
       progress: flags.progress, verbose: flags.verbose, stats: flags.stats})
     if (!flags.quiet && !flags.json) process.stderr.write(`${resumeText(job)}\n`)
     const s = await runSync(job.direction, job.from, job.to, o, progressFor(o), {job, trust: flags['trust-checkpoint']})

@@ -30,6 +30,7 @@ may be remote (agent://HOST:PORT/PATH or [USER@]HOST:PATH), or both local.`)
     'block-size': syncFlags['block-size'],
     ssh: syncFlags.ssh,
     'remote-bin': syncFlags['remote-bin'],
+    timeout: syncFlags.timeout,
     ...talkFlags,
   }
 

@@ -317,7 +317,11 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
       'pages out file data untouched for about 30 s (a `cat` of partly paged-out files is slow and flatters every ratio). ' +
       'Tools run in turn within each round, in a rotating order, so slow phases of the machine hit all of them.',
     '- **Cold**: one more round per case in which the page cache is dropped (`sync; echo 3 > /proc/sys/vm/drop_caches`) ' +
-      'before each tool\'s run: the files, and the tools\' own code, come from disk. Needs root; without it the case says so.',
+      'before each tool\'s run, and the tool\'s own code is then read back (not timed): its executable and shared libraries, and for ' +
+      'blockpair node, the CLI\'s bin/ and dist/ and its runtime modules in node_modules. Only the data files come from disk. ' +
+      'Without this the first tool of each case paid one-off costs the others did not (blockpair\'s cold dense-1 came out 3.05× ' +
+      '`cat` where a separate A/B measured ~1.03×); warming the code rather than running a discarded cold round keeps every ' +
+      'tool\'s data equally cold and costs no extra run. Needs root; without it the case says so.',
     '- **CPU** is user+sys seconds of every process involved: the command\'s own rusage (GNU time, which counts every descendant ' +
       'it waited for: rsync\'s processes, both `cat`s, the ssh client), plus the change of the listening agent\'s CPU (its process ' +
       'tree in /proc, workers included) or of the sshd\'s (its sessions) around the run. On a hypervisor that CPU belongs to the guests.',

@@ -5,7 +5,8 @@
 // Each timed run is preceded by reading the files it touches (this machine pages out
 // file data left idle for ~30 s, and a `cat` of half-paged-out files flatters every
 // ratio); after the warm rounds each case has one cold round, the page cache dropped
-// before each tool (root only). Every run records wall time and CPU (user+sys) of
+// before each tool (root only) and the tool's own code then read back, so that only
+// the data is cold. Every run records wall time and CPU (user+sys) of
 // every process involved: the command's rusage, plus the listening agent's or sshd's
 // CPU over the run, read from /proc (test/bench/proc.ts).
 //
@@ -37,7 +38,7 @@ import {type AgentSpec, BLOCKPAIR, CASES, type CaseDef, type CaseSetup, type Env
 import {sparseDiffers} from './compare.js'
 import {DataSet, type Sizes, bigSparseLayout, copySparse, dataDefs, sparseLayout} from './data.js'
 import {NS_B, type NsSshd, lanDown, lanUnavailable, lanUp, startNsSshd} from './netns.js'
-import {Agent, dropCaches, dropCachesMissing, failure, gnuTimeMissing, killAllSync, lastLines, must, run, treeCpuSec} from './proc.js'
+import {Agent, dropCaches, dropCachesMissing, failure, gnuTimeMissing, killAllSync, lastLines, must, run, treeCpuSec, warmCode} from './proc.js'
 import {type CaseResult, type RunRecord, type ToolResult, measured, renderReport} from './report.js'
 import {MiB, fmtBytes} from './util.js'
 
@@ -410,6 +411,10 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
         await def.prepare?.(env, t.def, {port: anyAgent?.port})
         if (cold) {
           await dropCaches()
+          // Only the data is cold: the tool's own code (node, the CLI's dist/ and
+          // runtime modules; a C tool's binary and libraries) is read back first,
+          // or the first tool of a case pays for what the next ones share.
+          warmCode(t.def.argv({port: agent?.port}))
         } else {
           await must(['sync'])
           await warm(def.warm(env, dst))

@@ -24,12 +24,12 @@ t.test('the flags keep their defaults, as typed before', async t => {
 t.test('every flag lands in its option', async t => {
   const o = toRunOptions({
     'psk-file': 'k.psk', identity: 'hv1', 'block-size': '1M', 'dry-run': true, force: true, ssh: 'ssh -p 2222',
-    'remote-bin': 'node /opt/b.js', 'ssh-timeout': 5, streams: 4, verify: true, bwlimit: '100M', 'state-dir': '/s', 'track-changes': true, json: true, quiet: true,
+    'remote-bin': 'node /opt/b.js', 'ssh-timeout': 5, timeout: '90s', streams: 4, verify: true, bwlimit: '100M', 'state-dir': '/s', 'track-changes': true, json: true, quiet: true,
     progress: true, verbose: true, stats: true, 'no-perms': true, 'no-owner': true, 'no-times': true, 'trust-destination': true,
   })
   t.same(o, {
     pskFile: 'k.psk', identity: 'hv1', blockSize: 1 << 20, dryRun: true, force: true, ssh: 'ssh -p 2222', remoteBin: 'node /opt/b.js',
-    sshTimeout: 5, streams: 4, verify: true, bwlimit: 100 << 20, stateDir: '/s', trackChanges: true, json: true, quiet: true,
+    sshTimeout: 5, timeoutMs: 90_000, streams: 4, verify: true, bwlimit: 100 << 20, stateDir: '/s', trackChanges: true, json: true, quiet: true,
     progress: true, verbose: true, stats: true, perms: false, owner: false, times: false, trustDestination: true,
   })
 })
@@ -80,4 +80,13 @@ t.test('--streams: a whole number from 1 to 8, as typed and as a number', async 
   t.equal(parseStreams('8'), 8)
   for (const bad of ['0', '9', 'two', '1.5', '-1', '']) t.throws(() => parseStreams(bad), {code: 'E_STREAMS', exit: EXIT.USAGE}, bad)
   for (const bad of [0, 9, 1.5, Number.NaN]) t.throws(() => toRunOptions({...base, streams: bad}), {code: 'E_STREAMS', exit: EXIT.USAGE}, String(bad))
+})
+
+t.test('--timeout: a duration (a bare number is seconds, like rsync), 0 for never, at least 2 s', async t => {
+  t.equal(toRunOptions({...base}).timeoutMs, 120_000, 'default: the agent\'s idle timeout')
+  t.equal(toRunOptions({...base, timeout: '30'}).timeoutMs, 30_000)
+  t.equal(toRunOptions({...base, timeout: '5m'}).timeoutMs, 300_000)
+  t.equal(toRunOptions({...base, timeout: '2500ms'}).timeoutMs, 2500)
+  for (const never of ['0', '0s', '0.0']) t.equal(toRunOptions({...base, timeout: never}).timeoutMs, 0, never)
+  for (const bad of ['1s', 'soon', '-1', '']) t.throws(() => toRunOptions({...base, timeout: bad}), {code: 'E_DURATION'}, bad)
 })

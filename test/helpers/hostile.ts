@@ -98,6 +98,8 @@ export async function rawSession(to: {host: string; port: number}, key: Key, opt
   const waiters: Array<() => void> = []
   const decoder = new FrameDecoder({
     onFrame: f => {
+      // The agent's heartbeat while it is busy: a Channel drops these too.
+      if (f.kind === 'keepalive') return
       frames.push(f)
       if (f.kind === 'error') failed = f
       for (const w of waiters.splice(0)) w()

@@ -17,13 +17,18 @@ function paced(rate: number): Transform {
   })
 }
 
-/** A TCP relay to the agent's port that carries at most `rate` bytes a second each way. */
-export async function relay(t: Test, port: number, rate: number): Promise<number> {
+/**
+ * A TCP relay to the agent's port; each connection's bytes pass through a
+ * fresh transform each way (made by `wire(line)`, `line` counting from 0).
+ */
+async function relayThrough(t: Test, port: number, wire: (line: number) => Transform): Promise<number> {
   const sockets = new Set<net.Socket>()
+  let lines = 0
   const server = net.createServer(client => {
+    const line = lines++
     const up = net.connect(port, '127.0.0.1')
     sockets.add(client).add(up)
-    client.pipe(paced(rate)).pipe(up).pipe(paced(rate)).pipe(client)
+    client.pipe(wire(line)).pipe(up).pipe(wire(line)).pipe(client)
     // Ends pass through the pipes, after the data the relay still holds (an agent's last Error frame).
     client.on('error', () => up.destroy())
     up.on('error', () => client.destroy())
@@ -34,4 +39,28 @@ export async function relay(t: Test, port: number, rate: number): Promise<number
     server.close()
   })
   return (server.address() as net.AddressInfo).port
+}
+
+/** A TCP relay to the agent's port that carries at most `rate` bytes a second each way. */
+export async function relay(t: Test, port: number, rate: number): Promise<number> {
+  return relayThrough(t, port, () => paced(rate))
+}
+
+/** A relay whose cable can be cut: the connections open then forward nothing either way and close nothing. */
+export interface Cable {
+  port: number
+  /** Freeze every connection open now (what arrives is dropped, nothing closes); later connections go through, as over a mended cable. */
+  cut(): void
+}
+
+/** A TCP relay to the agent's port, at full speed, whose cable a test can cut. */
+export async function cable(t: Test, port: number): Promise<Cable> {
+  /** Connections below this number are frozen. */
+  let cutBelow = 0
+  let opened = 0
+  const relayPort = await relayThrough(t, port, line => {
+    opened = Math.max(opened, line + 1)
+    return new Transform({transform: (chunk: Buffer, _enc, done) => done(null, line < cutBelow ? undefined : chunk)})
+  })
+  return {port: relayPort, cut: () => { cutBelow = opened }}
 }

@@ -6,7 +6,7 @@
 // BLOCKPAIR_FAULT) finished by `blockpair resume`.
 import t, {type Test} from 'tap'
 import {randomBytes} from 'node:crypto'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {cli, keygen, startAgent, type Agent} from '../helpers/cli.js'
@@ -142,4 +142,44 @@ t.test('digest over ssh', {skip: sshdSkipReason()}, async t => {
   t.equal((await cli(['diff', f.src, join(f.dir, 'dst.digest'), '-o', join(f.dir, 'y.patch')])).code, 0)
   t.equal((await cli(['apply', join(f.dir, 'y.patch'), f.dst])).code, 0)
   t.ok(same(f.src, f.dst), 'cmp: identical')
+})
+
+t.test('regression: apply to a missing remote target is E_NOT_FOUND, as locally (it said E_PATCH_SIZE, "holds 0 bytes"); nothing is created', async t => {
+  const f = await patched(t, 4 * MiB)
+  const {agent, key} = await agentFor(t, f.dir)
+  const missing = join(f.dir, 'missing.img')
+  const local = await cli(['apply', f.patch, missing, '--json'])
+  const remote = await cli(['apply', f.patch, agent.url(missing), '--psk-file', key, '--json'])
+  t.equal(remote.code, local.code, 'the exit of a local apply to a missing target')
+  t.match(remote.json(), {ok: false, code: 'E_NOT_FOUND'})
+  t.match(local.json(), {ok: false, code: 'E_NOT_FOUND'})
+  t.notOk(existsSync(missing), 'no target was created')
+})
+
+t.test('regression: after a remote apply, the next push does not trust the hash cache made before it', async t => {
+  const dir = t.testdir()
+  const src = join(dir, 'src.img')
+  const dst = join(dir, 'dst.img')
+  const next = join(dir, 'next.img')
+  const patch = join(dir, 'x.patch')
+  const base = sampleData(8 * MiB)
+  writeFixture(src, base)
+  writeFixture(next, scatterChanges(base, 40))
+  const {agent, key} = await agentFor(t, dir)
+  const push = async (): Promise<Record<string, unknown>> => {
+    const r = await cli(['push', src, agent.url(dst), '--psk-file', key, '--json'])
+    t.equal(r.code, 0, r.stderr)
+    return r.json()
+  }
+  await push()
+  t.match((await push()).changeTracking, {method: 'cache', used: true}, 'the cache is in use before the apply')
+  const d = await cli(['diff', next, dst, '-o', patch])
+  t.equal(d.code, 0, d.stderr)
+  const a = await cli(['apply', patch, agent.url(dst), '--psk-file', key, '--json'])
+  t.equal(a.code, 0, a.stderr)
+  t.ok(same(next, dst), 'the apply wrote the patch')
+  const after = await push()
+  t.match(after.changeTracking, {method: 'cache', used: false}, `not trusted after the apply (${JSON.stringify(after.changeTracking)})`)
+  t.ok((after.bytesSent as number) > 0, 'the changes the apply made are sent back')
+  t.ok(same(src, dst), 'cmp: identical to the source again')
 })

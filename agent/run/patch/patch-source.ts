@@ -244,7 +244,7 @@ export interface PatchSessionSpec extends PatchSourceOptions {
   job?: string
   touched: ReadonlyMap<number, Touched>
   /** Once the destination is open, before anything runs: refuse it by throwing. */
-  checkDest?: (destSize: number) => void
+  checkDest?: (destSize: number, existed: boolean) => void
   observer?: PatchObserver
 }
 
@@ -254,9 +254,9 @@ export async function patchSession(remote: Remote, file: FilePair, s: PatchSessi
   const summary = await syncWithAgent(remote.endpoints[0] as Endpoint, remote.keys, remote.identity, {
     direction: 'push', localPath: file.local, remotePath: file.remote, blockSize: s.blockSize, dryRun: s.dryRun, job: s.job,
     resume: s.start > 0 ? {from: s.start, source: patchIdentity(s.size ?? 0), dest: patchIdentity(s.size ?? 0), trust: true} : undefined,
-    patch: {size: s.size, seed: s.seed, ranges: s.ranges},
-    localPeer: async (ch, _none, plan, seed, destSize) => {
-      s.checkDest?.(destSize)
+    patch: {size: s.size, seed: s.seed, ranges: s.ranges}, silenceMs: remote.silenceMs,
+    localPeer: async (ch, _none, plan, seed, destSize, existed) => {
+      s.checkDest?.(destSize, existed)
       s.observer?.onPlan?.({start: plan.start, end: plan.end})
       const hooks: EngineHooks = {...s.hooks, onProgress: (done, moved) => s.observer?.onProgress?.(done, moved)}
       const r = await new PatchSource(ch, plan, seed, s.touched, {...s, hooks}).run()

@@ -34,7 +34,7 @@ import {checkedSummary, writeAsJob} from './apply-steps.js'
 import {wholePlan} from './digest.js'
 import type {End, Header, PatchObserver} from './format.js'
 import {patchSession, type Comparison} from './patch-source.js'
-import {appliedInPart, notTheBase, otherSize, scanPatch, type Touched} from './touched.js'
+import {appliedInPart, missingTarget, notTheBase, otherSize, scanPatch, type Touched} from './touched.js'
 
 /** The blocks the patch touches as the plan's ranges, adjacent ones merged; null (read all) past the plan's limit. */
 export function touchedRanges(header: Header, touched: readonly Touched[]): Range[] | null {
@@ -90,8 +90,10 @@ class RemoteApply {
       job: s.job?.record.id, touched: this.byK, observer: s.observer,
       patch: s.write ? this.file.local : null, strict: s.write && s.resumeFrom === 0, resumeFrom: s.resumeFrom,
       hooks: {onCheckpoint: (offset, stamp) => s.job?.onCheckpoint(offset, stamp)},
-      checkDest: destSize => {
+      checkDest: (destSize, existed) => {
         this.destSize = destSize
+        // As locally: a patch applies to a copy that exists, and a missing one is not "0 bytes".
+        if (!existed) throw missingTarget(this.target)
         if (destSize !== (header.baseSize ?? 0) && destSize !== size) throw otherSize(this.target, destSize, header)
       },
     })

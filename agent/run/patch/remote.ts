@@ -105,7 +105,7 @@ export async function withRemoteTarget<T extends {blocks: number; blocksChanged:
   let out: T | null = null
   try {
     await syncWithAgent(remote.endpoints[0] as Endpoint, remote.keys, remote.identity, {
-      direction: 'push', localPath: source, remotePath: (run.files[0] as FilePair).remote, blockSize: o.blockSize, dryRun: true,
+      direction: 'push', localPath: source, remotePath: (run.files[0] as FilePair).remote, blockSize: o.blockSize, dryRun: true, silenceMs: remote.silenceMs,
       localPeer: async (ch, source, plan, seed, destSize): Promise<EngineResult> => {
         const disk = source as Disk
         const base = new RemoteBase(ch, plan, seed)

@@ -5,7 +5,7 @@
 
 import {HASH_BYTES, hashEquals} from '../../engine/hash.js'
 import {UNKNOWN_HASH} from '../../engine/diff-dest.js'
-import {PolicyError} from '../../errors.js'
+import {IoError, PolicyError} from '../../errors.js'
 import type {Frame} from '../../../proto/codec.js'
 import {scan, type End, type Header} from './format.js'
 
@@ -74,6 +74,11 @@ export function notTheBase(target: string, end: End, targetDigest: Buffer, where
 /** A target of a size the patch neither applies to nor makes. */
 export function otherSize(target: string, size: number, header: Header): PolicyError {
   return new PolicyError('E_PATCH_SIZE', `${target} holds ${size} bytes, but the patch applies to a copy of ${header.baseSize ?? 0} bytes (and makes one of ${header.size ?? 0}); it was made for another copy`)
+}
+
+/** A remote target that is not there: the local apply's E_NOT_FOUND (it never creates one either). */
+export function missingTarget(target: string): IoError {
+  return new IoError('E_NOT_FOUND', `${target}: no such file or directory; a patch applies to the copy it was made against`)
 }
 
 /** A target that holds part of the result but no checkpoint says so. */

@@ -24,7 +24,7 @@ t.test('a job records camelCase options (the key file absolute), its ends, check
   const o = runOptions({pskFile: 'k.psk', streams: 2, bwlimit: 4 << 20, stateDir: dir, json: true})
   const job = Job.start(new JobStore(dir), 'push', ends, o)
   const rec = onDisk(dir, job.record.id)
-  t.same(rec.options, {pskFile: path.resolve('k.psk'), blockSize: 65536, force: false, ssh: 'ssh', remoteBin: 'blockpair', verify: false, bwlimit: 4 << 20, streams: 2, trackChanges: false,
+  t.same(rec.options, {pskFile: path.resolve('k.psk'), blockSize: 65536, force: false, ssh: 'ssh', remoteBin: 'blockpair', timeoutMs: 120_000, verify: false, bwlimit: 4 << 20, streams: 2, trackChanges: false,
     trustDestination: false, perms: true, owner: true, times: true})
   t.match(rec, {state: 'running', direction: 'push', ...ends, pid: process.pid})
   t.same(job.session(o), {job: rec.id, verify: false, resume: undefined, resumeEach: undefined}, 'a new job resumes nothing')

@@ -2,8 +2,9 @@
 // before a listener, error frames both ways, early close, byte counters.
 import t from 'tap'
 import {Channel} from '../../../agent/wire/channel.js'
-import {EXIT, ProtocolError, type BlockpairError} from '../../../agent/errors.js'
+import {EXIT, InterruptedError, ProtocolError, type BlockpairError} from '../../../agent/errors.js'
 import {encodeFrame} from '../../../proto/codec.js'
+import {until} from '../../helpers/hostile.js'
 import {channelPair, duplexPair} from '../../helpers/pair.js'
 
 /** Resolves with the channel's failure, or null if it has not failed within `ms`. */
@@ -204,4 +205,60 @@ t.test('the frame deadline: whole frames never trip it, and its clock stops whil
   x.write(f.subarray(3))
   t.match(await b.next(), {kind: 'hello'}, 'the frame completes after resume')
   t.equal(b.failure, null)
+})
+
+t.test('a silence deadline: a peer that sends nothing ends the channel with the given error', async t => {
+  const [a, b] = channelPair()
+  b.silenceDeadline(200, () => new InterruptedError('E_PEER_SILENT', 'silent'))
+  const began = Date.now()
+  t.match(await failureOf(b, 60_000), {code: 'E_PEER_SILENT', exit: EXIT.INTERRUPTED})
+  t.ok(Date.now() - began >= 190, 'not before its deadline')
+  t.match(await failureOf(a, 5000), {code: 'E_PEER_SILENT'}, 'the peer is told why')
+})
+
+t.test('a heartbeat keeps a silent but live peer from tripping the silence deadline; pausing stops the clock', async t => {
+  const [a, b] = channelPair()
+  a.heartbeat(40)
+  b.silenceDeadline(200, () => new InterruptedError('E_PEER_SILENT', 'silent'))
+  // Ten heartbeats heard: several deadlines long, with nothing else sent.
+  const keepalive = encodeFrame('keepalive', {}).length
+  await until(() => b.bytesIn >= 10 * keepalive, 60_000, 'ten heartbeats')
+  t.equal(b.failure, null, 'alive')
+  const [x, y] = channelPair()
+  y.silenceDeadline(100, () => new InterruptedError('E_PEER_SILENT', 'silent'))
+  y.pause()
+  t.equal(await failureOf(y, 400), null, 'no failure while we do not read')
+  y.resume()
+  t.match(await failureOf(y, 60_000), {code: 'E_PEER_SILENT'}, 'the clock runs again once we read')
+  a.abort(new InterruptedError('E_AGENT_STOPPED', 'done'))
+  x.abort(new InterruptedError('E_AGENT_STOPPED', 'done'))
+})
+
+t.test('regression: a channel that was closed after a good session keeps no silence clock (a pull hung at exit until it fired)', async t => {
+  const [a, b] = channelPair()
+  b.heartbeat(40)
+  b.silenceDeadline(100, () => new InterruptedError('E_PEER_SILENT', 'silent'))
+  await Promise.all([b.close(), a.close()])
+  t.equal(Reflect.get(b, 'silenceTimer'), null, 'the silence clock stopped')
+  t.equal(Reflect.get(b, 'beat'), null, 'the heartbeat stopped')
+  t.equal(await failureOf(b, 400), null, 'no E_PEER_SILENT after the end')
+})
+
+t.test('regression: a silence clock that fires late, our own event loop blocked, counts what the peer sent meanwhile', async t => {
+  const [x, y] = duplexPair()
+  const b = new Channel(y)
+  b.silenceDeadline(100, () => new InterruptedError('E_PEER_SILENT', 'silent'))
+  // Blocked past the deadline; the peer's frame is read only after the timers
+  // have run (the next check phase), as a socket is read after them.
+  await new Promise<void>(resolve => setImmediate(() => {
+    const end = Date.now() + 400
+    while (Date.now() < end) { /* a long synchronous call */ }
+    setImmediate(() => {
+      x.write(encodeFrame('keepalive', {}))
+      resolve()
+    })
+  }))
+  await until(() => b.bytesIn > 0, 60_000, 'the keepalive')
+  t.equal(b.failure, null, 'not taken for silence')
+  t.match(await failureOf(b, 60_000), {code: 'E_PEER_SILENT'}, 'a peer silent from then on still is')
 })
