@@ -42,7 +42,6 @@ export const READ_AHEAD = 3
 export const HOLE_RUN = 16
 /** Largest run of adjacent changed pieces sent as one Data frame. */
 export const MAX_RUN = 512 << 10
-export const KEEPALIVE_MS = 5000
 export const MAX_RANGES = 10_000
 
 /**

@@ -8,7 +8,7 @@ import {type BlockHasher, HASH_BYTES} from './hash.js'
 import {BufferPool, Lease} from './pool.js'
 import type {Hashed, Layout, Segment} from './layout.js'
 import {planHashes, zeroHashes} from './manifest.js'
-import {KEEPALIVE_MS, LOCAL_READ_AHEAD, MAX_OPEN} from './plan.js'
+import {LOCAL_READ_AHEAD, MAX_OPEN} from './plan.js'
 
 /**
  * Reads segments ahead of use into pooled buffers, in order, and hashes each
@@ -82,13 +82,9 @@ export async function rereadDigest(disk: Disk, layout: Layout, h: BlockHasher, c
   const pool = new BufferPool(layout.segSize, LOCAL_READ_AHEAD + 1)
   const reader = new Reader(disk, layout, pool, h, () => false)
   const digest = h.digest()
-  let quietSince = Date.now()
+  // The channel's heartbeat (Channel.heartbeat) tells the peer we are alive meanwhile.
   for (let k = 0; k < layout.segments; k++) {
     if (ch.failure) throw ch.failure
-    if (Date.now() - quietSince > KEEPALIVE_MS) {
-      ch.send('keepalive', {})
-      quietSince = Date.now()
-    }
     const {seg, hashes} = await reader.get(k)
     digest.update(hashes)
     seg.lease?.unref()
