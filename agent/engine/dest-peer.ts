@@ -21,7 +21,7 @@
 import type {BlockpairError} from '../errors.js'
 import type {Channel} from '../wire/channel.js'
 import type {Disk} from '../disk/disk.js'
-import type {Frame, Message} from '../../proto/codec.js'
+import {forEachPiece, type Frame, type Message} from '../../proto/codec.js'
 import {HASH_BYTES} from './hash.js'
 import {isZero} from './zero.js'
 import {Lease} from './pool.js'
@@ -90,7 +90,7 @@ export class DestPeer extends Peer {
   async run(): Promise<EngineResult> {
     if (!this.plan.dryRun) await (this.disk as Disk).resize(this.plan.size)
     dispatch(this.ch, {
-      data: f => this.onData(f.msg.offset ?? -1, f.payload as Buffer),
+      data: f => this.onData(f.msg, f.payload as Buffer),
       zero: f => this.onZero(f.msg.offset ?? -1, f.msg.length ?? 0),
       refine: f => this.onRefine(f.msg.segment ?? -1, f.msg.blocks ?? []),
       segmentEnd: f => this.onSegmentEnd(f.msg),
@@ -111,7 +111,21 @@ export class DestPeer extends Peer {
     this.slotWaiter?.()
   }
 
-  private onData(offset: number, payload: Buffer): void {
+  /** Block data: one payload, or pieces of one (all checked before any is written). */
+  private onData(msg: Message<'data'>, payload: Buffer): void {
+    const pieces = msg.pieceOffsets
+    if (pieces && pieces.length > 0) {
+      forEachPiece(msg, payload, (offset, bytes) => this.patch(offset, bytes))
+      if (!this.plan.dryRun) this.writer.writePieces(payload, pieces, msg.pieceLengths as number[])
+      return
+    }
+    const offset = msg.offset ?? -1
+    this.patch(offset, payload)
+    if (!this.plan.dryRun) this.writer.write(payload, offset)
+  }
+
+  /** Bytes the source sends for [offset, offset+length): checked, and taken into the segment's hashes. */
+  private patch(offset: number, payload: Buffer): void {
     const x = this.target(offset, payload.length)
     const from = offset - x.seg.offset
     this.stats.bytesWritten += payload.length
@@ -133,7 +147,6 @@ export class DestPeer extends Peer {
       payload.copy(buf, from)
       this.touch(x, from, to)
     }
-    this.writer.write(payload, offset)
   }
 
   private onZero(offset: number, length: number): void {

@@ -33,6 +33,8 @@ interface Piece {
   payload: Buffer
   offset: number
   cost: number
+  /** The write is done (or failed): the payload's buffer may go back to the pool. */
+  done: () => void
 }
 
 export class DestWriter {
@@ -66,12 +68,34 @@ export class DestWriter {
 
   /** Write `payload` at `offset`; the writer owns the buffer from now on. */
   write(payload: Buffer, offset: number): void {
-    const cost = this.payloads.cost(payload)
+    this.writePiece(payload, offset, this.payloads.cost(payload), () => this.payloads.recycle(payload))
+  }
+
+  /**
+   * Write the pieces one payload holds back to back (lengths[i] bytes at
+   * offsets[i]); the writer owns the buffer from now on, and recycles it
+   * once the last piece is written.
+   */
+  writePieces(payload: Buffer, offsets: readonly number[], lengths: readonly number[]): void {
+    let left = offsets.length
+    const done = (): void => {
+      if (--left === 0) this.payloads.recycle(payload)
+    }
+    // What holding the buffer costs beyond its bytes is charged to the first piece.
+    const extra = this.payloads.cost(payload) - payload.length
+    for (let i = 0, at = 0; i < offsets.length; i++) {
+      const n = lengths[i] as number
+      this.writePiece(payload.subarray(at, at + n), offsets[i] as number, n + (i === 0 ? extra : 0), done)
+      at += n
+    }
+  }
+
+  private writePiece(payload: Buffer, offset: number, cost: number, done: () => void): void {
     if (payload.length < BATCH_BELOW) {
       this.charge(cost)
-      this.small.add({payload, offset, cost})
+      this.small.add({payload, offset, cost, done})
     } else {
-      this.enqueue(cost, () => this.disk.write(payload, offset).finally(() => this.payloads.recycle(payload)))
+      this.enqueue(cost, () => this.disk.write(payload, offset).finally(done))
     }
   }
 
@@ -156,7 +180,7 @@ export class DestWriter {
     } finally {
       for (const p of batch) {
         this.release(p.cost)
-        this.payloads.recycle(p.payload)
+        p.done()
       }
     }
   }

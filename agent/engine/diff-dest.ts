@@ -15,7 +15,7 @@
 
 import {ioError, type BlockpairError} from '../errors.js'
 import type {Channel} from '../wire/channel.js'
-import type {Frame} from '../../proto/codec.js'
+import {forEachPiece, type Frame} from '../../proto/codec.js'
 import {BlockHasher, HASH_BYTES, hashEquals} from './hash.js'
 import {Layout} from './layout.js'
 import {packManifest} from './manifest.js'
@@ -108,7 +108,7 @@ export class DiffDest {
 
   async run(): Promise<DiffResult> {
     dispatch(this.ch, {
-      data: f => this.onChange(f.msg.offset ?? -1, {kind: 'data', offset: f.msg.offset ?? -1, payload: f.payload as Buffer}),
+      data: f => forEachPiece(f.msg, f.payload as Buffer, (offset, payload) => this.onChange(offset, {kind: 'data', offset, payload})),
       zero: f => this.onChange(f.msg.offset ?? -1, {kind: 'zero', offset: f.msg.offset ?? -1, length: f.msg.length ?? 0}),
       refine: f => this.onRefine(f.msg.segment ?? -1, f.msg.blocks ?? []),
       segmentEnd: f => endedSegments(f.msg).forEach(k => this.endSegment(k)),

@@ -16,7 +16,7 @@ import {manifestEntries, type Theirs} from './manifest.js'
 import {Peer} from './peer.js'
 import {dispatch} from './dispatch.js'
 import {Mailbox} from './mailbox.js'
-import {RunSender, type RunKind} from './run-sender.js'
+import {PIECE_BELOW, PieceBatch, RunSender, type RunKind} from './run-sender.js'
 import {RateLimiter} from './rate.js'
 import {Deferred, digestMismatch, FINE, HOLE_RUN, LOCAL_WINDOW, MAX_OPEN, noteDifference, protocol, READ_AHEAD, verifyFailed,
   type EngineHooks, type EngineResult, type Plan, type Range} from './plan.js'
@@ -39,6 +39,7 @@ export class SourcePeer extends Peer {
   private readonly differences: Range[] = []
   private readonly limiter: RateLimiter | null
   private readonly runs: RunSender
+  private readonly pieces: PieceBatch
   private readonly finished = new Deferred<Finished>()
   private nextManifest = 0
   private windowWaiter: (() => void) | null = null
@@ -49,6 +50,7 @@ export class SourcePeer extends Peer {
     super(ch, disk, plan, hooks, seed, () => false)
     this.limiter = hooks.bwlimit ? new RateLimiter(hooks.bwlimit) : null
     this.runs = new RunSender((kind, seg, from, to) => this.emit(kind, seg, from, to))
+    this.pieces = new PieceBatch((offsets, pieces) => this.ch.sendPieces(offsets, pieces))
     ch.onFail(err => this.onFail(err))
   }
 
@@ -108,7 +110,7 @@ export class SourcePeer extends Peer {
         }
       }
     }
-    this.runs.flush()
+    this.flushRuns()
     o.refine = null
     this.flushEnds()
   }
@@ -133,7 +135,7 @@ export class SourcePeer extends Peer {
     const n = mine.length / HASH_BYTES
     this.blocks += n
     const refine = bothZero ? [] : this.compareBlocks(seg, mine, holes, theirs)
-    this.runs.flush()
+    this.flushRuns()
     this.outstanding.push({seg, refine: refine.length > 0 ? refine : null})
     if (seg.lease) this.leased++
     if (refine.length > 0) this.ch.send('refine', {segment: k, blocks: refine})
@@ -202,8 +204,15 @@ export class SourcePeer extends Peer {
     this.limiter?.add(to - from)
     if (this.plan.dryRun) return
     const lease = seg.lease as Lease
+    if (to - from < PIECE_BELOW) return this.pieces.add(offset, lease.buf.subarray(from, to))
     lease.ref()
     this.ch.sendData(offset, lease.buf.subarray(from, to), () => lease.unref())
+  }
+
+  /** Everything queued goes out now: the segment's buffer may be released after this. */
+  private flushRuns(): void {
+    this.runs.flush()
+    this.pieces.flush()
   }
 
   private note(offset: number, length: number): void {

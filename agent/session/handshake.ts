@@ -13,7 +13,7 @@ import {ProtocolError} from '../errors.js'
 import {sessionSeed} from '../engine/hash.js'
 import type {Hello} from '../../proto/codec.js'
 
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 4
 export const SOFTWARE = 'blockpair 0.1.0'
 const HASH_ALGORITHM = 'xxh3-128'
 

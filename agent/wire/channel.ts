@@ -22,7 +22,7 @@
 //   only when nothing is in flight; these clocks catch it either way.
 
 import type {Duplex} from 'node:stream'
-import {CodecError, encodeDataHeader, encodeFrame, FrameDecoder, type Frame, type FrameKind, type Message} from '../../proto/codec.js'
+import {CodecError, encodeDataHeader, encodeFrame, encodePiecesHeader, FrameDecoder, type Frame, type FrameKind, type Message} from '../../proto/codec.js'
 import {BlockpairError, errorFromWire, EXIT, InterruptedError, ProtocolError} from '../errors.js'
 
 export type FrameListener = (frame: Frame) => void
@@ -128,6 +128,28 @@ export class Channel {
     this.sentAt = Date.now()
     this.stream.write(header)
     return this.stream.write(payload, () => done())
+  }
+
+  /**
+   * Send small pieces of block data as one frame, copied into one buffer
+   * with its header: one write for all of them (see encodePiecesHeader).
+   */
+  sendPieces(offsets: readonly number[], pieces: readonly Buffer[]): boolean {
+    let header: Buffer
+    try {
+      header = encodePiecesHeader(offsets, pieces.map(p => p.length))
+    } catch (err) {
+      throw fromCodec(err)
+    }
+    let total = header.length
+    for (const p of pieces) total += p.length
+    const out = Buffer.allocUnsafe(total)
+    header.copy(out, 0)
+    let at = header.length
+    for (const p of pieces) at += p.copy(out, at)
+    this.bytesOut += total
+    this.sentAt = Date.now()
+    return this.stream.write(out)
   }
 
   /** Resolves when the stream can take more writes. */

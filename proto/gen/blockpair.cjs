@@ -2430,6 +2430,8 @@ $root.blockpair = (function() {
          * @typedef {Object} blockpair.Data.$Properties
          * @property {number|null} [offset] Data offset
          * @property {number|null} [length] Data length
+         * @property {Array.<number>|null} [pieceOffsets] Data pieceOffsets
+         * @property {Array.<number>|null} [pieceLengths] Data pieceLengths
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2455,6 +2457,8 @@ $root.blockpair = (function() {
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
         var Data = function (properties) {
+            this.pieceOffsets = [];
+            this.pieceLengths = [];
             if (properties)
                 for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -2478,6 +2482,22 @@ $root.blockpair = (function() {
         Data.prototype.length = 0;
 
         /**
+         * Data pieceOffsets.
+         * @member {Array.<number>} pieceOffsets
+         * @memberof blockpair.Data
+         * @instance
+         */
+        Data.prototype.pieceOffsets = $util.emptyArray;
+
+        /**
+         * Data pieceLengths.
+         * @member {Array.<number>} pieceLengths
+         * @memberof blockpair.Data
+         * @instance
+         */
+        Data.prototype.pieceLengths = $util.emptyArray;
+
+        /**
          * Encodes the specified Data message. Does not implicitly {@link blockpair.Data.verify|verify} messages.
          * @function encode
          * @memberof blockpair.Data
@@ -2497,6 +2517,10 @@ $root.blockpair = (function() {
                 writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.offset);
             if (message.length != null && $Object.hasOwnProperty.call(message, "length") && message.length !== 0)
                 writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.length);
+            if (message.pieceOffsets != null && message.pieceOffsets.length)
+                writer.uint32(/* id 3, wireType 2 =*/26).uint64s(message.pieceOffsets);
+            if (message.pieceLengths != null && message.pieceLengths.length)
+                writer.uint32(/* id 4, wireType 2 =*/34).uint32s(message.pieceLengths);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2557,6 +2581,34 @@ $root.blockpair = (function() {
                             message.length = value;
                         else
                             delete message.length;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType === 2) {
+                            if (!(message.pieceOffsets && message.pieceOffsets.length))
+                                message.pieceOffsets = [];
+                            reader.uint64s(message.pieceOffsets);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.pieceOffsets && message.pieceOffsets.length))
+                            message.pieceOffsets = [];
+                        message.pieceOffsets.push(reader.uint64());
+                        continue;
+                    }
+                case 4: {
+                        if (wireType === 2) {
+                            if (!(message.pieceLengths && message.pieceLengths.length))
+                                message.pieceLengths = [];
+                            reader.uint32s(message.pieceLengths);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.pieceLengths && message.pieceLengths.length))
+                            message.pieceLengths = [];
+                        message.pieceLengths.push(reader.uint32());
                         continue;
                     }
                 }

@@ -902,6 +902,12 @@ export namespace blockpair {
         /** Data length. */
         length: number;
 
+        /** Data pieceOffsets. */
+        pieceOffsets: number[];
+
+        /** Data pieceLengths. */
+        pieceLengths: number[];
+
         /**
          * Encodes the specified Data message. Does not implicitly {@link blockpair.Data.verify|verify} messages.
          * @param message Data message or plain object to encode
@@ -938,6 +944,12 @@ export namespace blockpair {
 
             /** Data length */
             length?: (number|null);
+
+            /** Data pieceOffsets */
+            pieceOffsets?: (number[]|null);
+
+            /** Data pieceLengths */
+            pieceLengths?: (number[]|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -4,7 +4,7 @@
 import t, {type Test} from 'tap'
 import {randomBytes} from 'node:crypto'
 import {
-  decodeFileFrame, encodeDataHeader, encodeFrame, FrameDecoder, MAX_FRAME, MAX_PAYLOAD, Role,
+  decodeFileFrame, encodeDataHeader, encodeFrame, encodePiecesHeader, forEachPiece, FrameDecoder, MAX_FRAME, MAX_PAYLOAD, Role,
   type Frame, type FrameKind, type Message,
 } from '../../proto/codec.js'
 import type {ProtocolError} from '../../agent/errors.js'
@@ -234,6 +234,48 @@ t.test('a data header announcing more than MAX_PAYLOAD is refused before the pay
 
   t.throws(() => encodeDataHeader(0, MAX_PAYLOAD + 1), {code: 'E_FRAME_TOO_LARGE'}, 'the sender refuses too')
   t.throws(() => encodeFrame('manifest', {segment: 0, hashes: Buffer.alloc(MAX_FRAME)}), {code: 'E_FRAME_TOO_LARGE'}, 'and refuses an oversized message')
+})
+
+t.test('data pieces: one frame carries several pieces, each handed out at its offset', async t => {
+  const a = randomBytes(4096)
+  const b = randomBytes(100)
+  const c = randomBytes(8192)
+  const header = encodePiecesHeader([2 ** 40, 2 ** 40 + 65536, 2 ** 40 + 65636], [a.length, b.length, c.length])
+  const s = sink()
+  s.feed(Buffer.concat([header, a, b, c]))
+  t.same(s.errors, [])
+  t.equal(s.frames.length, 1)
+  const f = s.frames[0] as Frame & {kind: 'data'}
+  const got: Array<[number, Buffer]> = []
+  forEachPiece(f.msg, f.payload as Buffer, (offset, bytes) => got.push([offset, Buffer.from(bytes)]))
+  t.same(got.map(([o]) => o), [2 ** 40, 2 ** 40 + 65536, 2 ** 40 + 65636])
+  t.ok(got[0]?.[1].equals(a) && got[1]?.[1].equals(b) && got[2]?.[1].equals(c), 'each piece holds its own bytes')
+
+  const plain: number[] = []
+  forEachPiece({offset: 7, length: 3}, Buffer.alloc(3), o => plain.push(o))
+  t.same(plain, [7], 'a frame without pieces is one piece')
+})
+
+t.test('data pieces that do not add up are refused before their payload is buffered', async t => {
+  const cases: Array<[string, Message<'data'>]> = [
+    ['more offsets than lengths', {offset: 0, length: 8192, pieceOffsets: [0, 8192], pieceLengths: [8192]}],
+    ['lengths that do not sum to the frame\'s', {offset: 0, length: 8192, pieceOffsets: [0, 8192], pieceLengths: [4096, 8192]}],
+    ['an empty piece', {offset: 0, length: 4096, pieceOffsets: [0, 8192], pieceLengths: [4096, 0]}],
+    ['overlapping pieces', {offset: 0, length: 8192, pieceOffsets: [0, 2048], pieceLengths: [4096, 4096]}],
+    ['pieces out of order', {offset: 8192, length: 8192, pieceOffsets: [8192, 0], pieceLengths: [4096, 4096]}],
+    ['a first piece elsewhere than the frame\'s offset', {offset: 4096, length: 8192, pieceOffsets: [0, 8192], pieceLengths: [4096, 4096]}],
+  ]
+  for (const [what, msg] of cases) {
+    const s = sink()
+    t.equal(s.feed(encodeFrame('data', msg)), null, what)
+    t.equal(s.errors[0]?.code, 'E_FRAME_MALFORMED', what)
+    t.equal(s.decoder.bufferedBytes, 0, `${what}: nothing buffered`)
+    // The sender computes the frame's offset and length itself: it can only get the pieces wrong.
+    if (msg.pieceOffsets?.length === msg.pieceLengths?.length && !/sum|first piece/.test(what)) {
+      t.throws(() => encodePiecesHeader(msg.pieceOffsets as number[], msg.pieceLengths as number[]), {code: 'E_FRAME_MALFORMED'}, `${what}: the sender refuses too`)
+    }
+  }
+  t.throws(() => encodePiecesHeader([0, MAX_PAYLOAD], [MAX_PAYLOAD, 1]), {code: 'E_FRAME_TOO_LARGE'})
 })
 
 t.test('an empty Frame (no body) is an unknown frame', async t => {

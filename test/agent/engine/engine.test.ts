@@ -463,6 +463,10 @@ t.test('the destination refuses writes outside [0, size)', async t => {
     ['zero of length 0', ch => ch.send('zero', {offset: 0, length: 0})],
     ['data of length 0', ch => ch.sendData(0, Buffer.alloc(0), () => {})],
     ['data crossing a segment boundary', ch => ch.sendData(4 * MiB - 10, Buffer.alloc(100, 1), () => {})],
+    // Every piece is checked before any is written: the good first pieces stay unwritten too.
+    ['pieces, the last past the end', ch => ch.sendPieces([0, FINE * 4, size], [Buffer.alloc(FINE, 1), Buffer.alloc(FINE, 2), Buffer.alloc(FINE, 3)])],
+    ['pieces, the last crossing a segment boundary', ch => ch.sendPieces([0, 4 * MiB - 10], [Buffer.alloc(FINE, 1), Buffer.alloc(100, 2)])],
+    ['pieces, the last past 2^53', ch => ch.sendPieces([0, 2 ** 60], [Buffer.alloc(FINE, 1), Buffer.alloc(FINE, 2)])],
   ]
   for (const [name, cheat] of cases) {
     const v = await destVictim(t, plan(size, {destZeroFrom: 0}))
