@@ -13,6 +13,8 @@ export interface BlockhashAddon {
   readHashAsync(fd: number, buf: Buffer, reads: number[], blockSize: number, seed: Buffer, out: Buffer, runs: number[]): Promise<void>
   /** Rejects with an Error carrying `errno` (positive) and `index` (the buffer that failed). */
   writeBatchAsync(fd: number, buffers: Buffer[], positions: number[]): Promise<void>
+  /** The indexes i < count where the 16-byte hashes at a[aAt + 16i] and b[bAt + 16i] differ. */
+  diffHashes(a: Buffer, aAt: number, b: Buffer, bAt: number, count: number): number[]
 }
 
 function load(): BlockhashAddon | null {

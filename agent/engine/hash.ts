@@ -122,6 +122,20 @@ export function sessionSeed(initiator: Uint8Array, responder: Uint8Array): Buffe
   return Buffer.from(mixed.subarray(0, 8))
 }
 
+/**
+ * The indexes i < count at which the hashes a[aAt + 16i] and b[bAt + 16i]
+ * differ: one native call for a whole list (see diffhash.c), or hashEquals
+ * in a loop without the addon.
+ */
+export function diffHashes(a: Buffer, aAt: number, b: Buffer, bAt: number, count: number): number[] {
+  if (blockhash) return blockhash.diffHashes(a, aAt, b, bAt, count)
+  const fits = (buf: Buffer, at: number): boolean => Number.isInteger(at) && at >= 0 && at + count * HASH_BYTES <= buf.length
+  if (!Number.isInteger(count) || count < 0 || !fits(a, aAt) || !fits(b, bAt)) throw new RangeError('the hashes do not fit the buffer at that offset')
+  const out: number[] = []
+  for (let i = 0; i < count; i++) if (!hashEquals(a, aAt + i * HASH_BYTES, b, bAt + i * HASH_BYTES)) out.push(i)
+  return out
+}
+
 // Four word reads, which V8 inlines: Buffer.compare with offsets crosses into
 // C++ and cost ~0.4 µs, called a few times per block of a multi-GiB image.
 export function hashEquals(a: Buffer, aAt: number, b: Buffer, bAt: number): boolean {

@@ -8,7 +8,7 @@ import type {BlockpairError} from '../errors.js'
 import type {Channel} from '../wire/channel.js'
 import type {Disk} from '../disk/disk.js'
 import type {Frame, Message} from '../../proto/codec.js'
-import {HASH_BYTES, hashEquals} from './hash.js'
+import {diffHashes, HASH_BYTES, hashEquals} from './hash.js'
 import type {Lease} from './pool.js'
 import {isZero} from './zero.js'
 import type {Segment} from './layout.js'
@@ -102,13 +102,14 @@ export class SourcePeer extends Peer {
     for (const i of list) {
       const bFrom = i * bs
       const bTo = Math.min(bFrom + bs, seg.length)
+      const count = this.layout.blocksIn(bTo - bFrom, FINE)
       this.h.hashBlocks(buf.subarray(bFrom, bTo), FINE, mine, 0)
-      for (let p = bFrom, j = 0; p < bTo; p += FINE, j += HASH_BYTES, at += HASH_BYTES) {
-        if (!hashEquals(mine, j, hashes, at)) {
-          const piece = buf.subarray(p, Math.min(p + FINE, bTo))
-          this.runs.add(isZero(piece) ? 'zero' : 'data', seg, p, p + piece.length)
-        }
+      for (const j of diffHashes(mine, 0, hashes, at, count)) {
+        const p = bFrom + j * FINE
+        const piece = buf.subarray(p, Math.min(p + FINE, bTo))
+        this.runs.add(isZero(piece) ? 'zero' : 'data', seg, p, p + piece.length)
       }
+      at += count * HASH_BYTES
     }
     this.flushRuns()
     o.refine = null
@@ -148,7 +149,11 @@ export class SourcePeer extends Peer {
     const bs = this.plan.blockSize
     const refine: number[] = []
     const n = mine.length / HASH_BYTES
-    for (let i = 0; i < n; i++) {
+    // Against a manifest only the blocks whose hashes differ need a look;
+    // against zeros (no manifest) every block does.
+    const differ = theirs ? diffHashes(mine, 0, theirs, 0, n) : null
+    for (let j = 0, m = differ ? differ.length : n; j < m; j++) {
+      const i = differ ? differ[j] as number : j
       const at = i * HASH_BYTES
       const from = i * bs
       const to = Math.min(from + bs, seg.length)
@@ -156,8 +161,8 @@ export class SourcePeer extends Peer {
       // A block with the zero hash is checked byte by byte, unless it lies in a
       // hole: in a sparse image most blocks do, and checking them was most of the CPU.
       const srcZero = holes[i] === 1 || (hashEquals(mine, at, zero, 0) && isZero((seg.lease as Lease).buf.subarray(from, to)))
+      if (!theirs && srcZero) continue
       const dstZero = theirs === null || hashEquals(theirs, at, zero, 0)
-      if (theirs ? hashEquals(mine, at, theirs, at) : srcZero) continue
       this.stats.blocksChanged++
       if (srcZero) {
         this.zeroRead(seg, from, to)

@@ -13,6 +13,7 @@
 //   readHashAsync(fd, buf, reads, blockSize, seed, out, runs)   on libuv's pool: reads
 //     then hashes, in one job (see below)
 //   writeBatchAsync(fd, buffers, positions)   see writebatch.c
+//   diffHashes(a, aAt, b, bAt, count)   see diffhash.c
 //
 // alignOffset exists because Node places large buffers 16 bytes past a page
 // boundary (malloc's header), and the kernel copies file pages into such a
@@ -46,6 +47,7 @@ XXH128_hash_t XXH3_128bits_withSeed_dispatch(const void* input, size_t len, XXH6
 #endif
 #include "syscalls.h"
 #include "writebatch.h"
+#include "diffhash.h"
 
 #define HASH_BYTES 16
 
@@ -388,6 +390,7 @@ NAPI_MODULE_INIT() {
     {"alignOffset", NULL, AlignOffset, NULL, NULL, NULL, napi_enumerable, NULL},
     {"readHashAsync", NULL, ReadHashAsync, NULL, NULL, NULL, napi_enumerable, NULL},
     {"writeBatchAsync", NULL, WriteBatchAsync, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"diffHashes", NULL, DiffHashes, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);
   DefineSyscalls(env, exports);

@@ -2,7 +2,8 @@
 // but a Buffer, so BlockHasher checks its inputs and throws a TypeError.
 // (Were a check missing, this test process would crash, not fail.)
 import t from 'tap'
-import {BlockHasher, HASH_BYTES, hashEquals, sessionSeed} from '../../../agent/engine/hash.js'
+import {execFileSync} from 'node:child_process'
+import {BlockHasher, diffHashes, HASH_BYTES, hashEquals, sessionSeed} from '../../../agent/engine/hash.js'
 
 const seed = Buffer.from('0123456789abcdef', 'hex')
 
@@ -37,4 +38,31 @@ t.test('hashes are seeded, and the zero hash is the hash of zeros', async t => {
   t.ok(hashEquals(a.zeroHash(4096), 0, z, 0))
   t.equal(sessionSeed(Buffer.alloc(8, 1), Buffer.alloc(8, 2)).length, 8)
   t.not(sessionSeed(Buffer.alloc(8, 1), Buffer.alloc(8, 2)).toString('hex'), sessionSeed(Buffer.alloc(8, 2), Buffer.alloc(8, 1)).toString('hex'), 'the order of the peers matters')
+})
+
+t.test('diffHashes names the hashes that differ, natively and in the pure-JS fallback alike', async t => {
+  const a = Buffer.alloc(64 * HASH_BYTES + 8)
+  for (let i = 0; i < a.length; i++) a[i] = i * 7
+  const b = Buffer.from(a)
+  for (const i of [0, 5, 63]) b.writeUInt8(b.readUInt8(8 + i * HASH_BYTES + 15) ^ 1, 8 + i * HASH_BYTES + 15)
+  t.same(diffHashes(a, 8, b, 8, 64), [0, 5, 63])
+  t.same(diffHashes(a, 8 + 5 * HASH_BYTES, b, 8 + 5 * HASH_BYTES, 2), [0], 'offsets count from where each list starts')
+  t.same(diffHashes(a, 8, b, 8, 0), [], 'an empty list')
+  t.same(diffHashes(a, 8, a, 8, 64), [])
+  // Past the end of either buffer, or a bad count: refused, never read.
+  for (const [aAt, bAt, n] of [[9, 8, 64], [8, 24, 64], [-1, 0, 1], [1.5, 0, 1], [0, 0, -1]] as const) {
+    t.throws(() => diffHashes(a, aAt, b, bAt, n), RangeError, `${aAt} ${bAt} ${n}`)
+  }
+  const script = `
+    import {diffHashes} from './agent/engine/hash.ts'
+    import {blockhash} from './agent/disk/blockhash.ts'
+    const a = Buffer.from('${a.toString('hex')}', 'hex'), b = Buffer.from('${b.toString('hex')}', 'hex')
+    let refused = 0
+    for (const [aAt, bAt, n] of [[9, 8, 64], [8, 24, 64], [-1, 0, 1], [1.5, 0, 1], [0, 0, -1]]) {
+      try { diffHashes(a, aAt, b, bAt, n) } catch (e) { if (e instanceof RangeError) refused++ }
+    }
+    console.log(JSON.stringify({addon: blockhash !== null, diff: diffHashes(a, 8, b, 8, 64), refused}))`
+  const res = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: {...process.env, BLOCKPAIR_NO_ADDON: '1'}, encoding: 'utf8'}))
+  t.same(res, {addon: false, diff: [0, 5, 63], refused: 5}, 'the fallback agrees, and refuses the same')
 })
