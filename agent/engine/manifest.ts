@@ -20,6 +20,10 @@ export function planHashes(h: BlockHasher, seg: Segment, blockSize: number): {ha
   const n = Math.ceil(seg.length / blockSize)
   const hashes = Buffer.allocUnsafe(n * HASH_BYTES)
   const holes = new Uint8Array(n)
+  // One extent over the whole segment (all of a dense image): one run, without
+  // a walk over its blocks, which a short-lived process runs unoptimized.
+  const first = seg.extents[0]
+  if (first && first.offset <= seg.offset && endOf(first) >= seg.offset + seg.length) return {hashes, holes, runs: [[0, seg.length]]}
   const runs: Array<[number, number]> = []
   let runFrom = -1
   const endRun = (i: number): void => {
