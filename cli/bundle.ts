@@ -12,6 +12,7 @@
 // slower to start.
 import {rmSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
+import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
 import path from 'node:path'
 import type {Plugin} from 'esbuild'
@@ -44,6 +45,55 @@ const ownUrls: Plugin = {
   },
 }
 
+/**
+ * Built-in modules that a push, a pull or an agent needs only on some paths (child_process:
+ * the ssh start and oclif's shell lookup; perf_hooks: oclif's timings, off unless asked;
+ * readline: oclif reading stdin, progress bars on a TTY) load when first used instead of
+ * when the script loads, ~2 ms of CPU at each start (issue 19). Each becomes an object of
+ * getters, one per export name (read here, from the Node that builds), that require the
+ * real module on first access. worker_threads is not one: the stream thread's module reads
+ * `isMainThread` as it loads.
+ */
+const LAZY_BUILTINS = ['perf_hooks', 'readline']
+const lazyBuiltins: Plugin = {
+  name: 'lazy-builtins',
+  setup(build) {
+    build.onResolve({filter: new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`)}, args =>
+      args.namespace === 'lazy-builtin' ? {path: args.path, external: true} : {path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin'})
+    build.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, args => {
+      const names = Object.keys(createRequire(import.meta.url)(`node:${args.path}`) as object)
+      return {loader: 'js', contents: `let real
+const load = () => real ??= require('node:${args.path}')
+for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, {enumerable: true, get: () => load()[name]})`}
+    })
+  },
+}
+
+/**
+ * xxhash-addon's index asks node-gyp-build to search its folders for the binary that fits
+ * this Node, ~2-3 ms at each start (issue 19). The build asks once, here, and the script
+ * loads that file by its path from the script's folder; where that fails (the packages
+ * moved apart, another machine) or the user points xxhash-addon elsewhere
+ * (XXHASH_ADDON_PREBUILD, read by node-gyp-build), it asks as before.
+ */
+const addonByPath: Plugin = {
+  name: 'addon-by-path',
+  setup(build) {
+    build.onResolve({filter: /^xxhash-addon$/}, args =>
+      args.namespace === 'addon-by-path' ? {path: args.path, external: true} : {path: args.path, namespace: 'addon-by-path'})
+    build.onLoad({filter: /.*/, namespace: 'addon-by-path'}, () => {
+      const pkg = createRequire(import.meta.url).resolve('xxhash-addon/package.json')
+      const gypBuild = createRequire(pkg)('node-gyp-build') as {resolve(dir: string): string}
+      const file = path.relative(cli, gypBuild.resolve(path.dirname(pkg))).split(path.sep).join('/')
+      return {loader: 'js', contents: `let addon
+if (process.env.XXHASH_ADDON_PREBUILD === undefined) {
+  try { addon = require(require('node:path').join(__dirname, ${JSON.stringify(file)})) } catch {}
+}
+module.exports = addon ?? require('xxhash-addon')`}
+    })
+  },
+}
+
 try {
   const esbuild = await import('esbuild')
   await esbuild.build({
@@ -54,7 +104,7 @@ try {
     format: 'cjs',
     target: 'node20',
     external: [...development, 'koffi', 'xxhash-addon'],
-    plugins: [ownUrls],
+    plugins: [ownUrls, lazyBuiltins, addonByPath],
     // Outside every module, so a module's own `const require` cannot shadow it.
     banner: {js: "const ownUrl = rel => require('node:url').pathToFileURL(require('node:path').join(__dirname, rel)).href;"},
     logLevel: 'error',

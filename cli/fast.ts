@@ -11,24 +11,33 @@
 // --workers, and stays up: from here it starts ~0.14 s sooner and holds ~4 MiB less
 // than with the whole of oclif loaded (test/bench/ANALYSIS.md, "s5cli").
 
-import {Config, flush, handle, Plugin} from './oclif.js'
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+import {flush, handle, Plugin} from './oclif.js'
 import Agent from './commands/agent.js'
 import Pull from './commands/pull.js'
 import Push from './commands/push.js'
 
 /** The commands bin/run.js runs from here (its FAST_COMMANDS; test/cli/fast.test.ts holds the two together). */
-export const commands: Record<'push' | 'pull' | 'agent', {id: string | undefined; run(argv: string[], config: Config): Promise<unknown>}> = {push: Push, pull: Pull, agent: Agent}
+export const commands: Record<'push' | 'pull' | 'agent', {id: string | undefined; run(argv: string[], opts: ConfigOptions): Promise<unknown>}> = {push: Push, pull: Pull, agent: Agent}
+
+/** What oclif's Config.load takes to build the configuration of a CLI whose plugins are given. */
+interface ConfigOptions {
+  root: string
+  plugins: Map<string, Plugin>
+}
 
 /**
  * The package as an oclif plugin that lists no commands. oclif's own reads every
  * command from oclif.manifest.json and sorts them with localeCompare, whose first call
  * loads ICU's collation data (~8 ms, as long as the session); a command that is run by
  * its class needs none of that. If a later oclif reads its manifest by another name,
- * this override is simply not called and the manifest is read as before.
+ * this override is simply not called and the manifest is read as before. Given the
+ * package.json, oclif reads it once instead of twice, and looks for no other root.
  */
 class CommandlessPlugin extends Plugin {
   constructor(root: string) {
-    super({root, isRoot: true})
+    super({root, isRoot: true, pjson: JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Plugin['pjson']})
     Object.assign(this, {_manifest: async () => ({version: this.version, commands: {}})})
   }
 }
@@ -41,7 +50,8 @@ export async function run(id: string, argv: string[], root: string): Promise<voi
   try {
     const plugin = new CommandlessPlugin(root)
     await plugin.load()
-    await command.run(argv, await Config.load({root, plugins: new Map([[plugin.name, plugin]])}))
+    // Command.run loads the configuration from these; given a loaded Config, it would load it again (~5 ms).
+    await command.run(argv, {root, plugins: new Map([[plugin.name, plugin]])})
     await flush()
   } catch (err) {
     await handle(err as Error)
