@@ -46,13 +46,13 @@ const ownUrls: Plugin = {
 }
 
 /**
- * Built-in modules that a push, a pull or an agent needs only on some paths (child_process:
- * the ssh start and oclif's shell lookup; perf_hooks: oclif's timings, off unless asked;
- * readline: oclif reading stdin, progress bars on a TTY) load when first used instead of
- * when the script loads, ~2 ms of CPU at each start (issue 19). Each becomes an object of
- * getters, one per export name (read here, from the Node that builds), that require the
- * real module on first access. worker_threads is not one: the stream thread's module reads
- * `isMainThread` as it loads.
+ * Built-in modules that a push, a pull or an agent needs only on some paths (perf_hooks:
+ * oclif's timings, off unless asked; readline: oclif reading stdin, progress bars on a
+ * TTY) load when first used instead of when the script loads, ~1.3 ms of CPU at each
+ * start (issue 19). Each becomes an object of getters, one per export name (read here,
+ * from the Node that builds), that require the real module on first access. Not
+ * child_process (node:cluster, which the agent's workers module imports, requires it as
+ * it loads) nor worker_threads (the stream thread's module reads `isMainThread` as it loads).
  */
 const LAZY_BUILTINS = ['perf_hooks', 'readline']
 const lazyBuiltins: Plugin = {
@@ -94,6 +94,20 @@ module.exports = addon ?? require('xxhash-addon')`}
   },
 }
 
+/**
+ * oclif's Config.load asks wsl-utils whether this is WSL (its modules read /proc/version,
+ * /proc/self/cgroup and look for four files: ~2.5 ms at each start, issue 19), for a
+ * platform name that only its user agent and help show. In the script it answers as
+ * bin/run.js does for --version, from the kernel's release; the other commands keep oclif's.
+ */
+const platformFromRelease: Plugin = {
+  name: 'platform-from-release',
+  setup(build) {
+    build.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/}, async args => ({loader: 'js', contents: `${await readFile(args.path, 'utf8')}
+exports.getPlatform = async () => process.platform === 'linux' && require('node:os').release().toLowerCase().includes('microsoft') ? 'wsl' : process.platform;`}))
+  },
+}
+
 try {
   const esbuild = await import('esbuild')
   await esbuild.build({
@@ -104,7 +118,7 @@ try {
     format: 'cjs',
     target: 'node20',
     external: [...development, 'koffi', 'xxhash-addon'],
-    plugins: [ownUrls, lazyBuiltins, addonByPath],
+    plugins: [ownUrls, lazyBuiltins, addonByPath, platformFromRelease],
     // Outside every module, so a module's own `const require` cannot shadow it.
     banner: {js: "const ownUrl = rel => require('node:url').pathToFileURL(require('node:path').join(__dirname, rel)).href;"},
     logLevel: 'error',

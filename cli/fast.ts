@@ -42,11 +42,22 @@ class CommandlessPlugin extends Plugin {
   }
 }
 
+/**
+ * oclif's Config.load reads a user's theme.json (twice, ~1-4 ms, the file normally
+ * missing) unless BLOCKPAIR_DISABLE_THEME is set. A theme colours help and oclif's JSON
+ * output, which these commands never print (their help takes oclif's route). Set for
+ * the run unless the user set it; the processes a run starts meanwhile (the agent's
+ * --workers, ssh) inherit it, which changes nothing for them.
+ */
+const NO_THEME = 'BLOCKPAIR_DISABLE_THEME'
+
 /** Runs `blockpair ID ...argv` as oclif's execute() would, from the package's root folder. */
 export async function run(id: string, argv: string[], root: string): Promise<void> {
   const command = commands[id as keyof typeof commands]
   // oclif names a command it was not given by its id from its class name; esbuild may rename classes.
   command.id = id
+  const ownNoTheme = process.env[NO_THEME] === undefined
+  if (ownNoTheme) process.env[NO_THEME] = 'true'
   try {
     const plugin = new CommandlessPlugin(root)
     await plugin.load()
@@ -55,5 +66,7 @@ export async function run(id: string, argv: string[], root: string): Promise<voi
     await flush()
   } catch (err) {
     await handle(err as Error)
+  } finally {
+    if (ownNoTheme) delete process.env[NO_THEME]
   }
 }
