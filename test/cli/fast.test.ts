@@ -36,7 +36,7 @@ function packageCopy(name: string): string {
 
 /** An agent of a package copy serving `remote`: its agent:// URL of `name`, stopped at the test's end. */
 async function agentOf(t: Test, root: string, name: string): Promise<string> {
-  const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), 'agent', '--listen', '127.0.0.1:0', '--psk-file', psk, '--allow', remote], {stdio: ['ignore', 'pipe', 'inherit']})
+  const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), 'agent', '--listen', '127.0.0.1:0', '--psk-file', psk, '--allow', remote, '-q'], {stdio: ['ignore', 'pipe', 'inherit']})
   t.teardown(() => { child.kill() })
   let out = ''
   for await (const chunk of child.stdout) {
