@@ -10,7 +10,7 @@
 // esbuild is a dev dependency: where it is missing or fails, the plain re-export stays,
 // push and pull go through oclif like the others, and the CLI works the same, only
 // slower to start.
-import {rmSync} from 'node:fs'
+import {existsSync, rmSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
@@ -72,9 +72,11 @@ for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name
 /**
  * xxhash-addon's index asks node-gyp-build to search its folders for the binary that fits
  * this Node, ~2-3 ms at each start (issue 19). The build asks once, here, and the script
- * loads that file by its path from the script's folder; where that fails (the packages
- * moved apart, another machine) or the user points xxhash-addon elsewhere
- * (XXHASH_ADDON_PREBUILD, read by node-gyp-build), it asks as before.
+ * loads that file by its path from the script's folder, through node_modules as Node finds
+ * it (not through symlinks, so a copy of the package with its node_modules works too);
+ * where that fails (the packages moved apart, another machine) or the user points
+ * xxhash-addon elsewhere (XXHASH_ADDON_PREBUILD, read by node-gyp-build), it asks as
+ * before, and so does a script built where node-gyp-build finds no binary.
  */
 const addonByPath: Plugin = {
   name: 'addon-by-path',
@@ -82,16 +84,33 @@ const addonByPath: Plugin = {
     build.onResolve({filter: /^xxhash-addon$/}, args =>
       args.namespace === 'addon-by-path' ? {path: args.path, external: true} : {path: args.path, namespace: 'addon-by-path'})
     build.onLoad({filter: /.*/, namespace: 'addon-by-path'}, () => {
-      const pkg = createRequire(import.meta.url).resolve('xxhash-addon/package.json')
-      const gypBuild = createRequire(pkg)('node-gyp-build') as {resolve(dir: string): string}
-      const file = path.relative(cli, gypBuild.resolve(path.dirname(pkg))).split(path.sep).join('/')
-      return {loader: 'js', contents: `let addon
+      const file = addonFile()
+      return {loader: 'js', contents: file === null ? "module.exports = require('xxhash-addon')" : `let addon
 if (process.env.XXHASH_ADDON_PREBUILD === undefined) {
   try { addon = require(require('node:path').join(__dirname, ${JSON.stringify(file)})) } catch {}
 }
 module.exports = addon ?? require('xxhash-addon')`}
     })
   },
+}
+
+/** The path from the script's folder to the binary xxhash-addon loads here, or null if none is found. */
+function addonFile(): string | null {
+  let pkg: string
+  let binary: string
+  try {
+    pkg = createRequire(import.meta.url).resolve('xxhash-addon/package.json')
+    const gypBuild = createRequire(pkg)('node-gyp-build') as {resolve(dir: string): string}
+    binary = path.relative(path.dirname(pkg), gypBuild.resolve(path.dirname(pkg)))
+  } catch {
+    return null
+  }
+  // The folder Node's require finds xxhash-addon in, from the script's folder up.
+  for (let dir = cli; ; dir = path.dirname(dir)) {
+    const found = path.join(dir, 'node_modules', 'xxhash-addon')
+    if (existsSync(path.join(found, 'package.json'))) return path.relative(cli, path.join(found, binary)).split(path.sep).join('/')
+    if (path.dirname(dir) === dir) return path.relative(cli, path.join(path.dirname(pkg), binary)).split(path.sep).join('/')
+  }
 }
 
 /**
