@@ -2,18 +2,20 @@
 // Start-up is most of what a small sync costs (issue 19): Node itself takes ~50 ms,
 // loading oclif and our modules about twice as much again. So `--version` answers
 // here, in oclif's words (Config.userAgent; test/bin/run.test.ts holds the two
-// together); push and pull run from one script compiled from V8's code cache
+// together); push, pull and agent run from one script compiled from V8's code cache
 // (cli/fast.ts, cli/script-cache.ts); everything else, help included, goes to oclif,
 // loaded as one bundled file (cli/oclif.ts).
 //
 // This file is CommonJS (bin/package.json): an ES module entry starts Node's ES module
-// loader, ~7-10 ms of CPU that `--version`, push and pull do not need.
+// loader, ~7-10 ms of CPU that `--version`, push, pull and agent do not need.
 'use strict'
 const {readFileSync} = require('node:fs')
 const {arch, release} = require('node:os')
 const path = require('node:path')
 
 const root = path.join(__dirname, '..')
+// The commands cli/fast.ts holds.
+const FAST_COMMANDS = ['push', 'pull', 'agent']
 const [id, ...rest] = process.argv.slice(2)
 
 // oclif answers --version when it is the first argument, whatever follows.
@@ -26,7 +28,7 @@ if (id === '--version') {
   // checked by npm at install, and oclif's (node >= 18) are a subset of them.
   const quiet = process.env.OCLIF_DISABLE_ENGINE_WARNING === undefined
   if (quiet) process.env.OCLIF_DISABLE_ENGINE_WARNING = '1'
-  const fast = (id === 'push' || id === 'pull') && !rest.some(a => a === '--help' || a === '-h') ? loadFast() : null
+  const fast = FAST_COMMANDS.includes(id) && !rest.some(a => a === '--help' || a === '-h') ? loadFast() : null
   // Only oclif's loading reads it: the processes we start (agents, workers) do not inherit it.
   const loaded = () => { if (quiet) delete process.env.OCLIF_DISABLE_ENGINE_WARNING }
   if (fast) {
@@ -40,7 +42,7 @@ if (id === '--version') {
   }
 }
 
-/** push and pull as one cached script, or null where the build made none (no esbuild). */
+/** push, pull and agent as one cached script, or null where the build made none (no esbuild). */
 function loadFast() {
   try {
     const {loadScript} = require('../dist/cli/script-cache.cjs')

@@ -1,11 +1,12 @@
 // Build step after cli/bundle.ts: makes dist/cli/fast.cjs.cache, V8's code cache for
-// push and pull (cli/script-cache.ts). V8 compiles most functions lazily, when first
-// called, and a cache holds only what was compiled when it was taken: so it is taken
-// after a real push and pull of a small file, to and from an agent started here, in a
-// process that loaded nothing else (a child of this one: oclif ends the process of a
-// failed command). If anything fails the build goes on without a cache, and the CLI
+// push, pull and agent (cli/script-cache.ts). V8 compiles most functions lazily, when
+// first called, and a cache holds only what was compiled when it was taken: so it is
+// taken after a real push and pull of a small file, to and from an agent, all three
+// run through the script in a process that loaded nothing else (a child of this one:
+// oclif ends the process of a failed command, and the agent's ends its process when
+// it stops). If anything fails the build goes on without a cache, and the CLI
 // compiles the script at each start as it would any module.
-import {spawn, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {fileURLToPath} from 'node:url'
@@ -22,34 +23,39 @@ interface Fast {
   run(id: string, argv: string[], root: string): Promise<void>
 }
 
-/** A listening agent of this build, serving `dir`, and its port. */
-async function startAgent(dir: string, key: string): Promise<{port: string; stop: () => void}> {
-  const agent = spawn(process.execPath, [bin, 'agent', '--listen', '127.0.0.1:0', '--psk-file', key, '--allow', dir], {stdio: ['ignore', 'pipe', 'ignore'], timeout: TIMEOUT_MS})
-  let out = ''
-  for await (const chunk of agent.stdout) {
-    out += String(chunk)
-    const port = /listening \S+:(\d+)/.exec(out)?.[1]
-    if (port) return {port, stop: () => agent.kill()}
-  }
-  throw new Error(`the warm-up agent exited: ${out.trim()}`)
+/**
+ * Starts the script's agent in this process, serving `dir`, and resolves with its port,
+ * read from the line it prints when it listens (that line goes no further).
+ */
+function startAgent(fast: Fast, dir: string, key: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const write = process.stdout.write.bind(process.stdout)
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      const port = /listening \S+:(\d+)/.exec(String(chunk))?.[1]
+      if (!port) return write(chunk, ...rest)
+      process.stdout.write = write
+      resolve(port)
+      return true
+    }) as typeof process.stdout.write
+    // More sessions than the warm-up opens: the agent is still serving when the cache is taken.
+    fast.run('agent', ['--listen', '127.0.0.1:0', '--psk-file', key, '--allow', dir, '--sessions', '3', '-q'], root)
+      .then(() => reject(new Error('the warm-up agent stopped')), reject)
+  })
 }
 
-/** The child's part: a push and a pull through the script, then its cache. */
+/** The child's part: an agent, a push to it and a pull from it through the script, then its cache. */
 async function warmUp(dir: string): Promise<void> {
   const key = path.join(dir, 'psk')
   if (spawnSync(process.execPath, [bin, 'keygen', '--out', key], {stdio: 'ignore', timeout: TIMEOUT_MS}).status !== 0) throw new Error('keygen failed')
   writeFileSync(path.join(dir, 'a'), Buffer.alloc(65536, 7))
-  const agent = await startAgent(dir, key)
-  try {
-    const {exports, saveCache} = loadScript<Fast>(script)
-    const remote = `agent://127.0.0.1:${agent.port}${dir}`
-    await exports.run('push', [path.join(dir, 'a'), `${remote}/b`, '--psk-file', key, '-q'], root)
-    await exports.run('pull', [`${remote}/b`, path.join(dir, 'c'), '--psk-file', key, '-q'], root)
-    if (process.exitCode || !existsSync(path.join(dir, 'c'))) throw new Error('the warm-up push and pull failed')
-    saveCache()
-  } finally {
-    agent.stop()
-  }
+  const {exports, saveCache} = loadScript<Fast>(script)
+  const remote = `agent://127.0.0.1:${await startAgent(exports, dir, key)}${dir}`
+  await exports.run('push', [path.join(dir, 'a'), `${remote}/b`, '--psk-file', key, '-q'], root)
+  await exports.run('pull', [`${remote}/b`, path.join(dir, 'c'), '--psk-file', key, '-q'], root)
+  if (process.exitCode || !existsSync(path.join(dir, 'c'))) throw new Error('the warm-up push and pull failed')
+  saveCache()
+  // The agent would serve on.
+  process.exit(0)
 }
 
 if (process.argv[2] === '--warm-up') {

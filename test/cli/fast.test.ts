@@ -1,14 +1,15 @@
-// push and pull run from dist/cli/fast.cjs through V8's code cache (cli/fast.ts,
-// cli/script-cache.ts, bin/run.js): the build's cache is used, and a push works the
-// same whatever the cache is (missing, stale, garbage) and without the script at all.
+// push, pull and agent run from dist/cli/fast.cjs through V8's code cache (cli/fast.ts,
+// cli/script-cache.ts, bin/run.js): the build's cache is used, and a push and an agent
+// work the same whatever the cache is (missing, stale, garbage) and without the script at all.
 // Each case runs a copy of the package's top (bin/, package.json, dist/cli/) whose
 // other folders are links to this build, so that the real cache is never touched.
-import t from 'tap'
+import t, {type Test} from 'tap'
 import {execFileSync, spawn} from 'node:child_process'
 import {once} from 'node:events'
 import {copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {REPO_ROOT, cli, ensureBuilt, keygen, startAgent} from '../helpers/cli.js'
+import {commands} from '../../cli/fast.js'
 
 ensureBuilt()
 const dir = t.testdir({remote: {}})
@@ -31,6 +32,19 @@ function packageCopy(name: string): string {
     if (!f.endsWith('.cache')) symlinkSync(path.join(REPO_ROOT, 'dist/cli', f), path.join(root, 'dist/cli', f))
   }
   return root
+}
+
+/** An agent of a package copy serving `remote`: its agent:// URL of `name`, stopped at the test's end. */
+async function agentOf(t: Test, root: string, name: string): Promise<string> {
+  const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), 'agent', '--listen', '127.0.0.1:0', '--psk-file', psk, '--allow', remote, '-q'], {stdio: ['ignore', 'pipe', 'inherit']})
+  t.teardown(() => { child.kill() })
+  let out = ''
+  for await (const chunk of child.stdout) {
+    out += String(chunk)
+    const port = /^listening \S+:(\d+)$/m.exec(out)?.[1]
+    if (port) return `agent://127.0.0.1:${port}${path.join(remote, name)}`
+  }
+  throw new Error(`the agent exited before listening: ${out}`)
 }
 
 async function push(root: string, args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
@@ -69,6 +83,11 @@ for (const [what, cache] of caches) {
     const bad = await push(root, [src, agent.url(dst), '--psk-file', psk, '--no-such-flag'])
     t.equal(bad.code, 2)
     t.match(bad.stderr, /\[E_BAD_FLAG\]/)
+    // And an agent of that copy serves a push as any other.
+    const served = await agentOf(t, root, `${what.replace(/ /g, '-')}-served.img`)
+    const r2 = await push(REPO_ROOT, [src, served, '--psk-file', psk, '-q'])
+    t.equal(r2.code, 0, r2.stderr)
+    t.same(readFileSync(served.replace(/^agent:\/\/[^/]+/, '')), readFileSync(src))
   })
 }
 
@@ -80,6 +99,31 @@ t.test('without the script and its loader (a build without esbuild) push goes th
   const r = await push(root, [src, agent.url(dst), '--psk-file', psk, '-q'])
   t.equal(r.code, 0, r.stderr)
   t.same(readFileSync(dst), readFileSync(src))
+  const served = await agentOf(t, root, 'no-script-served.img')
+  const r2 = await push(root, [src, served, '--psk-file', psk, '-q'])
+  t.equal(r2.code, 0, r2.stderr)
+  t.same(readFileSync(path.join(remote, 'no-script-served.img')), readFileSync(src))
+})
+
+t.test('bin/run.js sends to the script exactly the commands it holds', async t => {
+  const listed = /const FAST_COMMANDS = (\[[^\]]*\])/.exec(readFileSync(path.join(REPO_ROOT, 'bin/run.js'), 'utf8'))?.[1]
+  t.ok(listed, 'bin/run.js has FAST_COMMANDS')
+  t.same(JSON.parse((listed ?? '[]').replace(/'/g, '"')).sort(), Object.keys(commands).sort())
+})
+
+t.test('agent from the script: flags are checked as before, and --help is oclif\'s', async t => {
+  const bad = await cli(['agent', '--listen', '127.0.0.1:0', '--psk-file', psk, '--no-such-flag'])
+  t.equal(bad.code, 2)
+  t.match(bad.stderr, /\[E_BAD_FLAG\]/)
+  // exactlyOne of --psk-file and --psk-stdin, checked by oclif's parser.
+  const neither = await cli(['agent', '--listen', '127.0.0.1:0'])
+  t.equal(neither.code, 2)
+  t.match(neither.stderr, /\[E_BAD_FLAG\]/)
+  for (const args of [['agent', '--help'], ['agent', '-h']]) {
+    const r = await cli(args)
+    t.equal(r.code, 0, r.stderr)
+    t.match(r.stdout, /USAGE\s+\$ blockpair agent/)
+  }
 })
 
 t.test('push --help and pull -h are oclif\'s help, as before', async t => {
