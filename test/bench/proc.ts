@@ -105,10 +105,48 @@ export function dropCachesMissing(): string | undefined {
   return undefined
 }
 
-/** Write dirty pages, then drop the page cache, dentries and inodes of the whole machine. */
-export async function dropCaches(): Promise<void> {
-  await must(['sync'])
+/** Bytes of the machine's page cache that are dirty or being written back (/proc/meminfo). */
+export function unwrittenBytes(): number {
+  const info = readFileSync('/proc/meminfo', 'utf8')
+  const kB = (key: string) => Number(new RegExp(`^${key}:\\s*(\\d+)\\s*kB`, 'm').exec(info)?.[1] ?? 0)
+  return (kB('Dirty') + kB('Writeback')) * 1024
+}
+
+/** What the writeback settle found: bytes still unwritten when it stopped, how long it took, whether it got below the limit. */
+export interface Settle {
+  unwritten: number
+  ms: number
+  settled: boolean
+}
+
+/** Below this much dirty + writeback data the machine counts as quiet for a cold run. */
+const SETTLE_LIMIT = 32 * 1024 * 1024
+const SETTLE_SYNCS = 8
+
+/**
+ * `sync` until the machine's dirty and writeback pages are below SETTLE_LIMIT (at most
+ * SETTLE_SYNCS times): each sync returns when the writeback it started has finished,
+ * so this waits on the kernel, not on a clock. Other work on the machine can keep
+ * dirtying pages; then it gives up and says how much was left.
+ */
+export async function settleWriteback(): Promise<Settle> {
+  const t0 = performance.now()
+  let unwritten = unwrittenBytes()
+  for (let i = 0; i < SETTLE_SYNCS && (i === 0 || unwritten > SETTLE_LIMIT); i++) {
+    await must(['sync'])
+    unwritten = unwrittenBytes()
+  }
+  return {unwritten, ms: performance.now() - t0, settled: unwritten <= SETTLE_LIMIT}
+}
+
+/**
+ * Write dirty pages (`settle`: until the machine is quiet, see settleWriteback; else one
+ * sync), then drop the page cache, dentries and inodes of the whole machine.
+ */
+export async function dropCaches(settle = false): Promise<Settle | undefined> {
+  const s = settle ? await settleWriteback() : (await must(['sync']), undefined)
   writeFileSync('/proc/sys/vm/drop_caches', '3\n')
+  return s
 }
 
 /** Bytes this process and its reaped children have read with read() and friends (rchar). */
