@@ -139,6 +139,59 @@ export async function settleWriteback(): Promise<Settle> {
   return {unwritten, ms: performance.now() - t0, settled: unwritten <= SETTLE_LIMIT}
 }
 
+/** Where a kernel with free page reporting (virtio-balloon) counts what it has handed back to the host. */
+const REPORTED_KIB = '/sys/module/page_reporting/parameters/reported_kib'
+/** The kernel reports free pages 2 s after they are freed (PAGE_REPORTING_DELAY); quiet = unchanged for longer. */
+const REPORTING_QUIET_MS = 2500
+const REPORTING_WAIT_MS = 30_000
+
+function reportedKiB(): number | undefined {
+  try {
+    return Number(readFileSync(REPORTED_KIB, 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+/** What the wait for free page reporting found: KiB the guest handed back meanwhile, how long it took, whether it went quiet. */
+export interface Reporting {
+  reportedKiB: number
+  ms: number
+  quiet: boolean
+}
+
+/**
+ * On a VM whose balloon driver reports free pages to the host, memory freed by
+ * drop_caches is handed back to the host from 2 s after the drop, and every page
+ * the host took back costs a fault into the hypervisor when the page cache fills
+ * it again (about 2.5 s of CPU per GiB here, against 0.1 s for memory it still
+ * backs). A cold run that starts before the reporting is done therefore gets fast
+ * or slow memory depending on how long it runs and on the moment it starts: the
+ * main source of the cold round's 9x swing (ANALYSIS.md, "s5bench"). Waiting until
+ * the reporting goes quiet (its counter unchanged for longer than its delay, polled;
+ * at most REPORTING_WAIT_MS) makes every cold run fill host-reclaimed memory, as a
+ * sync of data that went cold long ago does on this VM. Without the counter (bare
+ * metal, other kernels) it returns at once.
+ */
+export async function settleFreePageReporting(): Promise<Reporting> {
+  const t0 = performance.now()
+  const first = reportedKiB()
+  if (first === undefined) return {reportedKiB: 0, ms: 0, quiet: true}
+  let last = first
+  let since = t0
+  for (;;) {
+    await new Promise(r => setTimeout(r, 100))
+    const now = performance.now()
+    const cur = reportedKiB() ?? last
+    if (cur !== last) {
+      last = cur
+      since = now
+    }
+    const quiet = now - since >= REPORTING_QUIET_MS
+    if (quiet || now - t0 >= REPORTING_WAIT_MS) return {reportedKiB: last - first, ms: now - t0, quiet}
+  }
+}
+
 /**
  * Write dirty pages (`settle`: until the machine is quiet, see settleWriteback; else one
  * sync), then drop the page cache, dentries and inodes of the whole machine.

@@ -17,6 +17,9 @@ export interface RunRecord {
   cold?: boolean
   /** Cold run: dirty + writeback bytes left when the writeback settle gave up (other work kept writing). */
   unsettled?: number
+  /** Cold run: how long the wait for free page reporting took (proc.ts settleFreePageReporting), and whether it gave up. */
+  reportingMs?: number
+  reportingBusy?: boolean
   /** Wall clock of a successful run. */
   ms?: number
   /** User+sys CPU seconds of every process involved (the command's tree, plus cpuSideSec). */
@@ -274,8 +277,8 @@ export interface ReportMeta {
   runs: number
   /** Cold runs per tool in the cases with a cold target (BENCH_COLD_RUNS). */
   coldRuns: number
-  /** Whether the writeback settled before each cold run (BENCH_COLD_SETTLE). */
-  coldSettle: boolean
+  /** What each cold run waited for (BENCH_COLD_SETTLE). */
+  coldSettle: 'full' | 'writeback' | 'sync'
   totalSec: number
   /** Hand-written analysis appended to the report (test/bench/ANALYSIS.md). */
   analysis?: string
@@ -321,9 +324,15 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
   out.push('## Setup', '')
   out.push(`- Command: \`${meta.command}\` (${meta.runs} runs per tool, alternated; total ${(meta.totalSec / 60).toFixed(1)} min)`)
   out.push(`- Cold runs (BENCH_COLD_RUNS): ${meta.coldRuns} per tool, alternated, in the cases with a target on the cold wall ` +
-    `(${cases.filter(c => c.def.coldTarget).map(c => c.def.id).join(', ') || 'none in this run'}); one in every other case, to keep the whole run under ~30 minutes. Before each: ` +
-    `${meta.coldSettle ? '`sync` until the machine\'s dirty + writeback pages are below 32 MiB (at most 8 times; a run where they stayed above says so on stderr)'
-      : 'one `sync` (BENCH_COLD_SETTLE=0)'}, then \`echo 3 > /proc/sys/vm/drop_caches\`, then the tool\'s own code read back.`)
+    `(${cases.filter(c => c.def.coldTarget).map(c => c.def.id).join(', ') || 'none in this run'}); one in every other case ` +
+    '(track-dense-1 too: its cold target is judged on one round), to keep the whole run under ~30 minutes. Before each: ' +
+    `${meta.coldSettle === 'sync' ? 'one `sync` (BENCH_COLD_SETTLE=sync)'
+      : '`sync` until the machine\'s dirty + writeback pages are below 32 MiB (at most 8 times)'}, then \`echo 3 > /proc/sys/vm/drop_caches\`, ` +
+    `then the tool\'s own code read back${meta.coldSettle === 'full' ? ', then, in the cases with several cold rounds, a wait until the kernel\'s free page reporting to the host ' +
+      'is quiet (its counter unchanged for 2.5 s, at most 30 s), so that every cold run fills memory the host has taken back, not a mix that ' +
+      'depends on timing (test/bench/proc.ts, settleFreePageReporting; ANALYSIS.md, s5bench); the single cold round of the other cases ' +
+      'does not wait, and its figure mixes both' : ` (BENCH_COLD_SETTLE=${meta.coldSettle})`}. ` +
+    'A run whose wait gave up says so on stderr.')
   out.push(...meta.machine.map(m => `- ${m}`))
   out.push(...meta.build.map(m => `- ${m}`))
   out.push(`- Sizes: ${meta.sizes}${meta.scaleNote ? ` — **${meta.scaleNote}**` : ''}`)
@@ -353,9 +362,13 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
       'blockpair node, the CLI\'s bin/ and dist/ and its runtime modules in node_modules. Only the data files come from disk. ' +
       'Without this the first tool of each case paid one-off costs the others did not (blockpair\'s cold dense-1 came out 3.05× ' +
       '`cat` where a separate A/B measured ~1.03×); warming the code rather than running a discarded cold round keeps every ' +
-      'tool\'s data equally cold and costs no extra run. A cold fill on this VM swings by up to 9× between identical runs, so the cases ' +
-      'with a cold target run several cold rounds (see Setup) and show the median with the min–max; their cold ratios are ratios of ' +
-      'medians. Needs root; without it the case says so.',
+      'tool\'s data equally cold and costs no extra run. On a VM whose balloon driver reports free memory to the host, the memory ' +
+      'the drop freed goes back to the host from 2 s after the drop, and filling memory the host took back costs a fault into the ' +
+      'hypervisor per page (about 2.5 s of CPU per GiB here, against 0.1 s): a run that starts at once and ends within 2 s (cat) ' +
+      'gets fast memory, a longer one (blockpair, rsync, after reading back ~800 files of their code) partly slow memory. So the ' +
+      'cases whose cold figure is a target wait for the reporting to finish before each cold run (every tool then fills ' +
+      'host-reclaimed memory, as a sync of data that went cold long ago does on this VM), run several cold rounds (see Setup) and ' +
+      'show the median with the min–max; their cold ratios are ratios of medians. Needs root; without it the case says so.',
     '- **CPU** is user+sys seconds of every process involved: the command\'s own rusage (GNU time, which counts every descendant ' +
       'it waited for: rsync\'s processes, both `cat`s, the ssh client), plus the change of the listening agent\'s CPU (its process ' +
       'tree in /proc, workers included) or of the sshd\'s (its sessions) around the run. On a hypervisor that CPU belongs to the guests.',

@@ -7,13 +7,15 @@
 // ratio); after the warm rounds each case has cold rounds, the page cache dropped
 // before each tool (root only) and the tool's own code then read back, so that only
 // the data is cold. A cold fill of the page cache on a VM swings by up to 9x between
-// identical runs (ANALYSIS.md, "s4fix"), so the cases with a target on the cold wall
-// (CaseDef.coldTarget: dense-1, track-dense-1, ranges-dense-1) run BENCH_COLD_RUNS cold
-// rounds, alternated like the warm ones, and report their median and spread; the
-// others run one, which keeps the whole run under ~30 minutes. Before each cold run
-// the machine's writeback settles (`sync` until dirty + writeback pages are below
-// 32 MiB, a bounded number of times: proc.ts settleWriteback), so that no earlier
-// write competes with the cold reads. Every run records wall time and CPU (user+sys) of
+// identical runs (ANALYSIS.md, "s4fix" and "s5bench"), so the cases whose cold wall is
+// judged (CaseDef.coldTarget: dense-1, ranges-dense-1) run BENCH_COLD_RUNS cold rounds,
+// alternated like the warm ones, and report their median and spread; the others run
+// one, which keeps the whole run under ~30 minutes. Before each cold run the machine's
+// writeback settles (`sync` until dirty + writeback pages are below 32 MiB, a bounded
+// number of times: proc.ts settleWriteback), so that no earlier write competes with the
+// cold reads; in the judged cases the run then also waits until the kernel has handed
+// the memory the drop freed back to the host (proc.ts settleFreePageReporting): the
+// main source of the swing. Every run records wall time and CPU (user+sys) of
 // every process involved: the command's rusage, plus the listening agent's or sshd's
 // CPU over the run, read from /proc (test/bench/proc.ts).
 //
@@ -21,8 +23,9 @@
 //   BENCH_RUNS=N    warm runs per tool and case (default 5; 2 with BENCH_QUICK), plus the cold ones
 //   BENCH_COLD_RUNS=N  cold runs per tool in the cases with a cold target (default 3; 1 with
 //                   BENCH_QUICK); every other case has one cold run
-//   BENCH_COLD_SETTLE=0  before a cold run, one `sync` only instead of waiting for the
-//                   writeback to settle (to measure what the settle does)
+//   BENCH_COLD_SETTLE=full|writeback|sync  what a cold run waits for (default full: the
+//                   writeback, then, in the judged cases, the free page reporting; writeback:
+//                   not the reporting; sync: one `sync` before the drop, as before s5bench)
 //   BENCH_QUICK=1   small files, a smoke test that finishes in about two minutes;
 //                   prints the report but writes no file unless BENCH_OUT is set
 //   BENCH_CASES=a,b only these cases (ids: see CASES in cases.ts)
@@ -51,7 +54,7 @@ import {type AgentSpec, BLOCKPAIR, CASES, type CaseDef, type CaseSetup, type Env
 import {sparseDiffers} from './compare.js'
 import {DataSet, type Sizes, bigSparseLayout, copySparse, dataDefs, sparseLayout} from './data.js'
 import {NS_B, type NsSshd, lanDown, lanUnavailable, lanUp, startNsSshd} from './netns.js'
-import {Agent, dropCaches, dropCachesMissing, failure, gnuTimeMissing, killAllSync, lastLines, must, run, treeCpuSec, warmCode} from './proc.js'
+import {Agent, dropCaches, dropCachesMissing, failure, gnuTimeMissing, killAllSync, lastLines, must, run, settleFreePageReporting, treeCpuSec, warmCode} from './proc.js'
 import {type CaseResult, type RunRecord, type ToolResult, measured, renderReport} from './report.js'
 import {MiB, fmtBytes} from './util.js'
 
@@ -59,7 +62,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const QUICK = process.env.BENCH_QUICK === '1'
 const RUNS = Math.max(1, Number.parseInt(process.env.BENCH_RUNS ?? '', 10) || (QUICK ? 2 : 5))
 const COLD_RUNS = Math.max(1, Number.parseInt(process.env.BENCH_COLD_RUNS ?? '', 10) || (QUICK ? 1 : 3))
-const COLD_SETTLE = process.env.BENCH_COLD_SETTLE !== '0'
+const COLD_SETTLE = (['sync', 'writeback'] as const).find(m => m === process.env.BENCH_COLD_SETTLE) ?? 'full'
 const SCALE = Math.max(1, Number.parseInt(process.env.BENCH_SCALE ?? '', 10) || 1)
 const KEEP = process.env.BENCH_KEEP === '1'
 const BENCH_DIR = path.resolve(process.env.BENCH_DIR ?? path.join(ROOT, '.bench'))
@@ -428,12 +431,17 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
         const anyAgent = agent ?? [...agents.values()].find(a => a.agent?.alive)?.agent
         await def.prepare?.(env, t.def, {port: anyAgent?.port})
         if (cold) {
-          const settle = await dropCaches(COLD_SETTLE)
+          const settle = await dropCaches(COLD_SETTLE !== 'sync')
           if (settle && !settle.settled) rec.unsettled = settle.unwritten
           // Only the data is cold: the tool's own code (node, the CLI's dist/ and
           // runtime modules; a C tool's binary and libraries) is read back first,
           // or the first tool of a case pays for what the next ones share.
           warmCode(t.def.argv({port: agent?.port}))
+          if (COLD_SETTLE === 'full' && def.coldTarget) {
+            const q = await settleFreePageReporting()
+            rec.reportingMs = q.ms
+            if (!q.quiet) rec.reportingBusy = true
+          }
         } else {
           await must(['sync'])
           await warm(def.warm(env, dst))
@@ -470,7 +478,8 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
       // An agent that died keeps its peak only if read before; read it after every run.
       keepPeaks()
       const what = rec.ms !== undefined ? `${(rec.ms / 1000).toFixed(2)} s, CPU ${rec.cpuSec?.toFixed(2) ?? '–'} s` : `FAILED ${rec.error}`
-      const unsettled = rec.unsettled === undefined ? '' : ` (writeback did not settle: ${fmtBytes(rec.unsettled)} dirty)`
+      const unsettled = `${rec.unsettled === undefined ? '' : ` (writeback did not settle: ${fmtBytes(rec.unsettled)} dirty)`}` +
+        `${rec.reportingMs === undefined ? '' : ` (free page reporting ${rec.reportingBusy ? 'still busy after' : 'quiet after'} ${(rec.reportingMs / 1000).toFixed(1)} s)`}`
       log(`  ${def.id} ${cold ? `cold round ${round - RUNS + 1}/${coldRounds}` : `round ${round + 1}/${RUNS}`} ${t.def.name}: ${what}${unsettled}`)
     }
     /** After a successful run: the destination's allocation, and whether it equals the source. */
