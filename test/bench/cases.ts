@@ -88,12 +88,12 @@ export type WarmItem = {
   argv: string[]
 }
 
-/** Which time a ratio compares: wall or CPU (user+sys of all processes), of the warm rounds or of the cold one. */
+/** Which time a ratio compares: wall or CPU (user+sys of all processes), of the warm rounds or of the cold ones. */
 export type Metric = 'wall' | 'cpu' | 'cold wall' | 'cold cpu'
 
 /** What a case's targets can ask of the results. */
 export interface Measured {
-  /** Median of per-round ratios of the two tools' times (paired, same round; wall of the warm rounds unless told). */
+  /** Warm: median of per-round ratios of the two tools' times (paired, same round; wall unless told); cold: ratio of their medians. */
   ratio(tool: string, ref: string, metric?: Metric): number | undefined
   /** Median of a numeric field of blockpair's --json summaries. */
   summary(tool: string, field: string): number | undefined
@@ -150,9 +150,9 @@ export interface CaseDef {
   floor: string
   targets?(m: Measured, env: Env): Target[]
   /**
-   * Judge a target on the cold wall: the case runs BENCH_COLD_RUNS cold rounds (run.ts),
-   * each after the free page reporting went quiet; the others one, without that wait,
-   * since a single cold fill on a VM swings too much to judge a target by.
+   * Judge a target on the cold wall: the case runs BENCH_COLD_RUNS cold rounds (run.ts)
+   * and reports their median, the others one, since a single cold fill on a VM swings
+   * too much to judge a target by.
    */
   coldTarget?: boolean
 }
@@ -789,7 +789,7 @@ function trackDense(): CaseDef {
     },
     floor: CAT_BOTH,
     // No coldTarget: its cold round (two 4 GiB files on a loop-mounted XFS, ~80 s) run
-    // three times, with the wait for free page reporting, would take the whole run past ~30 min.
+    // three times would take the whole run past ~30 minutes.
     targets: m => {
       const changed = median(st.rewrites)
       return [

@@ -145,7 +145,8 @@ const REPORTED_KIB = '/sys/module/page_reporting/parameters/reported_kib'
 const REPORTING_QUIET_MS = 2500
 const REPORTING_WAIT_MS = 30_000
 
-function reportedKiB(): number | undefined {
+/** KiB of free memory the guest has handed back to the host so far; undefined without free page reporting. */
+export function reportedKiB(): number | undefined {
   try {
     return Number(readFileSync(REPORTED_KIB, 'utf8'))
   } catch {
@@ -164,14 +165,15 @@ export interface Reporting {
  * On a VM whose balloon driver reports free pages to the host, memory freed by
  * drop_caches is handed back to the host from 2 s after the drop, and every page
  * the host took back costs a fault into the hypervisor when the page cache fills
- * it again (about 2.5 s of CPU per GiB here, against 0.1 s for memory it still
- * backs). A cold run that starts before the reporting is done therefore gets fast
- * or slow memory depending on how long it runs and on the moment it starts: the
- * main source of the cold round's 9x swing (ANALYSIS.md, "s5bench"). Waiting until
- * the reporting goes quiet (its counter unchanged for longer than its delay, polled;
- * at most REPORTING_WAIT_MS) makes every cold run fill host-reclaimed memory, as a
- * sync of data that went cold long ago does on this VM. Without the counter (bare
- * metal, other kernels) it returns at once.
+ * it again (2.5-6 s of CPU per GiB here, against 0.1 s for memory it still backs).
+ * A cold run that starts before the reporting is done gets fast or slow memory
+ * depending on how long it runs and when it starts: the main source of the cold
+ * round's swing (ANALYSIS.md, "s5bench"). Waiting until the reporting goes quiet
+ * (its counter unchanged for longer than its delay, polled; at most REPORTING_WAIT_MS)
+ * makes every cold run fill host-reclaimed memory: steady, but slow (a cold cat of
+ * 2 x 2 GiB took 22-27 s instead of ~1.4 s), and then the host's faults, not the
+ * tool, set the figure; so only BENCH_COLD_SETTLE=reporting asks for it. Without
+ * the counter (bare metal, other kernels) it returns at once.
  */
 export async function settleFreePageReporting(): Promise<Reporting> {
   const t0 = performance.now()

@@ -17,6 +17,8 @@ export interface RunRecord {
   cold?: boolean
   /** Cold run: dirty + writeback bytes left when the writeback settle gave up (other work kept writing). */
   unsettled?: number
+  /** Cold run: KiB of free memory the VM handed back to the host while the run ran (later fills of it are slow). */
+  reportedKiB?: number
   /** Cold run: how long the wait for free page reporting took (proc.ts settleFreePageReporting), and whether it gave up. */
   reportingMs?: number
   reportingBusy?: boolean
@@ -219,7 +221,8 @@ function toolRow(c: CaseResult, t: ToolResult, floor: ToolResult | undefined, bp
 
 /** Each run's wall and CPU seconds, in round order, so that outliers show. */
 function runsLine(c: CaseResult): string[] {
-  const one = (r: RunRecord) => (ok(r) ? `${(r.ms / 1000).toFixed(2)}/${r.cpuSec === undefined ? '–' : r.cpuSec.toFixed(2)}` : 'x')
+  const toHost = (r: RunRecord) => (r.reportedKiB ? ` [${fmtBytes(r.reportedKiB * 1024)} to host]` : '')
+  const one = (r: RunRecord) => (ok(r) ? `${(r.ms / 1000).toFixed(2)}/${r.cpuSec === undefined ? '–' : r.cpuSec.toFixed(2)}${toHost(r)}` : 'x')
   const runs = c.tools
     .filter(t => t.runs.length)
     .map(t => `${t.def.name}: ${t.runs.map(r => `${r.cold ? 'cold ' : ''}${one(r)}`).join(', ')}`)
@@ -278,7 +281,7 @@ export interface ReportMeta {
   /** Cold runs per tool in the cases with a cold target (BENCH_COLD_RUNS). */
   coldRuns: number
   /** What each cold run waited for (BENCH_COLD_SETTLE). */
-  coldSettle: 'full' | 'writeback' | 'sync'
+  coldSettle: 'writeback' | 'sync' | 'reporting'
   totalSec: number
   /** Hand-written analysis appended to the report (test/bench/ANALYSIS.md). */
   analysis?: string
@@ -328,10 +331,8 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
     '(track-dense-1 too: its cold target is judged on one round), to keep the whole run under ~30 minutes. Before each: ' +
     `${meta.coldSettle === 'sync' ? 'one `sync` (BENCH_COLD_SETTLE=sync)'
       : '`sync` until the machine\'s dirty + writeback pages are below 32 MiB (at most 8 times)'}, then \`echo 3 > /proc/sys/vm/drop_caches\`, ` +
-    `then the tool\'s own code read back${meta.coldSettle === 'full' ? ', then, in the cases with several cold rounds, a wait until the kernel\'s free page reporting to the host ' +
-      'is quiet (its counter unchanged for 2.5 s, at most 30 s), so that every cold run fills memory the host has taken back, not a mix that ' +
-      'depends on timing (test/bench/proc.ts, settleFreePageReporting; ANALYSIS.md, s5bench); the single cold round of the other cases ' +
-      'does not wait, and its figure mixes both' : ` (BENCH_COLD_SETTLE=${meta.coldSettle})`}. ` +
+    `then the tool\'s own code read back${meta.coldSettle === 'reporting' ? ', then, in the cases with several cold rounds, a wait until the VM\'s free page reporting to the host ' +
+      'is quiet (its counter unchanged for 2.5 s, at most 30 s; BENCH_COLD_SETTLE=reporting), so that every cold run fills memory the host has taken back' : ''}. ` +
     'A run whose wait gave up says so on stderr.')
   out.push(...meta.machine.map(m => `- ${m}`))
   out.push(...meta.build.map(m => `- ${m}`))
@@ -365,10 +366,10 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
       'tool\'s data equally cold and costs no extra run. On a VM whose balloon driver reports free memory to the host, the memory ' +
       'the drop freed goes back to the host from 2 s after the drop, and filling memory the host took back costs a fault into the ' +
       'hypervisor per page (about 2.5 s of CPU per GiB here, against 0.1 s): a run that starts at once and ends within 2 s (cat) ' +
-      'gets fast memory, a longer one (blockpair, rsync, after reading back ~800 files of their code) partly slow memory. So the ' +
-      'cases whose cold figure is a target wait for the reporting to finish before each cold run (every tool then fills ' +
-      'host-reclaimed memory, as a sync of data that went cold long ago does on this VM), run several cold rounds (see Setup) and ' +
-      'show the median with the min–max; their cold ratios are ratios of medians. Needs root; without it the case says so.',
+      'gets fast memory, a longer one (blockpair, rsync, after reading back ~800 files of their code) partly slow memory; a cold ' +
+      'run the host took memory back during shows `[N MiB to host]` in the per-run line. So the cases whose cold figure is a target ' +
+      'run several cold rounds (see Setup) and show the median with the min–max; their cold ratios are ratios of medians. ' +
+      'Needs root; without it the case says so.',
     '- **CPU** is user+sys seconds of every process involved: the command\'s own rusage (GNU time, which counts every descendant ' +
       'it waited for: rsync\'s processes, both `cat`s, the ssh client), plus the change of the listening agent\'s CPU (its process ' +
       'tree in /proc, workers included) or of the sshd\'s (its sessions) around the run. On a hypervisor that CPU belongs to the guests.',

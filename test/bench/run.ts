@@ -13,9 +13,11 @@
 // one, which keeps the whole run under ~30 minutes. Before each cold run the machine's
 // writeback settles (`sync` until dirty + writeback pages are below 32 MiB, a bounded
 // number of times: proc.ts settleWriteback), so that no earlier write competes with the
-// cold reads; in the judged cases the run then also waits until the kernel has handed
-// the memory the drop freed back to the host (proc.ts settleFreePageReporting): the
-// main source of the swing. Every run records wall time and CPU (user+sys) of
+// cold reads. What remains is mostly the VM's free page reporting, which hands the memory
+// the drop freed back to the host from 2 s after the drop and makes filling it slow:
+// a cold run records how much was handed back while it ran (RunRecord.reportedKiB), and
+// BENCH_COLD_SETTLE=reporting waits for that to finish first (proc.ts
+// settleFreePageReporting: steady but slow, see there). Every run records wall time and CPU (user+sys) of
 // every process involved: the command's rusage, plus the listening agent's or sshd's
 // CPU over the run, read from /proc (test/bench/proc.ts).
 //
@@ -23,9 +25,11 @@
 //   BENCH_RUNS=N    warm runs per tool and case (default 5; 2 with BENCH_QUICK), plus the cold ones
 //   BENCH_COLD_RUNS=N  cold runs per tool in the cases with a cold target (default 3; 1 with
 //                   BENCH_QUICK); every other case has one cold run
-//   BENCH_COLD_SETTLE=full|writeback|sync  what a cold run waits for (default full: the
-//                   writeback, then, in the judged cases, the free page reporting; writeback:
-//                   not the reporting; sync: one `sync` before the drop, as before s5bench)
+//   BENCH_COLD_SETTLE=writeback|sync|reporting  what a cold run waits for (default writeback:
+//                   `sync` until the writeback is done; sync: one `sync` before the drop, as
+//                   before s5bench; reporting: also, in the judged cases, until the VM's
+//                   free page reporting is quiet: steady figures, but a cold dense-1 at
+//                   2 GiB takes ~12 minutes and measures the host's page faults)
 //   BENCH_QUICK=1   small files, a smoke test that finishes in about two minutes;
 //                   prints the report but writes no file unless BENCH_OUT is set
 //   BENCH_CASES=a,b only these cases (ids: see CASES in cases.ts)
@@ -54,7 +58,7 @@ import {type AgentSpec, BLOCKPAIR, CASES, type CaseDef, type CaseSetup, type Env
 import {sparseDiffers} from './compare.js'
 import {DataSet, type Sizes, bigSparseLayout, copySparse, dataDefs, sparseLayout} from './data.js'
 import {NS_B, type NsSshd, lanDown, lanUnavailable, lanUp, startNsSshd} from './netns.js'
-import {Agent, dropCaches, dropCachesMissing, failure, gnuTimeMissing, killAllSync, lastLines, must, run, settleFreePageReporting, treeCpuSec, warmCode} from './proc.js'
+import {Agent, dropCaches, dropCachesMissing, failure, gnuTimeMissing, killAllSync, lastLines, must, reportedKiB, run, settleFreePageReporting, treeCpuSec, warmCode} from './proc.js'
 import {type CaseResult, type RunRecord, type ToolResult, measured, renderReport} from './report.js'
 import {MiB, fmtBytes} from './util.js'
 
@@ -62,7 +66,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const QUICK = process.env.BENCH_QUICK === '1'
 const RUNS = Math.max(1, Number.parseInt(process.env.BENCH_RUNS ?? '', 10) || (QUICK ? 2 : 5))
 const COLD_RUNS = Math.max(1, Number.parseInt(process.env.BENCH_COLD_RUNS ?? '', 10) || (QUICK ? 1 : 3))
-const COLD_SETTLE = (['sync', 'writeback'] as const).find(m => m === process.env.BENCH_COLD_SETTLE) ?? 'full'
+const COLD_SETTLE = (['sync', 'reporting'] as const).find(m => m === process.env.BENCH_COLD_SETTLE) ?? 'writeback'
 const SCALE = Math.max(1, Number.parseInt(process.env.BENCH_SCALE ?? '', 10) || 1)
 const KEEP = process.env.BENCH_KEEP === '1'
 const BENCH_DIR = path.resolve(process.env.BENCH_DIR ?? path.join(ROOT, '.bench'))
@@ -437,7 +441,7 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
           // runtime modules; a C tool's binary and libraries) is read back first,
           // or the first tool of a case pays for what the next ones share.
           warmCode(t.def.argv({port: agent?.port}))
-          if (COLD_SETTLE === 'full' && def.coldTarget) {
+          if (COLD_SETTLE === 'reporting' && def.coldTarget) {
             const q = await settleFreePageReporting()
             rec.reportingMs = q.ms
             if (!q.quiet) rec.reportingBusy = true
@@ -447,6 +451,7 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
           await warm(def.warm(env, dst))
         }
         const sidePid = t.def.sidePid?.()
+        const reported0 = cold ? reportedKiB() : undefined
         const side0 = agent ? agent.cpuSec() : treeCpuSec(sidePid)
         const r = await run(t.def.argv({port: agent?.port}), {
           rssFile: haveTime ? rssFile : undefined,
@@ -454,6 +459,8 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
           timeoutMs: RUN_TIMEOUT_MS,
         })
         const side1 = agent ? agent.cpuSec() : treeCpuSec(sidePid)
+        const reported1 = reported0 === undefined ? undefined : reportedKiB()
+        if (reported1 !== undefined) rec.reportedKiB = reported1 - reported0!
         if (side0 !== undefined && side1 !== undefined) rec.cpuSideSec = side1 - side0
         rec.cpuSec = Number.isFinite(r.cpuSec) ? r.cpuSec + (rec.cpuSideSec ?? 0) : undefined
         if (t.def.writesDst) dstDirty = true
@@ -479,6 +486,7 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
       keepPeaks()
       const what = rec.ms !== undefined ? `${(rec.ms / 1000).toFixed(2)} s, CPU ${rec.cpuSec?.toFixed(2) ?? '–'} s` : `FAILED ${rec.error}`
       const unsettled = `${rec.unsettled === undefined ? '' : ` (writeback did not settle: ${fmtBytes(rec.unsettled)} dirty)`}` +
+        `${rec.reportedKiB ? ` (${fmtBytes(rec.reportedKiB * 1024)} of free memory handed to the host during the run)` : ''}` +
         `${rec.reportingMs === undefined ? '' : ` (free page reporting ${rec.reportingBusy ? 'still busy after' : 'quiet after'} ${(rec.reportingMs / 1000).toFixed(1)} s)`}`
       log(`  ${def.id} ${cold ? `cold round ${round - RUNS + 1}/${coldRounds}` : `round ${round + 1}/${RUNS}`} ${t.def.name}: ${what}${unsettled}`)
     }
