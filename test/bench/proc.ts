@@ -105,10 +105,103 @@ export function dropCachesMissing(): string | undefined {
   return undefined
 }
 
-/** Write dirty pages, then drop the page cache, dentries and inodes of the whole machine. */
-export async function dropCaches(): Promise<void> {
-  await must(['sync'])
+/** Bytes of the machine's page cache that are dirty or being written back (/proc/meminfo). */
+export function unwrittenBytes(): number {
+  const info = readFileSync('/proc/meminfo', 'utf8')
+  const kB = (key: string) => Number(new RegExp(`^${key}:\\s*(\\d+)\\s*kB`, 'm').exec(info)?.[1] ?? 0)
+  return (kB('Dirty') + kB('Writeback')) * 1024
+}
+
+/** What the writeback settle found: bytes still unwritten when it stopped, how long it took, whether it got below the limit. */
+export interface Settle {
+  unwritten: number
+  ms: number
+  settled: boolean
+}
+
+/** Below this much dirty + writeback data the machine counts as quiet for a cold run. */
+const SETTLE_LIMIT = 32 * 1024 * 1024
+const SETTLE_SYNCS = 8
+
+/**
+ * `sync` until the machine's dirty and writeback pages are below SETTLE_LIMIT (at most
+ * SETTLE_SYNCS times): each sync returns when the writeback it started has finished,
+ * so this waits on the kernel, not on a clock. Other work on the machine can keep
+ * dirtying pages; then it gives up and says how much was left.
+ */
+export async function settleWriteback(): Promise<Settle> {
+  const t0 = performance.now()
+  let unwritten = unwrittenBytes()
+  for (let i = 0; i < SETTLE_SYNCS && (i === 0 || unwritten > SETTLE_LIMIT); i++) {
+    await must(['sync'])
+    unwritten = unwrittenBytes()
+  }
+  return {unwritten, ms: performance.now() - t0, settled: unwritten <= SETTLE_LIMIT}
+}
+
+/** Where a kernel with free page reporting (virtio-balloon) counts what it has handed back to the host. */
+const REPORTED_KIB = '/sys/module/page_reporting/parameters/reported_kib'
+/** The kernel reports free pages 2 s after they are freed (PAGE_REPORTING_DELAY); quiet = unchanged for longer. */
+const REPORTING_QUIET_MS = 2500
+const REPORTING_WAIT_MS = 30_000
+
+/** KiB of free memory the guest has handed back to the host so far; undefined without free page reporting. */
+export function reportedKiB(): number | undefined {
+  try {
+    return Number(readFileSync(REPORTED_KIB, 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+/** What the wait for free page reporting found: KiB the guest handed back meanwhile, how long it took, whether it went quiet. */
+export interface Reporting {
+  reportedKiB: number
+  ms: number
+  quiet: boolean
+}
+
+/**
+ * On a VM whose balloon driver reports free pages to the host, memory freed by
+ * drop_caches is handed back to the host from 2 s after the drop, and every page
+ * the host took back costs a fault into the hypervisor when the page cache fills
+ * it again (2.5-6 s of CPU per GiB here, against 0.1 s for memory it still backs).
+ * A cold run that starts before the reporting is done gets fast or slow memory
+ * depending on how long it runs and when it starts: the main source of the cold
+ * round's swing (ANALYSIS.md, "s5bench"). Waiting until the reporting goes quiet
+ * (its counter unchanged for longer than its delay, polled; at most REPORTING_WAIT_MS)
+ * makes every cold run fill host-reclaimed memory: steady, but slow (a cold cat of
+ * 2 x 2 GiB took 22-27 s instead of ~1.4 s), and then the host's faults, not the
+ * tool, set the figure; so only BENCH_COLD_SETTLE=reporting asks for it. Without
+ * the counter (bare metal, other kernels) it returns at once.
+ */
+export async function settleFreePageReporting(): Promise<Reporting> {
+  const t0 = performance.now()
+  const first = reportedKiB()
+  if (first === undefined) return {reportedKiB: 0, ms: 0, quiet: true}
+  let last = first
+  let since = t0
+  for (;;) {
+    await new Promise(r => setTimeout(r, 100))
+    const now = performance.now()
+    const cur = reportedKiB() ?? last
+    if (cur !== last) {
+      last = cur
+      since = now
+    }
+    const quiet = now - since >= REPORTING_QUIET_MS
+    if (quiet || now - t0 >= REPORTING_WAIT_MS) return {reportedKiB: last - first, ms: now - t0, quiet}
+  }
+}
+
+/**
+ * Write dirty pages (`settle`: until the machine is quiet, see settleWriteback; else one
+ * sync), then drop the page cache, dentries and inodes of the whole machine.
+ */
+export async function dropCaches(settle = false): Promise<Settle | undefined> {
+  const s = settle ? await settleWriteback() : (await must(['sync']), undefined)
   writeFileSync('/proc/sys/vm/drop_caches', '3\n')
+  return s
 }
 
 /** Bytes this process and its reaped children have read with read() and friends (rchar). */

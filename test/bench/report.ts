@@ -1,17 +1,27 @@
 // Results of the benchmark and their Markdown rendering (BENCHMARKS.md and stdout).
 //
 // Every tool of a case runs RUNS warm rounds (its files read just before each run)
-// and one cold round (page cache dropped before each run). Each run has a wall time
-// and a CPU time (user+sys of every process involved, the agent's or sshd's part
-// included); ratios pair runs of the same round, warm with warm and cold with cold.
+// and one or more cold rounds (page cache dropped before each run). Each run has a wall
+// time and a CPU time (user+sys of every process involved, the agent's or sshd's part
+// included). Warm ratios pair runs of the same round (the tools ran back to back, so a
+// slow phase of the machine hits both); cold ratios are ratios of medians, because a
+// cold fill swings from run to run on its own (the VM's disk and memory), not with the
+// phase, and pairing one noisy run with another only multiplies the noise.
 
 import {type CaseDef, type Measured, type Metric, type Target, type ToolDef, BLOCKPAIR} from './cases.js'
 import {fmtBytes, fmtRatio, fmtSec, median} from './util.js'
 
 export interface RunRecord {
   round: number
-  /** Run with the page cache dropped just before (the cold round). */
+  /** Run with the page cache dropped just before (a cold round). */
   cold?: boolean
+  /** Cold run: dirty + writeback bytes left when the writeback settle gave up (other work kept writing). */
+  unsettled?: number
+  /** Cold run: KiB of free memory the VM handed back to the host while the run ran (later fills of it are slow). */
+  reportedKiB?: number
+  /** Cold run: how long the wait for free page reporting took (proc.ts settleFreePageReporting), and whether it gave up. */
+  reportingMs?: number
+  reportingBusy?: boolean
   /** Wall clock of a successful run. */
   ms?: number
   /** User+sys CPU seconds of every process involved (the command's tree, plus cpuSideSec). */
@@ -43,6 +53,8 @@ export interface CaseResult {
   about: string[]
   tools: ToolResult[]
   rounds: number
+  /** Cold rounds per tool (0 without root). */
+  coldRounds: number
   /** Why there is no cold round (not root), if there is none. */
   noCold?: string
   /** Peak RSS of the `blockpair push` tool's agent, KiB. */
@@ -59,7 +71,7 @@ export interface CaseResult {
 }
 
 const ok = (r: RunRecord): r is RunRecord & {ms: number} => r.ms !== undefined && r.error === undefined
-/** Successful runs of the warm rounds (cold: of the cold round). */
+/** Successful runs of the warm rounds (cold: of the cold rounds). */
 const good = (t: ToolResult, cold = false) => t.runs.filter(r => ok(r) && !r.cold === !cold)
 
 const PICK: Record<Metric, {cold: boolean, of: (r: RunRecord) => number | undefined}> = {
@@ -100,6 +112,20 @@ export function pairedRatio(a: ToolResult | undefined, b: ToolResult | undefined
   return ma !== undefined && mb ? ma / mb : undefined
 }
 
+/** The ratio the report and the targets use: paired for warm metrics, of medians for cold ones (see the top). */
+export function ratioFor(a: ToolResult | undefined, b: ToolResult | undefined, metric: Metric = 'wall'): number | undefined {
+  if (!PICK[metric].cold) return pairedRatio(a, b, metric)
+  const ma = medianOf(a, metric)
+  const mb = medianOf(b, metric)
+  return ma !== undefined && mb ? ma / mb : undefined
+}
+
+/** " (min–max)" of a tool's runs for the metric, when it has more than one; seconds. */
+function spread(t: ToolResult, metric: Metric): string {
+  const v = values(t, metric).map(x => (metric.endsWith('wall') ? x / 1000 : x))
+  return v.length > 1 ? ` (${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)})` : ''
+}
+
 function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined
 }
@@ -117,7 +143,7 @@ function maxOf(xs: (number | undefined)[]): number | undefined {
 export function measured(c: Omit<CaseResult, 'targets'>): Measured {
   const tool = (name: string) => c.tools.find(t => t.def.name === name)
   return {
-    ratio: (a, b, metric) => pairedRatio(tool(a), tool(b), metric),
+    ratio: (a, b, metric) => ratioFor(tool(a), tool(b), metric),
     summary: (name, field) => summaryField(tool(name), field),
     allocated: name => median((tool(name)?.runs ?? []).filter(ok).map(r => r.allocated).filter((v): v is number => v !== undefined)),
     rssKiB: name => maxOf((tool(name)?.runs ?? []).filter(ok).map(r => r.rssKiB)),
@@ -148,13 +174,15 @@ function kib(v: number | undefined): string {
 
 const fmtCpu = (sec: number | undefined) => fmtSec(sec === undefined ? undefined : sec * 1000)
 
-/** Median CPU, and for a tool with a long-running far end (agent, sshd) how it splits. */
+/** Median CPU, and for a tool with a long-running far end (agent, sshd) how it splits; cold: the min–max too. */
 function cpuCell(t: ToolResult, metric: 'cpu' | 'cold cpu'): string {
   const total = medianOf(t, metric)
+  const range = metric === 'cold cpu' ? spread(t, metric) : ''
   const side = median(good(t, metric === 'cold cpu').map(r => r.cpuSideSec).filter((v): v is number => v !== undefined))
-  if (total === undefined || side === undefined) return fmtCpu(total)
+  if (total === undefined || side === undefined) return `${fmtCpu(total)}${range}`
   const far = t.def.agent ? 'agent' : 'sshd'
-  return `${fmtCpu(total)} (${t.def.agent ? 'push' : 'client'} ${fmtCpu(total - side)} + ${far} ${fmtCpu(side)})`
+  const split = `${t.def.agent ? 'push' : 'client'} ${fmtCpu(total - side)} + ${far} ${fmtCpu(side)}`
+  return `${fmtCpu(total)} (${range ? `${range.slice(2, -1)}; ` : ''}${split})`
 }
 
 /** What a tool read, sent and wrote: blockpair's own counts, or rchar for the others. */
@@ -172,7 +200,7 @@ function ioCells(t: ToolResult): string[] {
 }
 
 const TABLE_HEAD = [
-  '| tool | wall, warm (median) | × floor | CPU, warm (user+sys, all processes) | CPU × floor | wall, cold | cold × floor | CPU, cold | × blockpair (wall) | runs ok | bytes read | sent (payload / on wire) | written | dst allocated | peak RSS |',
+  '| tool | wall, warm (median) | × floor | CPU, warm (user+sys, all processes) | CPU × floor | wall, cold (median, min–max) | cold × floor (of medians) | CPU, cold (median, min–max) | × blockpair (wall) | runs ok | bytes read | sent (payload / on wire) | written | dst allocated | peak RSS |',
   '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|---|---|',
 ]
 
@@ -181,18 +209,20 @@ function toolRow(c: CaseResult, t: ToolResult, floor: ToolResult | undefined, bp
   const rss = maxOf(t.runs.filter(ok).map(r => r.rssKiB))
   const alloc = t.def.writesDst ? fmtBytes(median(good(t).map(r => r.allocated).filter((v): v is number => v !== undefined))) : '–'
   const peak = t.def.agent ? `push ${kib(rss)}; agent ${kib(c.agentKiBs?.[t.def.agent.key] ?? c.agentKiB)}` : kib(rss)
-  const vs = (ref: ToolResult | undefined, metric: Metric) => (t === ref ? '1×' : fmtRatio(pairedRatio(t, ref, metric)))
+  const vs = (ref: ToolResult | undefined, metric: Metric) => (t === ref ? '1×' : fmtRatio(ratioFor(t, ref, metric)))
+  const cold = good(t, true).length
   const cells = [
     esc(name), fmtSec(medianOf(t, 'wall')), vs(floor, 'wall'), cpuCell(t, 'cpu'), vs(floor, 'cpu'),
-    fmtSec(medianOf(t, 'cold wall')), vs(floor, 'cold wall'), cpuCell(t, 'cold cpu'), vs(bp, 'wall'),
-    `${good(t).length}/${c.rounds}${good(t, true).length ? ' + 1 cold' : ''}`, ...ioCells(t), alloc, peak,
+    `${fmtSec(medianOf(t, 'cold wall'))}${spread(t, 'cold wall')}`, vs(floor, 'cold wall'), cpuCell(t, 'cold cpu'), vs(bp, 'wall'),
+    `${good(t).length}/${c.rounds}${cold ? ` + ${cold}/${c.coldRounds} cold` : ''}`, ...ioCells(t), alloc, peak,
   ]
   return `| ${cells.join(' | ')} |`
 }
 
 /** Each run's wall and CPU seconds, in round order, so that outliers show. */
 function runsLine(c: CaseResult): string[] {
-  const one = (r: RunRecord) => (ok(r) ? `${(r.ms / 1000).toFixed(2)}/${r.cpuSec === undefined ? '–' : r.cpuSec.toFixed(2)}` : 'x')
+  const toHost = (r: RunRecord) => (r.reportedKiB ? ` [${fmtBytes(r.reportedKiB * 1024)} to host]` : '')
+  const one = (r: RunRecord) => (ok(r) ? `${(r.ms / 1000).toFixed(2)}/${r.cpuSec === undefined ? '–' : r.cpuSec.toFixed(2)}${toHost(r)}` : 'x')
   const runs = c.tools
     .filter(t => t.runs.length)
     .map(t => `${t.def.name}: ${t.runs.map(r => `${r.cold ? 'cold ' : ''}${one(r)}`).join(', ')}`)
@@ -248,6 +278,10 @@ export interface ReportMeta {
   setupNotes: string[]
   quick: boolean
   runs: number
+  /** Cold runs per tool in the cases with a cold target (BENCH_COLD_RUNS). */
+  coldRuns: number
+  /** What each cold run waited for (BENCH_COLD_SETTLE). */
+  coldSettle: 'writeback' | 'sync' | 'reporting'
   totalSec: number
   /** Hand-written analysis appended to the report (test/bench/ANALYSIS.md). */
   analysis?: string
@@ -270,7 +304,7 @@ function summaryLine(c: CaseResult): string {
     .map(t => `${t.def.name} ${status(t, c.rounds).failed ? 'n/a'
       : `${fmtRatio(pairedRatio(t, bp))} (CPU ${fmtRatio(pairedRatio(t, bp, 'cpu'))})`}`)
     .join('; ')
-  const vs = (metric: Metric) => fmtRatio(pairedRatio(bp, floor, metric))
+  const vs = (metric: Metric) => fmtRatio(ratioFor(bp, floor, metric))
   return `| ${esc(c.title)} | ${esc(c.def.floor)} | ${vs('wall')} | ${vs('cpu')} | ${vs('cold wall')} | ${esc(others)} |`
 }
 
@@ -280,7 +314,7 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
     `${meta.quick ? ' **Quick smoke run (BENCH_QUICK=1): small files, not for conclusions.**' : ''}`, '')
   out.push('## Summary', '')
   out.push('Medians of alternated runs; ratios are the median of per-round ratios (the tools of one round ran back to back), ' +
-    'warm rounds with warm, the cold round with cold. Wall is the elapsed time; CPU is user+sys of every process involved ' +
+    'warm rounds with warm; cold figures are medians of the cold rounds and their ratios ratios of medians. Wall is the elapsed time; CPU is user+sys of every process involved ' +
     '(for blockpair the push and the listening agent; for ssh and rsync over ssh the client side and the sshd side). ' +
     'Absolute times on this machine swing by up to ±50% between runs; the ratios are the result.', '')
   out.push('| case | floor | blockpair wall × floor | blockpair CPU × floor | blockpair cold wall × floor | wall of the others ÷ blockpair (CPU ÷ blockpair) |',
@@ -292,6 +326,14 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
   }
   out.push('## Setup', '')
   out.push(`- Command: \`${meta.command}\` (${meta.runs} runs per tool, alternated; total ${(meta.totalSec / 60).toFixed(1)} min)`)
+  out.push(`- Cold runs (BENCH_COLD_RUNS): ${meta.coldRuns} per tool, alternated, in the cases with a target on the cold wall ` +
+    `(${cases.filter(c => c.def.coldTarget).map(c => c.def.id).join(', ') || 'none in this run'}); one in every other case ` +
+    '(track-dense-1 too: its cold target is judged on one round), to keep the whole run under ~30 minutes. Before each: ' +
+    `${meta.coldSettle === 'sync' ? 'one `sync` (BENCH_COLD_SETTLE=sync)'
+      : '`sync` until the machine\'s dirty + writeback pages are below 32 MiB (at most 8 times)'}, then \`echo 3 > /proc/sys/vm/drop_caches\`, ` +
+    `then the tool\'s own code read back${meta.coldSettle === 'reporting' ? ', then, in the cases with several cold rounds, a wait until the VM\'s free page reporting to the host ' +
+      'is quiet (its counter unchanged for 2.5 s, at most 30 s; BENCH_COLD_SETTLE=reporting), so that every cold run fills memory the host has taken back' : ''}. ` +
+    'A run whose wait gave up says so on stderr.')
   out.push(...meta.machine.map(m => `- ${m}`))
   out.push(...meta.build.map(m => `- ${m}`))
   out.push(`- Sizes: ${meta.sizes}${meta.scaleNote ? ` — **${meta.scaleNote}**` : ''}`)
@@ -316,12 +358,18 @@ export function renderReport(meta: ReportMeta, cases: CaseResult[]): string {
       '(not timed), `sync`, and reading the files of the case into the page cache right before the tool starts, because this machine ' +
       'pages out file data untouched for about 30 s (a `cat` of partly paged-out files is slow and flatters every ratio). ' +
       'Tools run in turn within each round, in a rotating order, so slow phases of the machine hit all of them.',
-    '- **Cold**: one more round per case in which the page cache is dropped (`sync; echo 3 > /proc/sys/vm/drop_caches`) ' +
+    '- **Cold**: rounds after the warm ones in which the page cache is dropped (`sync; echo 3 > /proc/sys/vm/drop_caches`) ' +
       'before each tool\'s run, and the tool\'s own code is then read back (not timed): its executable and shared libraries, and for ' +
       'blockpair node, the CLI\'s bin/ and dist/ and its runtime modules in node_modules. Only the data files come from disk. ' +
       'Without this the first tool of each case paid one-off costs the others did not (blockpair\'s cold dense-1 came out 3.05× ' +
       '`cat` where a separate A/B measured ~1.03×); warming the code rather than running a discarded cold round keeps every ' +
-      'tool\'s data equally cold and costs no extra run. Needs root; without it the case says so.',
+      'tool\'s data equally cold and costs no extra run. On a VM whose balloon driver reports free memory to the host, the memory ' +
+      'the drop freed goes back to the host from 2 s after the drop, and filling memory the host took back costs a fault into the ' +
+      'hypervisor per page (about 2.5 s of CPU per GiB here, against 0.1 s): a run that starts at once and ends within 2 s (cat) ' +
+      'gets fast memory, a longer one (blockpair, rsync, after reading back ~800 files of their code) partly slow memory; a cold ' +
+      'run the host took memory back during shows `[N MiB to host]` in the per-run line. So the cases whose cold figure is a target ' +
+      'run several cold rounds (see Setup) and show the median with the min–max; their cold ratios are ratios of medians. ' +
+      'Needs root; without it the case says so.',
     '- **CPU** is user+sys seconds of every process involved: the command\'s own rusage (GNU time, which counts every descendant ' +
       'it waited for: rsync\'s processes, both `cat`s, the ssh client), plus the change of the listening agent\'s CPU (its process ' +
       'tree in /proc, workers included) or of the sshd\'s (its sessions) around the run. On a hypervisor that CPU belongs to the guests.',

@@ -4,14 +4,32 @@
 //
 // Each timed run is preceded by reading the files it touches (this machine pages out
 // file data left idle for ~30 s, and a `cat` of half-paged-out files flatters every
-// ratio); after the warm rounds each case has one cold round, the page cache dropped
+// ratio); after the warm rounds each case has cold rounds, the page cache dropped
 // before each tool (root only) and the tool's own code then read back, so that only
-// the data is cold. Every run records wall time and CPU (user+sys) of
+// the data is cold. A cold fill of the page cache on a VM swings by up to 9x between
+// identical runs (ANALYSIS.md, "s4fix" and "s5bench"), so the cases whose cold wall is
+// judged (CaseDef.coldTarget: dense-1, ranges-dense-1) run BENCH_COLD_RUNS cold rounds,
+// alternated like the warm ones, and report their median and spread; the others run
+// one, which keeps the whole run under ~30 minutes. Before each cold run the machine's
+// writeback settles (`sync` until dirty + writeback pages are below 32 MiB, a bounded
+// number of times: proc.ts settleWriteback), so that no earlier write competes with the
+// cold reads. What remains is mostly the VM's free page reporting, which hands the memory
+// the drop freed back to the host from 2 s after the drop and makes filling it slow:
+// a cold run records how much was handed back while it ran (RunRecord.reportedKiB), and
+// BENCH_COLD_SETTLE=reporting waits for that to finish first (proc.ts
+// settleFreePageReporting: steady but slow, see there). Every run records wall time and CPU (user+sys) of
 // every process involved: the command's rusage, plus the listening agent's or sshd's
 // CPU over the run, read from /proc (test/bench/proc.ts).
 //
 // Environment:
-//   BENCH_RUNS=N    warm runs per tool and case (default 5; 2 with BENCH_QUICK), plus one cold
+//   BENCH_RUNS=N    warm runs per tool and case (default 5; 2 with BENCH_QUICK), plus the cold ones
+//   BENCH_COLD_RUNS=N  cold runs per tool in the cases with a cold target (default 3; 1 with
+//                   BENCH_QUICK); every other case has one cold run
+//   BENCH_COLD_SETTLE=writeback|sync|reporting  what a cold run waits for (default writeback:
+//                   `sync` until the writeback is done; sync: one `sync` before the drop, as
+//                   before s5bench; reporting: also, in the judged cases, until the VM's
+//                   free page reporting is quiet: steady figures, but a cold dense-1 at
+//                   2 GiB takes ~12 minutes and measures the host's page faults)
 //   BENCH_QUICK=1   small files, a smoke test that finishes in about two minutes;
 //                   prints the report but writes no file unless BENCH_OUT is set
 //   BENCH_CASES=a,b only these cases (ids: see CASES in cases.ts)
@@ -19,6 +37,8 @@
 //   BENCH_DIR=DIR   data folder (default .bench/ in the project; must be a real disk, not tmpfs)
 //   BENCH_OUT=FILE  where to write the report (default BENCHMARKS.md; none with BENCH_QUICK)
 //   BENCH_BUILD=1   run `npm run build` first (default: measure the dist/ that is there)
+//   BENCH_SCALE=N   divide the full sizes by N (e.g. 4: a 512 MiB dense image), for a
+//                   check at a size between BENCH_QUICK's and the full one
 //
 // The data folder takes up to about 3x the dense image plus the sparse images' data
 // and the link case's image (~12 GiB at full size) and the page cache needs as much
@@ -38,13 +58,16 @@ import {type AgentSpec, BLOCKPAIR, CASES, type CaseDef, type CaseSetup, type Env
 import {sparseDiffers} from './compare.js'
 import {DataSet, type Sizes, bigSparseLayout, copySparse, dataDefs, sparseLayout} from './data.js'
 import {NS_B, type NsSshd, lanDown, lanUnavailable, lanUp, startNsSshd} from './netns.js'
-import {Agent, dropCaches, dropCachesMissing, failure, gnuTimeMissing, killAllSync, lastLines, must, run, treeCpuSec, warmCode} from './proc.js'
+import {Agent, dropCaches, dropCachesMissing, failure, gnuTimeMissing, killAllSync, lastLines, must, reportedKiB, run, settleFreePageReporting, treeCpuSec, warmCode} from './proc.js'
 import {type CaseResult, type RunRecord, type ToolResult, measured, renderReport} from './report.js'
 import {MiB, fmtBytes} from './util.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const QUICK = process.env.BENCH_QUICK === '1'
 const RUNS = Math.max(1, Number.parseInt(process.env.BENCH_RUNS ?? '', 10) || (QUICK ? 2 : 5))
+const COLD_RUNS = Math.max(1, Number.parseInt(process.env.BENCH_COLD_RUNS ?? '', 10) || (QUICK ? 1 : 3))
+const COLD_SETTLE = (['sync', 'reporting'] as const).find(m => m === process.env.BENCH_COLD_SETTLE) ?? 'writeback'
+const SCALE = Math.max(1, Number.parseInt(process.env.BENCH_SCALE ?? '', 10) || 1)
 const KEEP = process.env.BENCH_KEEP === '1'
 const BENCH_DIR = path.resolve(process.env.BENCH_DIR ?? path.join(ROOT, '.bench'))
 const DATA_DIR = path.join(BENCH_DIR, 'data')
@@ -175,11 +198,11 @@ function chooseSizes(cases: readonly CaseDef[]): {sizes: Sizes, note?: string} {
   const free = statfsSync(BENCH_DIR).bavail * statfsSync(BENCH_DIR).bsize
   const avail = memAvailable()
   const full = needs(base, cases)
-  for (let f = 1; f <= 64; f *= 2) {
+  for (let f = SCALE; f <= 64 * SCALE; f *= 2) {
     const sizes = scaled(base, f)
     const n = needs(sizes, cases)
     if (n.disk <= free * 0.9 && n.mem <= avail * 0.8) {
-      if (f === 1) return {sizes}
+      if (f === SCALE) return {sizes, note: SCALE > 1 ? `sizes divided by ${SCALE} (BENCH_SCALE)` : undefined}
       const note = `sizes divided by ${f}: the full sizes need ${fmtBytes(full.disk)} of disk (${fmtBytes(free)} free in ${BENCH_DIR}) ` +
         `and ${fmtBytes(full.mem)} of page cache (${fmtBytes(avail)} available)`
       log(`WARNING: ${note}`)
@@ -283,7 +306,9 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
   const s = env.sizes
   const dst = path.join(DATA_DIR, `dst-${def.id}.img`)
   const rssFile = path.join(BENCH_DIR, 'rss.txt')
-  const base = {def, title: def.title(s), about: def.about(env), tools: [] as ToolResult[], rounds: RUNS, agentNotes: [] as string[], noCold: dropCachesMissing()}
+  const noCold = dropCachesMissing()
+  const coldRounds = noCold ? 0 : def.coldTarget ? COLD_RUNS : 1
+  const base = {def, title: def.title(s), about: def.about(env), tools: [] as ToolResult[], rounds: RUNS, coldRounds, agentNotes: [] as string[], noCold}
   log(`case ${def.id}: ${base.title}`)
   const lanMissing = def.lan ? lanUnavailable() : undefined
   if (lanMissing) {
@@ -410,16 +435,23 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
         const anyAgent = agent ?? [...agents.values()].find(a => a.agent?.alive)?.agent
         await def.prepare?.(env, t.def, {port: anyAgent?.port})
         if (cold) {
-          await dropCaches()
+          const settle = await dropCaches(COLD_SETTLE !== 'sync')
+          if (settle && !settle.settled) rec.unsettled = settle.unwritten
           // Only the data is cold: the tool's own code (node, the CLI's dist/ and
           // runtime modules; a C tool's binary and libraries) is read back first,
           // or the first tool of a case pays for what the next ones share.
           warmCode(t.def.argv({port: agent?.port}))
+          if (COLD_SETTLE === 'reporting' && def.coldTarget) {
+            const q = await settleFreePageReporting()
+            rec.reportingMs = q.ms
+            if (!q.quiet) rec.reportingBusy = true
+          }
         } else {
           await must(['sync'])
           await warm(def.warm(env, dst))
         }
         const sidePid = t.def.sidePid?.()
+        const reported0 = cold ? reportedKiB() : undefined
         const side0 = agent ? agent.cpuSec() : treeCpuSec(sidePid)
         const r = await run(t.def.argv({port: agent?.port}), {
           rssFile: haveTime ? rssFile : undefined,
@@ -427,6 +459,8 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
           timeoutMs: RUN_TIMEOUT_MS,
         })
         const side1 = agent ? agent.cpuSec() : treeCpuSec(sidePid)
+        const reported1 = reported0 === undefined ? undefined : reportedKiB()
+        if (reported1 !== undefined) rec.reportedKiB = reported1 - reported0!
         if (side0 !== undefined && side1 !== undefined) rec.cpuSideSec = side1 - side0
         rec.cpuSec = Number.isFinite(r.cpuSec) ? r.cpuSec + (rec.cpuSideSec ?? 0) : undefined
         if (t.def.writesDst) dstDirty = true
@@ -451,7 +485,10 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
       // An agent that died keeps its peak only if read before; read it after every run.
       keepPeaks()
       const what = rec.ms !== undefined ? `${(rec.ms / 1000).toFixed(2)} s, CPU ${rec.cpuSec?.toFixed(2) ?? '–'} s` : `FAILED ${rec.error}`
-      log(`  ${def.id} ${cold ? 'cold round' : `round ${round + 1}/${RUNS}`} ${t.def.name}: ${what}`)
+      const unsettled = `${rec.unsettled === undefined ? '' : ` (writeback did not settle: ${fmtBytes(rec.unsettled)} dirty)`}` +
+        `${rec.reportedKiB ? ` (${fmtBytes(rec.reportedKiB * 1024)} of free memory handed to the host during the run)` : ''}` +
+        `${rec.reportingMs === undefined ? '' : ` (free page reporting ${rec.reportingBusy ? 'still busy after' : 'quiet after'} ${(rec.reportingMs / 1000).toFixed(1)} s)`}`
+      log(`  ${def.id} ${cold ? `cold round ${round - RUNS + 1}/${coldRounds}` : `round ${round + 1}/${RUNS}`} ${t.def.name}: ${what}${unsettled}`)
     }
     /** After a successful run: the destination's allocation, and whether it equals the source. */
     const check = async (t: ToolResult, rec: RunRecord, ms: number) => {
@@ -464,13 +501,10 @@ async function runCase(def: CaseDef, env: Env, haveTime: boolean): Promise<CaseR
       }
       if (rec.error === undefined) rec.ms = ms
     }
-    // Warm rounds, then the cold one; the order of the tools rotates from round to round.
-    for (let round = 0; round <= RUNS; round++) {
-      const cold = round === RUNS
-      if (cold && base.noCold) {
-        log(`  ${def.id}: no cold round (${base.noCold})`)
-        break
-      }
+    // Warm rounds, then the cold ones; the order of the tools rotates from round to round.
+    if (base.noCold) log(`  ${def.id}: no cold round (${base.noCold})`)
+    for (let round = 0; round < RUNS + coldRounds; round++) {
+      const cold = round >= RUNS
       const order = tools.map((_, i) => tools[(i + round) % tools.length]!)
       for (const t of order) if (!t.def.unavailable && !t.skipped) await runOnce(t, round, cold)
     }
@@ -573,7 +607,7 @@ async function main(): Promise<void> {
     try {
       results.push(await runCase(c, env, !timeMissing))
     } catch (e) {
-      results.push({def: c, title: c.title(sizes), about: c.about(env), tools: [], rounds: RUNS, agentNotes: [], error: message(e), targets: []})
+      results.push({def: c, title: c.title(sizes), about: c.about(env), tools: [], rounds: RUNS, coldRounds: 0, agentNotes: [], error: message(e), targets: []})
     }
     // Free the disk (and page cache) of data no later case needs.
     env.data.release(env.data.closure(cases.slice(i + 1).flatMap(x => [...x.data(sizes), ...(x.startFrom ? [x.startFrom] : [])])))
@@ -599,6 +633,8 @@ async function main(): Promise<void> {
     setupNotes,
     quick: QUICK,
     runs: RUNS,
+    coldRuns: COLD_RUNS,
+    coldSettle: COLD_SETTLE,
     totalSec: (Date.now() - started) / 1000,
     analysis: existsSync(path.join(ROOT, 'test/bench/ANALYSIS.md')) ? readFileSync(path.join(ROOT, 'test/bench/ANALYSIS.md'), 'utf8') : undefined,
   }, results)
