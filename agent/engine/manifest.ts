@@ -54,7 +54,7 @@ export function zeroHashes(h: BlockHasher, length: number, blockSize: number): B
   return Buffer.from(h.zeroHashes(length, blockSize))
 }
 
-/** A segment's coarse hashes for the wire: all-zero blocks become bits. */
+/** A segment's coarse hashes for the wire: all-zero blocks become bits. The result may share `hashes`: encode it before they change. */
 export function packManifest(h: BlockHasher, layout: Layout, k: number, hashes: Buffer, allHole: boolean): {hashes: Buffer; zeros: Buffer} {
   const n = hashes.length / HASH_BYTES
   const zeros = Buffer.alloc(Math.ceil(n / 8))
@@ -67,15 +67,15 @@ export function packManifest(h: BlockHasher, layout: Layout, k: number, hashes: 
   // without a copy per block (which, in a process too short-lived for V8 to
   // optimize the loop, cost ~50 us a segment).
   const full = h.zeroHash(layout.plan.blockSize)
-  let first = -1
-  for (let i = 0; i < n && first < 0; i++) {
-    if (hashEquals(hashes, i * HASH_BYTES, i < n - 1 ? full : h.zeroHash(layout.blockLength(k, i)), 0)) first = i
-  }
-  if (first < 0) return {hashes, zeros: Buffer.alloc(0)}
+  // Only a segment's last block can be short (segments are whole blocks).
+  const zeroAt = (i: number): boolean => hashEquals(hashes, i * HASH_BYTES, i < n - 1 ? full : h.zeroHash(layout.blockLength(k, i)), 0)
+  let first = 0
+  while (first < n && !zeroAt(first)) first++
+  if (first === n) return {hashes, zeros: Buffer.alloc(0)}
   const kept = Buffer.allocUnsafe(hashes.length)
   let at = hashes.copy(kept, 0, 0, first * HASH_BYTES)
   for (let i = first; i < n; i++) {
-    if (hashEquals(hashes, i * HASH_BYTES, i < n - 1 ? full : h.zeroHash(layout.blockLength(k, i)), 0)) {
+    if (zeroAt(i)) {
       zeros[i >> 3] = (zeros[i >> 3] as number) | (1 << (i & 7))
     } else {
       at += hashes.copy(kept, at, i * HASH_BYTES, (i + 1) * HASH_BYTES)
