@@ -1,5 +1,5 @@
 // Build steps after tsc (package.json "build"), both for start-up (issue 19):
-// - dist/cli/fast.cjs: push and pull (cli/fast.ts) with everything they import, oclif
+// - dist/cli/fast.cjs: push, pull and agent (cli/fast.ts) with everything they import, oclif
 //   and protobufjs included, as one CommonJS script that bin/run.js loads through V8's
 //   code cache (cli/script-cache.ts, made CommonJS too for bin/run.js; cli/fast-cache.ts
 //   makes the cache);
@@ -8,7 +8,7 @@
 //   of ~110 (cli/oclif.ts says why). oclif is CommonJS, so that bundle gets a
 //   `require` of its own for Node's built-in modules.
 // esbuild is a dev dependency: where it is missing or fails, the plain re-export stays,
-// push and pull go through oclif like the others, and the CLI works the same, only
+// push, pull and agent go through oclif like the others, and the CLI works the same, only
 // slower to start.
 import {existsSync, rmSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
