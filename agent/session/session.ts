@@ -200,7 +200,7 @@ export async function initiate(ch: Channel, opts: SyncOptions): Promise<Summary>
   let cache: EndCache | null = null
   let planned: Plan | null = null
   try {
-    const localPath = localRole === 'source' ? track.sourcePath(opts.localPath, opts.blockSize) : opts.localPath
+    const localPath = localRole === 'source' ? await track.sourcePath(opts.localPath, opts.blockSize) : opts.localPath
     const ends = await openEnds(ch, localRole, {
       localPath, remotePath: opts.remotePath, blockSize: opts.blockSize,
       dryRun: !!opts.dryRun, force: !!opts.force, job: opts.job ?? null, resumeFrom: opts.resume?.from ?? 0,
@@ -318,7 +318,7 @@ export async function respond(ch: Channel, opts: ResponderOptions, record: Sessi
     // The source's metadata is the checked file's, not its snapshot's (a fresh 0600 file).
     const meta = role === 'source' ? await (disk as Disk).meta() : null
     // The snapshot is cloned from the file the policy just checked, then read instead of it.
-    const snapshot = role === 'source' && track ? track.sourcePath(real, blockSize, (disk as Disk).fd) : real
+    const snapshot = role === 'source' && track ? await track.sourcePath(real, blockSize, (disk as Disk).fd) : real
     if (snapshot !== real) {
       const checked = disk
       disk = null

@@ -65,9 +65,9 @@ export class EndTrack {
   }
 
   /** The path to open as the source: its snapshot with --track-changes. `fd`: snapshot the file open there. */
-  sourcePath(file: string, blockSize: number, fd?: number): string {
+  async sourcePath(file: string, blockSize: number, fd?: number): Promise<string> {
     if (this.mode !== 'reflink') return file
-    this.source = SourceTrack.open(file, this.pair, blockSize, fd)
+    this.source = await SourceTrack.open(file, this.pair, blockSize, fd)
     return this.source.readPath
   }
 

@@ -87,12 +87,12 @@ export class SourceTrack {
     private readonly blockSize: number, readonly state: TrackState) {}
 
   /** Snapshot `live` and compare with the pair's base; any failure to do so means the full compare, never an error. */
-  static open(file: string, pair: string, blockSize: number, fd?: number): SourceTrack {
+  static async open(file: string, pair: string, blockSize: number, fd?: number): Promise<SourceTrack> {
     const live = path.resolve(file)
     const dir = pairDir(live, pair)
     let snapshot: string
     try {
-      snapshot = takeSnapshot(dir, live, fd)
+      snapshot = await takeSnapshot(dir, live, fd)
     } catch (err) {
       if (err instanceof PolicyError) throw err
       dropEmpty(dir, path.dirname(dir))

@@ -53,7 +53,7 @@ export async function sweepAsync(dir: string): Promise<void> {
  * errno when the file system cannot. `fd`: clone the file already open
  * there (the one an agent's policy checked), not whatever the path names now.
  */
-export function takeSnapshot(dir: string, source: string, fd?: number): string {
+export async function takeSnapshot(dir: string, source: string, fd?: number): Promise<string> {
   makePairDir(dir)
   sweep(dir)
   const file = path.join(dir, `next-${randomBytes(6).toString('hex')}`)
@@ -61,7 +61,7 @@ export function takeSnapshot(dir: string, source: string, fd?: number): string {
   try {
     const dst = fs.openSync(file, 'wx', 0o600)
     try {
-      ficlone(dst, src)
+      await ficlone(dst, src)
     } catch (err) {
       fs.rmSync(file, {force: true})
       throw err

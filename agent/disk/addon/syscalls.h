@@ -2,7 +2,7 @@
 #define BLOCKPAIR_SYSCALLS_H
 #include <node_api.h>
 
-// Adds lseek, fallocate and fadvise to the addon's exports (Linux only): see syscalls.c.
+// Adds lseek, fallocate, fadvise and ficlone to the addon's exports (Linux only): see syscalls.c.
 void DefineSyscalls(napi_env env, napi_value exports);
 
 #endif

@@ -213,7 +213,7 @@ t.test('fiemap: the same extents whatever the batch size', {skip: skip || fsSkip
   put(fd, 0, Buffer.alloc(4 * MiB, 7))
   fsyncSync(fd)
   const clone = openSync(join(dir, 'clone.img'), 'w')
-  ficlone(clone, fd)
+  await ficlone(clone, fd)
   closeSync(clone)
   // Copy on write cuts the shared extent at every rewritten block.
   for (let b = 1; b < 1024; b += 37) put(fd, b * 4 * KiB, Buffer.alloc(4 * KiB, 9))
@@ -223,4 +223,33 @@ t.test('fiemap: the same extents whatever the batch size', {skip: skip || fsSkip
   t.same([...fiemap(fd, 3)], whole, 'batches of 3')
   t.same([...fiemap(fd, 1)], whole, 'batches of 1')
   t.ok(whole.every((e, i) => i === 0 || e.logical >= (whole[i - 1] as {logical: number; length: number}).logical + (whole[i - 1] as {length: number}).length), 'ascending, apart')
+})
+
+// FICLONE writes the source's dirty pages back first: seconds for a busy image, during
+// which an agent served no other session and sent no heartbeat (regression: ficlone
+// held the event loop). A setImmediate queued before the call must run before it ends.
+t.test('ficlone runs off the event loop', {skip: skip || process.env.BLOCKPAIR_NO_ADDON === '1' || fsSkipReason('xfs')}, async t => {
+  const dir = mountFs(t, 'xfs')
+  const fd = openSync(join(dir, 'f.img'), 'w+')
+  t.teardown(() => closeSync(fd))
+  put(fd, 0, Buffer.alloc(4 * MiB, 7)) // left dirty: the clone writes it back first
+  const clone = openSync(join(dir, 'clone.img'), 'w+')
+  t.teardown(() => closeSync(clone))
+  let turned = false
+  setImmediate(() => { turned = true })
+  await ficlone(clone, fd)
+  t.ok(turned, 'the event loop turned while the clone was made')
+  t.equal(fstatSync(clone).size, 4 * MiB)
+  t.ok(read(clone, 0, 4 * MiB).every(b => b === 7), 'the clone holds the source\'s data')
+})
+
+t.test('ficlone where the file system cannot clone rejects with the errno name', {skip: skip || fsSkipReason('ext4')}, async t => {
+  const dir = mountFs(t, 'ext4')
+  const fd = openSync(join(dir, 'f.img'), 'w+')
+  t.teardown(() => closeSync(fd))
+  put(fd, 0, Buffer.alloc(64 * KiB, 7))
+  const clone = openSync(join(dir, 'clone.img'), 'w')
+  t.teardown(() => closeSync(clone))
+  await t.rejects(ficlone(clone, fd), {code: /^(EOPNOTSUPP|EXDEV|EINVAL|ENOTTY)$/, syscall: 'ioctl(FICLONE)'})
+  t.equal(fstatSync(clone).size, 0, 'nothing written')
 })
