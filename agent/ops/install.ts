@@ -417,6 +417,37 @@ function tarStream(p: Payload): {stream: NodeJS.ReadableStream, done: Promise<vo
   return {stream: tar.stdout!.pipe(createGzip({level: 1})), done}
 }
 
+/** The node binary the host has, when it can run this blockpair's payload. */
+function checkRemoteNode(p: Probe, host: string, payload: Payload): string {
+  if (!p.node || !p.version) {
+    throw new ConnectError('E_REMOTE_NODE', `node is not installed on ${host} (blockpair needs node ${payload.nodeMajor} or newer there); install it (apt-get install nodejs) or pass --node PATH`)
+  }
+  const major = Number(/^v(\d+)/.exec(p.version)?.[1] ?? 0)
+  if (major < payload.nodeMajor) {
+    throw new ConnectError('E_REMOTE_NODE', `node ${p.version} on ${host} (${p.node}) is too old: blockpair needs node ${payload.nodeMajor} or newer; install a newer one or pass --node PATH`)
+  }
+  if (p.platform !== process.platform || p.arch !== process.arch) {
+    throw new ConnectError('E_REMOTE_PLATFORM', `${host} runs ${p.platform}-${p.arch}, and this blockpair carries native modules for ${process.platform}-${process.arch}; run install from a ${p.platform}-${p.arch} machine`)
+  }
+  return p.node
+}
+
+/**
+ * The key: the host's, if it has one (saved here when this side's differs);
+ * else this side's, or a new one, to send there.
+ */
+function chooseKey(p: Probe, o: Resolved): {key: Key, local: Key | null, keySaved: boolean, sendKey: boolean} {
+  const local = readLocalKey(o.keyFile)
+  if (p.key) {
+    const key = parseKeys(p.key, `${o.host}:${o.prefix}/etc/psk`).keys[0] as Key
+    const differs = !local || formatKey(local) !== formatKey(key)
+    if (differs) writeLocalKey(o.keyFile, key)
+    return {key, local, keySaved: differs, sendKey: false}
+  }
+  const key = local ?? newKey(os.hostname().replace(/[^A-Za-z0-9._@-]/g, '-').slice(0, 64) || 'blockpair')
+  return {key, local, keySaved: false, sendKey: true}
+}
+
 export async function install(opts: InstallOptions): Promise<InstallResult> {
   const o = resolveOptions(opts)
   const listen = opts.listen ?? DEFAULT_LISTEN
@@ -430,34 +461,10 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
   const template = fs.readFileSync(unitTemplatePath(payload.root), 'utf8')
 
   const p = await probe(o)
-  if (!p.node || !p.version) {
-    throw new ConnectError('E_REMOTE_NODE', `node is not installed on ${o.host} (blockpair needs node ${payload.nodeMajor} or newer there); install it (apt-get install nodejs) or pass --node PATH`)
-  }
-  const major = Number(/^v(\d+)/.exec(p.version)?.[1] ?? 0)
-  if (major < payload.nodeMajor) {
-    throw new ConnectError('E_REMOTE_NODE', `node ${p.version} on ${o.host} (${p.node}) is too old: blockpair needs node ${payload.nodeMajor} or newer; install a newer one or pass --node PATH`)
-  }
-  if (p.platform !== process.platform || p.arch !== process.arch) {
-    throw new ConnectError('E_REMOTE_PLATFORM', `${o.host} runs ${p.platform}-${p.arch}, and this blockpair carries native modules for ${process.platform}-${process.arch}; run install from a ${p.platform}-${p.arch} machine`)
-  }
-  const node = p.node
+  const node = checkRemoteNode(p, o.host, payload)
   const changed: string[] = []
-
-  // The key: the host's, if it has one; else this side's (or a new one).
-  let keySaved = false
-  const local = readLocalKey(o.keyFile)
-  let key: Key
-  let sendKey = false
-  if (p.key) {
-    key = parseKeys(p.key, `${o.host}:${o.prefix}/etc/psk`).keys[0] as Key
-    if (!local || formatKey(local) !== formatKey(key)) {
-      writeLocalKey(o.keyFile, key)
-      keySaved = true
-    }
-  } else {
-    key = local ?? newKey(os.hostname().replace(/[^A-Za-z0-9._@-]/g, '-').slice(0, 64) || 'blockpair')
-    sendKey = true
-  }
+  const {key, local, sendKey, ...chosen} = chooseKey(p, o)
+  let keySaved = chosen.keySaved
 
   if (parseStamp(p.stamp)?.hash !== payload.hash) {
     const stamp = JSON.stringify({version: payload.version, hash: payload.hash, node})

@@ -29,6 +29,7 @@
 // closes, ssh sends EOF, and the remote agent exits too.
 
 import {spawn, type ChildProcess} from 'node:child_process'
+import type {Readable} from 'node:stream'
 import {ConnectError, UsageError} from '../errors.js'
 
 export interface RemoteAgentOptions {
@@ -111,26 +112,7 @@ export async function startRemoteAgent(opts: RemoteAgentOptions): Promise<Remote
   let timer: NodeJS.Timeout | undefined
   try {
     const where = await new Promise<{host: string, port: number}>((resolve, reject) => {
-      let buf = ''
-      const onData = (d: string) => {
-        buf += d
-        let nl: number
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl).replace(/\r$/, '')
-          buf = buf.slice(nl + 1)
-          const addr = parseListening(line)
-          if (addr) {
-            // Keep draining stdout so the agent can never block on a full pipe.
-            child.stdout!.off('data', onData)
-            child.stdout!.resume()
-            resolve(addr)
-            return
-          }
-        }
-        if (buf.length > 4096) buf = buf.slice(-4096)
-      }
-      child.stdout!.setEncoding('utf8').on('data', onData)
-
+      void listeningLine(child.stdout!).then(resolve)
       child.once('error', (e: NodeJS.ErrnoException) => {
         reject(new ConnectError('E_SSH_MISSING', e.code === 'ENOENT'
           ? `cannot run '${cmd}': not found; install the OpenSSH client or pass --ssh CMD`
@@ -161,6 +143,30 @@ export async function startRemoteAgent(opts: RemoteAgentOptions): Promise<Remote
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** The address of the agent's `listening` line; stdout keeps draining after it, so the agent never blocks on a full pipe. */
+function listeningLine(stdout: Readable): Promise<{host: string, port: number}> {
+  return new Promise(resolve => {
+    let buf = ''
+    const onData = (d: string) => {
+      buf += d
+      let nl: number
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).replace(/\r$/, '')
+        buf = buf.slice(nl + 1)
+        const addr = parseListening(line)
+        if (addr) {
+          stdout.off('data', onData)
+          stdout.resume()
+          resolve(addr)
+          return
+        }
+      }
+      if (buf.length > 4096) buf = buf.slice(-4096)
+    }
+    stdout.setEncoding('utf8').on('data', onData)
+  })
 }
 
 /** What the user runs to reach `target` as blockpair does: their -e command (port, key, options) and the target. */

@@ -8,7 +8,7 @@ import {Channel} from '../wire/channel.js'
 import {BlockpairError, EXIT, InterruptedError, UsageError} from '../errors.js'
 import type {KeyRing} from '../wire/keys.js'
 import {TargetLocks, type Locks} from './policy.js'
-import {respond, type SessionRecord} from './session.js'
+import {respond, type ResponderOptions, type SessionRecord} from './session.js'
 import {listen, type Endpoint} from '../wire/transport.js'
 
 export interface AgentOptions {
@@ -80,6 +80,37 @@ export function checkAgentOptions(opts: Pick<AgentOptions, 'allow' | 'allowDevic
   }
 }
 
+/** One session on `ch`, from its first frame to the line the agent logs for it. */
+async function runSession(ch: Channel, peer: string, identity: string, idleMs: number,
+  policy: ResponderOptions): Promise<LogEntry> {
+  const began = Date.now()
+  const record: SessionRecord = {path: null, role: null, bytesSent: 0, bytesWritten: 0}
+  ch.frameDeadline(idleMs)
+  // Idle is what we hear, not what we send: our own heartbeat would keep a
+  // socket timeout from ever firing. The heartbeat tells the client we are
+  // alive while we are busy (a long fdatasync, a re-read, a snapshot, a lock wait).
+  ch.heartbeat()
+  ch.silenceDeadline(idleMs, () => new InterruptedError('E_IDLE_TIMEOUT', `the session was idle for ${Math.round(idleMs / 1000)} s and was dropped; resume it`))
+  let result = 'ok'
+  let code: string | undefined
+  let exit: number | undefined
+  try {
+    await respond(ch, policy, record)
+  } catch (err) {
+    const e = err as BlockpairError
+    result = clip(String(e?.message))
+    code = e?.code ?? 'E_INTERNAL'
+    exit = e instanceof BlockpairError ? e.exit : EXIT.PROTOCOL
+    // A bug, not the peer: still tell it why before closing.
+    if (!(e instanceof BlockpairError) && !ch.failure) ch.abort(new BlockpairError('E_INTERNAL', EXIT.PROTOCOL, 'the agent failed; see its log'))
+  } finally {
+    // Let an Error frame already written leave before the socket goes.
+    void ch.shutdown()
+  }
+  return {event: 'session', peer, identity, path: record.path === null ? null : clip(record.path), role: record.role, bytesSent: record.bytesSent,
+    bytesWritten: record.bytesWritten, bytesOnWire: ch.bytesIn + ch.bytesOut, result, code, exit, durationMs: Date.now() - began}
+}
+
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   checkAgentOptions(opts)
   const locks = opts.locks ?? new TargetLocks()
@@ -111,35 +142,15 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       return
     }
     served++
-    const began = Date.now()
-    const record: SessionRecord = {path: null, role: null, bytesSent: 0, bytesWritten: 0}
     const ch = new Channel(socket)
     sessions.set(socket, ch)
-    ch.frameDeadline(idleMs)
-    // Idle is what we hear, not what we send: our own heartbeat would keep a
-    // socket timeout from ever firing. The heartbeat tells the client we are
-    // alive while we are busy (a long fdatasync, a re-read, a snapshot, a lock wait).
-    ch.heartbeat()
-    ch.silenceDeadline(idleMs, () => new InterruptedError('E_IDLE_TIMEOUT', `the session was idle for ${Math.round(idleMs / 1000)} s and was dropped; resume it`))
-    let result = 'ok'
-    let code: string | undefined
-    let exit: number | undefined
+    let entry: LogEntry
     try {
-      await respond(ch, {allow: opts.allow, allowDevices: opts.allowDevices, locks}, record)
-    } catch (err) {
-      const e = err as BlockpairError
-      result = clip(String(e?.message))
-      code = e?.code ?? 'E_INTERNAL'
-      exit = e instanceof BlockpairError ? e.exit : EXIT.PROTOCOL
-      // A bug, not the peer: still tell it why before closing.
-      if (!(e instanceof BlockpairError) && !ch.failure) ch.abort(new BlockpairError('E_INTERNAL', EXIT.PROTOCOL, 'the agent failed; see its log'))
+      entry = await runSession(ch, peer, identity, idleMs, {allow: opts.allow, allowDevices: opts.allowDevices, locks})
     } finally {
       sessions.delete(socket)
-      // Let an Error frame already written leave before the socket goes.
-      void ch.shutdown()
     }
-    log({event: 'session', peer, identity, path: record.path === null ? null : clip(record.path), role: record.role, bytesSent: record.bytesSent,
-      bytesWritten: record.bytesWritten, bytesOnWire: ch.bytesIn + ch.bytesOut, result, code, exit, durationMs: Date.now() - began})
+    log(entry)
     if (++ended >= limit) await stop()
   }
 

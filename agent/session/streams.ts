@@ -62,6 +62,47 @@ function agreedPlan(plans: readonly Plan[], ends: readonly StreamEnds[]): {plan:
   return {plan: first, start: first.size - remaining}
 }
 
+/**
+ * Where the streams of one sync wait for each other: no stream moves data
+ * before every stream has its plan, so that they agree on one (agreedPlan).
+ * The last to arrive runs `allReady`; a failure of any stream refuses all.
+ */
+class StartBarrier {
+  private readonly plans: Plan[]
+  private readonly ends: StreamEnds[]
+  private arrived = 0
+  private release: () => void = () => {}
+  readonly refuse: (e: unknown) => void
+  private readonly all: Promise<void>
+
+  constructor(private readonly count: number, private readonly allReady: (plans: Plan[], ends: StreamEnds[]) => void) {
+    this.plans = new Array(count)
+    this.ends = new Array(count)
+    let refuse: (e: unknown) => void = () => {}
+    this.all = new Promise<void>((resolve, reject) => {
+      this.release = resolve
+      refuse = reject
+    })
+    this.refuse = refuse
+    // Streams that are not waiting on it must not turn its rejection into an unhandled one.
+    this.all.catch(() => {})
+  }
+
+  arrive(i: number, plan: Plan, ends: StreamEnds): Promise<void> {
+    this.plans[i] = plan
+    this.ends[i] = ends
+    if (++this.arrived === this.count) {
+      try {
+        this.allReady(this.plans, this.ends)
+        this.release()
+      } catch (err) {
+        this.refuse(err)
+      }
+    }
+    return this.all
+  }
+}
+
 /** Run one stream's session: connect to the agent and initiate(opts). */
 export type RunStream = (index: number, opts: SyncOptions) => Promise<Summary>
 
@@ -71,27 +112,15 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
   }
   const began = Date.now()
   const stop = new AbortController()
-  const plans: (Plan | undefined)[] = new Array(count)
-  const ends: (StreamEnds | undefined)[] = new Array(count)
   const done = new Array<number>(count).fill(0)
   const moved = new Array<number>(count).fill(0)
   const offsets = new Array<number>(count).fill(0)
-  let arrived = 0
-  let release: () => void = () => {}
-  let refuse: (e: unknown) => void = () => {}
-  const barrier = new Promise<void>((resolve, reject) => {
-    release = resolve
-    refuse = reject
-  })
-  // Streams that are not waiting on it must not turn its rejection into an unhandled one.
-  barrier.catch(() => {})
-
-  const allReady = (): void => {
-    const {plan, start} = agreedPlan(plans as Plan[], ends as StreamEnds[])
+  const barrier = new StartBarrier(count, (plans, ends) => {
+    const {plan, start} = agreedPlan(plans, ends)
     for (let i = 0; i < count; i++) offsets[i] = (plans[i] as Plan).start
     opts.onStart?.({...plan, start, end: plan.size}, ends[0] as StreamEnds)
     opts.onCheckpoints?.([...offsets])
-  }
+  })
 
   const stream = (i: number): SyncOptions => {
     const {resumeEach, onCheckpoints, onStart, hooks, resume, signal: _signal, ...rest} = opts
@@ -115,19 +144,7 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
         index: i,
         count,
         signal: stop.signal,
-        ready: async (plan, e) => {
-          plans[i] = plan
-          ends[i] = e
-          if (++arrived === count) {
-            try {
-              allReady()
-              release()
-            } catch (err) {
-              refuse(err)
-            }
-          }
-          return barrier
-        },
+        ready: (plan, e) => barrier.arrive(i, plan, e),
       },
     }
   }
@@ -137,7 +154,7 @@ export async function syncStreams(count: number, opts: StreamsOptions, run: RunS
     // The first failure is the sync's; the streams it stops fail with E_STREAM_STOPPED.
     if (failure === null) {
       failure = err
-      refuse(err)
+      barrier.refuse(err)
       stop.abort()
     }
   }
