@@ -28,14 +28,21 @@ interface World {
   agent: Agent
 }
 
-async function world(t: Test): Promise<World> {
-  const dir = t.testdir()
-  for (const d of ['src', 'dst', 'state']) fs.mkdirSync(path.join(dir, d))
+// One agent for the file, serving every test's folder below `base` (caches are per pair and
+// path); the test that kills its agent starts one of its own.
+const base = t.testdir()
+const sharedKey = await keygen(base)
+const sharedAgent = await startAgent(t, {allow: [base], keyFile: sharedKey})
+let worlds = 0
+
+async function world(t: Test, ownAgent = false): Promise<World> {
+  const dir = path.join(base, `world-${++worlds}`)
+  for (const d of ['src', 'dst', 'state']) fs.mkdirSync(path.join(dir, d), {recursive: true})
   const src = path.join(dir, 'src', 'disk.img')
   fs.writeFileSync(src, randomBytes(SIZE))
-  const psk = await keygen(dir)
-  const allow = [path.join(dir, 'src'), path.join(dir, 'dst')]
-  return {dir, src, dst: path.join(dir, 'dst', 'disk.img'), psk, state: path.join(dir, 'state'), agent: await startAgent(t, {allow, keyFile: psk})}
+  const w = {dir, src, dst: path.join(dir, 'dst', 'disk.img'), psk: sharedKey, state: path.join(dir, 'state')}
+  if (!ownAgent) return {...w, agent: sharedAgent}
+  return {...w, agent: await startAgent(t, {allow: [path.join(dir, 'src'), path.join(dir, 'dst')], keyFile: sharedKey})}
 }
 
 type Verb = 'push' | 'pull'
@@ -209,7 +216,7 @@ function job(w: World): JobRecord | undefined {
 }
 
 t.test('SIGKILL of the destination agent mid-sync: no stale cache is trusted, resume ends identical, the cache comes back', async t => {
-  const w = await world(t)
+  const w = await world(t, true)
   await sync(t, w, 'push')
   // Rewrite most of the source, then push it slowly enough to kill the agent after a checkpoint.
   const fd = fs.openSync(w.src, 'r+')
