@@ -14,6 +14,7 @@ import {randomBytes} from 'node:crypto'
 import {existsSync, readFileSync, statSync, writeFileSync, openSync, writeSync, closeSync} from 'node:fs'
 import path from 'node:path'
 import {ansibleSkipReason, ansibleWorld, changedHosts} from '../helpers/ansible.js'
+import {until} from '../helpers/hostile.js'
 
 interface Pair {src_host: string, src: string, dest_host: string, dest: string, bwlimit?: string}
 interface Row {id: number, label: string, result: string, code?: string, rc?: number, resumable?: boolean, resumed: boolean,
@@ -117,12 +118,4 @@ t.test('a fleet of three: stage.yml', {skip: ansibleSkipReason()}, async t => {
 
 })
 
-/** Waits for a condition on the file system (a sync's progress), checking as often as it can change. */
-async function until(cond: () => boolean, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise(r => setTimeout(r, 20))
-  }
-}
 
