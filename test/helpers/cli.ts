@@ -17,6 +17,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {Test} from 'tap'
 import {SCHEMAS, validate, type Schema} from '../../agent/run/schema.js'
+import {newKey, writeKeyFile} from '../../agent/wire/keys.js'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const BIN = path.join(REPO_ROOT, 'bin/run.js')
@@ -249,10 +250,14 @@ export async function startAgent(t: Test, opts: {allow: string[]; keyFile: strin
   }
 }
 
-/** A fresh key file made by `blockpair keygen` in `dir`. */
+/**
+ * A fresh key file in `dir`, written by the functions `blockpair keygen` calls
+ * (newKey, writeKeyFile), in this process: most tests need a key, not the
+ * command, and a CLI start per key cost about a second each on a busy machine.
+ * The command itself is tested in test/integration/agent.test.ts.
+ */
 export async function keygen(dir: string, name = 'psk'): Promise<string> {
   const file = path.join(dir, name)
-  const r = await cli(['keygen', '--out', file])
-  if (r.code !== 0) throw new Error(`keygen failed: ${r.stderr}`)
+  writeKeyFile(file, newKey('blockpair-test'))
   return file
 }

@@ -52,10 +52,17 @@ export function fleetSkipReason(): string | false {
 /** `n` hosts named hv1..hvN under `base`; torn down when `t` ends. */
 export async function startFleet(t: Test, base: string, n: number): Promise<Fleet> {
   const tag = String(process.pid % 100000)
-  const subnet = `10.${232 + (process.pid % 20)}.${process.pid % 250}`
+  const subnet = freeSubnet()
   const bridge = `bpfl${tag}`
   const namespaces: string[] = []
-  t.teardown(() => fleetDown(bridge, namespaces))
+  // Also on exit: a file that hits tap's timeout exits without its teardowns, and left
+  // the namespaces, their sshd and agents, and the bridge behind (fleetDown is synchronous).
+  const down = (): void => fleetDown(bridge, namespaces)
+  process.once('exit', down)
+  t.teardown(() => {
+    process.removeListener('exit', down)
+    down()
+  })
 
   must(['link', 'add', bridge, 'type', 'bridge'])
   must(['addr', 'add', `${subnet}.1/24`, 'dev', bridge])
@@ -78,6 +85,21 @@ export async function startFleet(t: Test, base: string, n: number): Promise<Flee
     hosts.push({name, netns, address, root, sshd: await startSshd(t, {netns, address, port: SSH_PORT})})
   }
   return {hosts, gateway: `${subnet}.1`}
+}
+
+/**
+ * A /24 for the bridge that no address here is in yet: two fleets can be up at once (the
+ * two Ansible test files, other worktrees' runs), and the pid alone gave two processes
+ * whose ids differ by 500 the same subnet.
+ */
+function freeSubnet(): string {
+  const used = ip(['-4', '-o', 'addr', 'show']).out
+  for (let i = 0; i < 20 * 250; i++) {
+    const n = (process.pid + i) % (20 * 250)
+    const subnet = `10.${232 + Math.floor(n / 250)}.${n % 250}`
+    if (!used.includes(` ${subnet}.`)) return subnet
+  }
+  throw new Error('no free 10.232-251.x.0/24 for a fleet')
 }
 
 function fleetDown(bridge: string, namespaces: readonly string[]): void {

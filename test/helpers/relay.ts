@@ -2,7 +2,7 @@
 // enough for a test to act in its middle (at a checkpoint, never after a time).
 
 import net from 'node:net'
-import {Transform} from 'node:stream'
+import {PassThrough, Transform} from 'node:stream'
 import type {Test} from 'tap'
 
 /** Bytes through at `rate` per second at most. */
@@ -19,16 +19,17 @@ function paced(rate: number): Transform {
 
 /**
  * A TCP relay to the agent's port; each connection's bytes pass through a
- * fresh transform each way (made by `wire(line)`, `line` counting from 0).
+ * fresh transform each way (made by `wire(line, up)`, `line` counting from 0,
+ * `up` for the bytes towards the agent).
  */
-async function relayThrough(t: Test, port: number, wire: (line: number) => Transform): Promise<number> {
+async function relayThrough(t: Test, port: number, wire: (line: number, up: boolean) => Transform): Promise<number> {
   const sockets = new Set<net.Socket>()
   let lines = 0
   const server = net.createServer(client => {
     const line = lines++
     const up = net.connect(port, '127.0.0.1')
     sockets.add(client).add(up)
-    client.pipe(wire(line)).pipe(up).pipe(wire(line)).pipe(client)
+    client.pipe(wire(line, true)).pipe(up).pipe(wire(line, false)).pipe(client)
     // Ends pass through the pipes, after the data the relay still holds (an agent's last Error frame).
     client.on('error', () => up.destroy())
     up.on('error', () => client.destroy())
@@ -63,4 +64,30 @@ export async function cable(t: Test, port: number): Promise<Cable> {
     return new Transform({transform: (chunk: Buffer, _enc, done) => done(null, line < cutBelow ? undefined : chunk)})
   })
   return {port: relayPort, cut: () => { cutBelow = opened }}
+}
+
+/** A relay that holds a sync in its middle until the test lets it finish. */
+export interface Valve {
+  port: number
+  /** Full speed from now on, for the connections open and those to come. */
+  open(): void
+}
+
+/**
+ * A TCP relay to the agent's port that carries `slow` bytes a second towards
+ * the agent until open(); the agent's answers (checkpoints, refusals) pass at
+ * full speed. Slow enough that a sync cannot end before the test acts, however
+ * loaded the machine, yet never silent, so no idle timeout fires meanwhile.
+ */
+export async function valve(t: Test, port: number, slow: number): Promise<Valve> {
+  let rate = slow
+  const relayPort = await relayThrough(t, port, (_line, up) => up
+    ? new Transform({
+      transform: (chunk: Buffer, _enc, done) => {
+        if (rate === Infinity) done(null, chunk)
+        else setTimeout(() => done(null, chunk), (chunk.length / rate) * 1000)
+      },
+    })
+    : new PassThrough())
+  return {port: relayPort, open: () => { rate = Infinity }}
 }

@@ -7,7 +7,6 @@
 
 import {randomBytes} from 'node:crypto'
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import t, {type Test} from 'tap'
 import type {JobRecord} from '../../agent/run/jobs.js'
@@ -15,6 +14,7 @@ import {cachePath, checkCache, HEADER_BYTES} from '../../agent/track/cache.js'
 import {pairKey} from '../../agent/track/state.js'
 import {cli, keygen, startAgent, startCli, type Agent} from '../helpers/cli.js'
 import {firstDifference, KiB, MiB} from '../helpers/disks.js'
+import {valve} from '../helpers/relay.js'
 
 const SIZE = 32 * MiB
 const BLOCK = 64 * KiB
@@ -28,14 +28,21 @@ interface World {
   agent: Agent
 }
 
-async function world(t: Test): Promise<World> {
-  const dir = t.testdir()
-  for (const d of ['src', 'dst', 'state']) fs.mkdirSync(path.join(dir, d))
+// One agent for the file, serving every test's folder below `base` (caches are per pair and
+// path); the test that kills its agent starts one of its own.
+const base = t.testdir()
+const sharedKey = await keygen(base)
+const sharedAgent = await startAgent(t, {allow: [base], keyFile: sharedKey})
+let worlds = 0
+
+async function world(t: Test, ownAgent = false): Promise<World> {
+  const dir = path.join(base, `world-${++worlds}`)
+  for (const d of ['src', 'dst', 'state']) fs.mkdirSync(path.join(dir, d), {recursive: true})
   const src = path.join(dir, 'src', 'disk.img')
   fs.writeFileSync(src, randomBytes(SIZE))
-  const psk = await keygen(dir)
-  const allow = [path.join(dir, 'src'), path.join(dir, 'dst')]
-  return {dir, src, dst: path.join(dir, 'dst', 'disk.img'), psk, state: path.join(dir, 'state'), agent: await startAgent(t, {allow, keyFile: psk})}
+  const w = {dir, src, dst: path.join(dir, 'dst', 'disk.img'), psk: sharedKey, state: path.join(dir, 'state')}
+  if (!ownAgent) return {...w, agent: sharedAgent}
+  return {...w, agent: await startAgent(t, {allow: [path.join(dir, 'src'), path.join(dir, 'dst')], keyFile: sharedKey})}
 }
 
 type Verb = 'push' | 'pull'
@@ -179,45 +186,22 @@ for (const verb of ['push', 'pull'] as const) {
 }
 
 /** A TCP relay to `port` on 127.0.0.1 that passes at most `rate` bytes a second each way: it pauses a socket for as long as its last chunk takes. */
-async function slowLink(t: Test, port: number, rate: number): Promise<number> {
-  const open = new Set<net.Socket>()
-  const throttle = (from: net.Socket, to: net.Socket): void => {
-    from.on('data', (chunk: Buffer) => {
-      to.write(chunk)
-      from.pause()
-      setTimeout(() => from.resume(), (chunk.length / rate) * 1000)
-    })
-    from.on('end', () => to.end())
-    from.on('error', () => to.destroy())
-  }
-  const server = net.createServer(near => {
-    const far = net.connect(port, '127.0.0.1')
-    open.add(near).add(far)
-    throttle(near, far)
-    throttle(far, near)
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => {
-    for (const s of open) s.destroy()
-    server.close()
-  })
-  return (server.address() as net.AddressInfo).port
-}
-
 function job(w: World): JobRecord | undefined {
   return fs.readdirSync(w.state).filter(n => n.endsWith('.json')).map(n => JSON.parse(fs.readFileSync(path.join(w.state, n), 'utf8')) as JobRecord).find(j => j.state === 'running' && j.checkpoint > 0)
 }
 
 t.test('SIGKILL of the destination agent mid-sync: no stale cache is trusted, resume ends identical, the cache comes back', async t => {
-  const w = await world(t)
+  const w = await world(t, true)
   await sync(t, w, 'push')
   // Rewrite most of the source, then push it slowly enough to kill the agent after a checkpoint.
   const fd = fs.openSync(w.src, 'r+')
   fs.writeSync(fd, randomBytes(SIZE - 4 * MiB), 0, SIZE - 4 * MiB, 2 * MiB)
   fs.closeSync(fd)
-  // Through a slow link (not --bwlimit, which sends in bursts): the destination checkpoints every second.
-  const port = await slowLink(t, w.agent.port, 6 * MiB)
-  const run = startCli(['push', w.src, `agent://127.0.0.1:${port}${w.dst}`, '--psk-file', w.psk, '--state-dir', w.state, '--json'])
+  // Through a slow link (not --bwlimit, which sends in bursts): the destination checkpoints every second,
+  // and the push needs ~28 s, so it is still running when the test sees the checkpoint, however late
+  // (at 6 MiB/s, ~5 s, a loaded machine saw it end first: regression).
+  const link = await valve(t, w.agent.port, MiB)
+  const run = startCli(['push', w.src, `agent://127.0.0.1:${link.port}${w.dst}`, '--psk-file', w.psk, '--state-dir', w.state, '--json'])
   let ended: {stdout: string} | null = null
   void run.done.then(r => { ended = r })
   while (!job(w)) {
@@ -230,6 +214,8 @@ t.test('SIGKILL of the destination agent mid-sync: no stale cache is trusted, re
   t.equal(left.why, 'changed', 'the old cache no longer matches the destination the killed sync wrote to')
   left.reader?.close()
   w.agent = await startAgent(t, {allow: [path.join(w.dir, 'src'), path.join(w.dir, 'dst')], keyFile: w.psk, port: w.agent.port})
+  // The job names the link: the resume goes through it, now at full speed.
+  link.open()
   const resumed = await cli(['resume', '--state-dir', w.state, '--json'])
   t.equal(resumed.code, 0, resumed.stderr)
   t.equal(firstDifference(w.src, w.dst), null, 'identical after the resume')

@@ -24,16 +24,22 @@ const BIN = path.join(REPO_ROOT, 'bin/run.js')
 const BLOCK = 64 * KiB
 const SIZE = 16 * MiB
 
-/** A pair of files in a test's folder (dir: src/, dst/ and state/ in it), the jobs' --state-dir, and an agent serving both folders. */
+/** A pair of files in a test's folder (dir: src/, dst/ and state/ in it), the jobs' --state-dir, and the agent serving both folders. */
 type World = Record<'dir' | 'src' | 'dst' | 'state' | 'psk', string> & {agent: Agent}
 
-async function world(t: Test, extra: string[] = []): Promise<World> {
-  const dir = t.testdir({src: {}, dst: {}, state: {}})
+// One agent for the file, serving every test's folder below `base`: each test has its own pair
+// (lineage records are per pair), and an agent start per test cost more than most of its syncs.
+const base = t.testdir()
+const sharedKey = await keygen(base)
+const sharedAgent = await startAgent(t, {allow: [base], keyFile: sharedKey})
+let worlds = 0
+
+async function world(): Promise<World> {
+  const dir = path.join(base, `world-${++worlds}`)
+  for (const d of ['src', 'dst', 'state']) fs.mkdirSync(path.join(dir, d), {recursive: true})
   const src = path.join(dir, 'src', 'disk.img')
   fs.writeFileSync(src, randomBytes(SIZE))
-  const psk = await keygen(dir)
-  const agent = await startAgent(t, {allow: [path.join(dir, 'src'), path.join(dir, 'dst')], keyFile: psk, extra})
-  return {dir, src, dst: path.join(dir, 'dst', 'disk.img'), state: path.join(dir, 'state'), psk, agent}
+  return {dir, src, dst: path.join(dir, 'dst', 'disk.img'), state: path.join(dir, 'state'), psk: sharedKey, agent: sharedAgent}
 }
 
 function syncArgs(w: World, verb: 'push' | 'pull', extra: string[], port = w.agent.port): string[] {
@@ -83,7 +89,7 @@ const OFFSETS = [0, 3 * MiB + 4 * KiB, 7 * MiB + 60 * KiB, SIZE - 4 * KiB]
 
 for (const verb of ['push', 'pull'] as const) {
   t.test(`${verb}: a plain sync, then only the listed ranges are read at either end`, async t => {
-    const w = await world(t)
+    const w = await world()
     const first = await sync(t, w, verb)
     t.match(first.changeTracking, {used: false})
     const list = listFile(w, scribble(w.src, OFFSETS))
@@ -102,7 +108,7 @@ for (const verb of ['push', 'pull'] as const) {
 }
 
 t.test('growth past the last sync is read without being listed', async t => {
-  const w = await world(t)
+  const w = await world()
   await sync(t, w, 'push')
   fs.appendFileSync(w.src, randomBytes(MiB + 512))
   const s = await sync(t, w, 'push', ['--changed-ranges', listFile(w, '')])
@@ -112,7 +118,7 @@ t.test('growth past the last sync is read without being listed', async t => {
 })
 
 t.test('every broken lineage falls back to the full compare and says why', async t => {
-  const w = await world(t)
+  const w = await world()
   const list = (): string => listFile(w, scribble(w.src, [MiB]))
   let s = await sync(t, w, 'push', ['--changed-ranges', list()])
   t.match(s.changeTracking, {method: 'ranges', used: false, reason: /first sync/})
@@ -148,7 +154,7 @@ t.test('every broken lineage falls back to the full compare and says why', async
 })
 
 t.test('bad lists and flag conflicts are usage errors before anything is written', async t => {
-  const w = await world(t)
+  const w = await world()
   for (const [text, code, extra] of [
     ['0 -1\n', 'E_RANGES_BAD', []],
     [`${SIZE} 1\n`, 'E_RANGES_PAST_END', []],
@@ -233,7 +239,7 @@ async function storageDaemon(t: Test, image: string): Promise<{nbd: string; qmp:
 }
 
 t.test('qemu: a dirty bitmap over NBD, listed by qemu-img map, is what the sync reads', {skip: qemuSkipReason()}, async t => {
-  const w = await world(t)
+  const w = await world()
   await sync(t, w, 'push')
   const qsd = await storageDaemon(t, w.src)
   const mon = await qmp(qsd.qmp)
@@ -261,7 +267,7 @@ t.test('qemu: a dirty bitmap over NBD, listed by qemu-img map, is what the sync 
 const loopSkip = loopSkipReason()
 
 t.test('a loop device as destination: read in full unless --trust-destination', {skip: loopSkip}, async t => {
-  const w = await world(t)
+  const w = await world()
   const backing = path.join(w.dir, 'dst', 'backing.img')
   fs.writeFileSync(backing, Buffer.alloc(0))
   fs.truncateSync(backing, SIZE)
@@ -285,7 +291,7 @@ t.test('a loop device as destination: read in full unless --trust-destination', 
 })
 
 t.test('a loop device as source reads only the listed ranges', {skip: loopSkip}, async t => {
-  const w = await world(t)
+  const w = await world()
   const dev = attachLoop(t, w.src)
   const r1 = await cli(['push', dev, `agent://127.0.0.1:${w.agent.port}${w.dst}`, '--psk-file', w.psk, '--state-dir', w.state, '--block-size', '64K', '--json'])
   t.equal(r1.code, 0, r1.stderr)
@@ -310,7 +316,7 @@ function runningJob(w: World): boolean {
 }
 
 t.test('SIGKILL of the client mid-sync, then resume keeps the list and ends identical', async t => {
-  const w = await world(t)
+  const w = await world()
   await sync(t, w, 'push')
   // All of it changed, so the paced sync is long enough to be killed in its middle.
   fs.writeFileSync(w.src, randomBytes(SIZE))

@@ -16,6 +16,7 @@ import {KeyRing} from '../../agent/wire/keys.js'
 import type {Summary} from '../../agent/session/session.js'
 import {encodeDataHeader, encodeFrame, Role} from '../../proto/codec.js'
 import {cli} from '../helpers/cli.js'
+import {valve} from '../helpers/relay.js'
 import {fingerprint, rawSession, selfSignedCert, spawnAgent, until, writeKeys, type AgentProcess} from '../helpers/hostile.js'
 
 const MiB = 1 << 20
@@ -52,9 +53,8 @@ t.before(async () => {
 })
 
 /** A push from this process (the CLI's code path without its start-up time) to the agent process. */
-function push(from: string, dst: string, key = hv1, extra: {bwlimit?: number} = {}): Promise<Summary> {
-  return syncWithAgent(agent, new KeyRing([key]), key.identity,
-    {direction: 'push', localPath: from, remotePath: dst, blockSize: 64 << 10, hooks: {bwlimit: extra.bwlimit}})
+function push(from: string, dst: string, key = hv1, to: {host: string, port: number} = agent): Promise<Summary> {
+  return syncWithAgent(to, new KeyRing([key]), key.identity, {direction: 'push', localPath: from, remotePath: dst, blockSize: 64 << 10})
 }
 
 let pushes = 0
@@ -327,7 +327,8 @@ t.test('a source name that is not a plain file name is refused when the destinat
 })
 
 t.test('two pushes at once to one destination: one succeeds, the other exits 7', async t => {
-  // The first push is paced (16 MiB/s, about 4 s) so the second surely arrives while it writes.
+  // The first push crawls through a valve until the second has been refused: pacing it
+  // for a fixed time (4 s) let it finish first on a loaded machine (regression).
   const big = join(root, 'big.img')
   {
     const base = randomBytes(MiB)
@@ -340,10 +341,12 @@ t.test('two pushes at once to one destination: one succeeds, the other exits 7',
   }
   const dst = join(allowed, 'contended.img')
   t.teardown(() => execFileSync('rm', ['-f', big, dst]))
-  const first = push(big, dst, hv1, {bwlimit: 16 * MiB})
+  const slow = await valve(t, agent.port, 256 * 1024)
+  const first = push(big, dst, hv1, {host: '127.0.0.1', port: slow.port})
   first.catch(() => {})
   await until(() => existsSync(dst), WAIT_MS, 'the first push to open its destination')
   const second = await cli(['push', src, agent.url(dst), '--psk-file', keys.path, '--identity', 'hv2', '--json'])
+  slow.open()
   const s = await first
   t.equal(s.ok, true, 'the first push succeeds')
   t.equal(second.code, 7, 'the second exits 7')

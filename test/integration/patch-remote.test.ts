@@ -6,16 +6,30 @@
 // BLOCKPAIR_FAULT) finished by `blockpair resume`.
 import t, {type Test} from 'tap'
 import {randomBytes} from 'node:crypto'
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {cli, keygen, startAgent, type Agent} from '../helpers/cli.js'
+import {cli, keygen, startAgent} from '../helpers/cli.js'
 import {REMOTE_BIN, sshdSkipReason, startSshd} from '../helpers/sshd.js'
 import {allocated, KiB, MiB, sampleData, same, scatterChanges, writeFixture} from '../helpers/blocks.js'
 
+// One agent for the file, serving every case's folder below `base` (a case's files are its own):
+// an agent start per case was the most of what a small case cost.
+const base = t.testdir()
+const key = await keygen(base)
+const agent = await startAgent(t, {allow: [base], keyFile: key})
+let cases = 0
+
+/** A fresh folder below `base`, so the file's agent may write in it. */
+function folder(): string {
+  const dir = join(base, `case-${++cases}`)
+  mkdirSync(dir)
+  return dir
+}
+
 /** A source, a target that differs from it in scattered places, and the patch between them, in a fresh folder. */
 async function patched(t: Test, size: number, opts: {sparse?: boolean; resize?: number} = {}): Promise<{dir: string; src: string; dst: string; patch: string}> {
-  const dir = t.testdir()
+  const dir = folder()
   const base = opts.sparse ? Buffer.alloc(size) : sampleData(size)
   if (opts.sparse) randomBytes(2 * MiB).copy(base, 4 * MiB)
   let next = scatterChanges(base, 80)
@@ -29,15 +43,9 @@ async function patched(t: Test, size: number, opts: {sparse?: boolean; resize?: 
   return f
 }
 
-async function agentFor(t: Test, dir: string): Promise<{agent: Agent; key: string}> {
-  const key = await keygen(dir)
-  return {agent: await startAgent(t, {allow: [dir], keyFile: key}), key}
-}
-
 t.test('apply through a live agent: dense, sparse, growth and shrink; again is a no-op', async t => {
   for (const c of [{size: 12 * MiB}, {size: 12 * MiB, sparse: true}, {size: 9 * MiB, resize: 13 * MiB + 7}, {size: 13 * MiB, resize: 9 * MiB + 5}]) {
     const f = await patched(t, c.size, c)
-    const {agent, key} = await agentFor(t, f.dir)
     const dry = await cli(['apply', f.patch, agent.url(f.dst), '--psk-file', key, '--dry-run', '--json'])
     t.equal(dry.code, 0, dry.stderr)
     t.notOk(same(f.src, f.dst), 'a dry run writes nothing')
@@ -70,7 +78,6 @@ t.test('remote refusals: wrong base (both digests named), another size, damaged 
   const f = await patched(t, 6 * MiB)
   const other = join(f.dir, 'other.img')
   writeFixture(other, sampleData(6 * MiB))
-  const {agent, key} = await agentFor(t, f.dir)
   const before = readFileSync(other)
   const wrong = await cli(['apply', f.patch, agent.url(other), '--psk-file', key, '--json'])
   t.equal(wrong.code, 7)
@@ -99,7 +106,6 @@ t.test('remote refusals: wrong base (both digests named), another size, damaged 
 
 t.test('a remote apply whose client is killed (SIGKILL) is finished by blockpair resume', async t => {
   const f = await patched(t, 24 * MiB)
-  const {agent, key} = await agentFor(t, f.dir)
   const state = join(f.dir, 'state')
   const target = agent.url(f.dst)
   // Segments are 4 MiB and each has changes: the write session reaches each start.
@@ -117,7 +123,6 @@ t.test('a remote apply whose client is killed (SIGKILL) is finished by blockpair
 
 t.test('digest of a remote copy (agent and ssh), diff against it, apply: identical; a missing copy is E_NOT_FOUND', async t => {
   const f = await patched(t, 14 * MiB, {sparse: true, resize: 16 * MiB + 3})
-  const {agent, key} = await agentFor(t, f.dir)
   const local = await cli(['digest', f.dst, '--out', join(f.dir, 'local.digest'), '--json'])
   t.equal(local.code, 0, local.stderr)
   const d = await cli(['digest', agent.url(f.dst), '--psk-file', key, '--out', join(f.dir, 'dst.digest'), '--json'])
@@ -146,7 +151,6 @@ t.test('digest over ssh', {skip: sshdSkipReason()}, async t => {
 
 t.test('regression: apply to a missing remote target is E_NOT_FOUND, as locally (it said E_PATCH_SIZE, "holds 0 bytes"); nothing is created', async t => {
   const f = await patched(t, 4 * MiB)
-  const {agent, key} = await agentFor(t, f.dir)
   const missing = join(f.dir, 'missing.img')
   const local = await cli(['apply', f.patch, missing, '--json'])
   const remote = await cli(['apply', f.patch, agent.url(missing), '--psk-file', key, '--json'])
@@ -157,7 +161,7 @@ t.test('regression: apply to a missing remote target is E_NOT_FOUND, as locally 
 })
 
 t.test('regression: after a remote apply, the next push does not trust the hash cache made before it', async t => {
-  const dir = t.testdir()
+  const dir = folder()
   const src = join(dir, 'src.img')
   const dst = join(dir, 'dst.img')
   const next = join(dir, 'next.img')
@@ -165,7 +169,6 @@ t.test('regression: after a remote apply, the next push does not trust the hash 
   const base = sampleData(8 * MiB)
   writeFixture(src, base)
   writeFixture(next, scatterChanges(base, 40))
-  const {agent, key} = await agentFor(t, dir)
   const push = async (): Promise<Record<string, unknown>> => {
     const r = await cli(['push', src, agent.url(dst), '--psk-file', key, '--json'])
     t.equal(r.code, 0, r.stderr)

@@ -70,13 +70,21 @@ interface World {
   agent: Agent
 }
 
-/** A random source, a key, and an agent allowed to write its destination folder. */
-async function world(t: Test): Promise<World> {
-  const dir = t.testdir({dst: {}})
+// One agent for the file, allowed to write below `base`, where each test has its own folder;
+// the tests that kill the destination agent start one of their own.
+const base = t.testdir()
+const sharedKey = await keygen(base)
+const sharedAgent = await agent(t, sharedKey, base)
+let worlds = 0
+
+/** A random source, a key, and an agent allowed to write its destination folder (its own with `ownAgent`). */
+async function world(t: Test, ownAgent = false): Promise<World> {
+  const dir = path.join(base, `world-${++worlds}`)
+  fs.mkdirSync(path.join(dir, 'dst'), {recursive: true})
   const src = path.join(dir, 'src.img')
   fs.writeFileSync(src, randomBytes(SIZE))
-  const psk = await keygen(dir)
-  return {dir, src, dst: path.join(dir, 'dst', 'disk.img'), state: path.join(dir, 'state'), psk, agent: await agent(t, psk, path.join(dir, 'dst'))}
+  const w = {dir, src, dst: path.join(dir, 'dst', 'disk.img'), state: path.join(dir, 'state'), psk: sharedKey}
+  return {...w, agent: ownAgent ? await agent(t, sharedKey, path.join(dir, 'dst')) : sharedAgent}
 }
 
 /** A push slow enough (10 MiB/s) for faults to land in its middle. */
@@ -100,7 +108,7 @@ async function resume(t: Test, w: World, ...args: string[]): Promise<Record<stri
 
 for (const point of [1, 2]) {
   t.test(`SIGKILL of the destination agent after checkpoint ${point}, then resume`, async t => {
-    const w = await world(t)
+    const w = await world(t, true)
     const push = pacedPush(w)
     const before = await checkpointPast(w.state, (point - 1) * 8 * MiB)
     w.agent.kill('SIGKILL')

@@ -19,7 +19,9 @@ function workerPids(agent: Agent): number[] {
   }
 }
 
-async function until(cond: () => boolean, ms = 10_000): Promise<boolean> {
+// The bound only turns a hang into a failure: 10 s was missed on a loaded machine
+// (regression: "the slow job is writing" failed at load 20 while the job was starting).
+async function until(cond: () => boolean, ms = 120_000): Promise<boolean> {
   const end = Date.now() + ms
   while (Date.now() < end) {
     if (cond()) return true

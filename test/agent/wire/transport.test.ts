@@ -10,7 +10,7 @@ import tls from 'node:tls'
 import {EXIT} from '../../../agent/errors.js'
 import {KeyRing} from '../../../agent/wire/keys.js'
 import {connect, listen, type Endpoint, type Refusal} from '../../../agent/wire/transport.js'
-import {selfSignedCert} from '../../helpers/hostile.js'
+import {selfSignedCert, until} from '../../helpers/hostile.js'
 
 const CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256'
 const hv1 = {identity: 'hv1', key: randomBytes(32)}
@@ -46,11 +46,6 @@ async function server(t: Test, opts: {handshakeMs?: number; maxConnections?: num
     server.close(() => resolve())
   }))
   return {address, refusals, sessions, connections: () => open}
-}
-
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond() && Date.now() < end) await new Promise(resolve => setTimeout(resolve, 10))
 }
 
 /** A raw TCP client that writes `bytes`; resolves with what came back once the server closes. */
@@ -189,7 +184,7 @@ t.test('connections past the cap are dropped and logged', async t => {
     await new Promise(resolve => c.once('connect', resolve))
     await new Promise(resolve => setTimeout(resolve, 30))
   }
-  await until(() => closed[2] === true, 30_000)
+  await until(() => closed[2] === true)
   t.same([!!closed[0], !!closed[1], !!closed[2]], [false, false, true], 'the third is dropped at once')
   t.match(s.refusals, [{code: 'E_TOO_MANY_CONNECTIONS', peer: /^127\.0\.0\.1:/}])
 })
@@ -204,11 +199,11 @@ t.test('regression (issue 14, item 3): over the connection cap, a right key is r
     held.push(c)
     await new Promise(resolve => c.once('connect', resolve))
   }
-  await until(() => s.connections() >= 2, 30_000)
+  await until(() => s.connections() >= 2)
   await t.rejects(connect(s.address, 'hv1', hv1.key), {code: 'E_AGENT_BUSY', exit: EXIT.CONNECT}, 'busy, with the right key')
   await t.rejects(connect(s.address, 'hv1', randomBytes(32)), {code: 'E_AGENT_BUSY'}, 'a wrong key cannot be judged while busy')
   for (const c of held) c.destroy()
-  await until(() => s.connections() === 0, 30_000)
+  await until(() => s.connections() === 0)
   await t.rejects(connect(s.address, 'hv1', randomBytes(32)), {code: 'E_AUTH'}, 'once free, a wrong key is a wrong key')
 })
 
