@@ -50,6 +50,16 @@ interface Held extends Hashed {
 
 type Finish = Frame & {kind: 'finish'}
 
+/**
+ * Segment buffers of a destination: the LOCAL_WINDOW segments it holds and
+ * one read ahead. Reading further ahead while the window is full only
+ * touches more memory (4 MiB a segment, issue 19): the read of the next
+ * segment starts as soon as a held one ends, and takes far less time than
+ * the round trip the window waits for. Holes take no buffer, so a sparse
+ * image still reads ahead over them.
+ */
+const DEST_BUFFERS = LOCAL_WINDOW + 1
+
 /** A segment as hashed, read or taken from the hash cache (`loaded`: its blocks read already, the cache's unknown ones). */
 type Cachable = Hashed & {cached?: boolean; loaded?: ReadonlySet<number>}
 
@@ -70,7 +80,7 @@ export class DestPeer extends Peer {
 
   /** `disk` is null in a dry run to a missing destination: everything is known zero. */
   constructor(ch: Channel, private readonly disk: Disk | null, plan: Plan, hooks: EngineHooks, seed: Buffer) {
-    super(ch, disk, plan, hooks, seed, k => !disk || this.layout.knownZero(k) || this.covers(k))
+    super(ch, disk, plan, hooks, seed, k => !disk || this.layout.knownZero(k) || this.covers(k), DEST_BUFFERS)
     this.cache = disk && hooks.cache && !plan.ranges ? hooks.cache : null
     this.writer = new DestWriter(disk as Disk, {
       pause: () => ch.pause(),

@@ -54,8 +54,13 @@
 // of what it now holds (the blocks it wrote are rehashed from the written
 // bytes), and answers Finished. A mismatch fails both sides.
 //
-// Memory is bounded by the buffer pool (LOCAL_READ_AHEAD + LOCAL_WINDOW segments per
-// peer) and by pausing the channel while too many writes are queued.
+// Memory is bounded by the buffer pools and by pausing the channel while too
+// many writes are queued. A 4 MiB segment buffer is held only while its bytes
+// may still be needed (issue 19): the source gives it back once the segment
+// is compared, keeping copies of the few coarse blocks a refine waits for
+// (all of it only when many differ), so it touches the LOCAL_READ_AHEAD
+// segments being read; the destination holds its LOCAL_WINDOW segments until
+// they end and reads one ahead (DEST_BUFFERS).
 //
 // Where each part lives:
 //

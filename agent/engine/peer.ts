@@ -24,11 +24,11 @@ export abstract class Peer {
 
   /** `skip(k)`: segment k is not read (known to be zero). */
   constructor(protected readonly ch: Channel, disk: Disk | null, protected readonly plan: Plan,
-    protected readonly hooks: EngineHooks, seed: Buffer, skip: (k: number) => boolean) {
+    protected readonly hooks: EngineHooks, seed: Buffer, skip: (k: number) => boolean, buffers = LOCAL_READ_AHEAD + LOCAL_WINDOW + 2) {
     this.layout = new Layout(plan)
     this.h = new BlockHasher(seed)
     this.digest = this.h.digest()
-    this.pool = new BufferPool(this.layout.segSize, LOCAL_READ_AHEAD + LOCAL_WINDOW + 2)
+    this.pool = new BufferPool(this.layout.segSize, buffers)
     ch.onFail(() => this.pool.close())
     this.reader = new Reader(disk as Disk, this.layout, this.pool, this.h, skip)
   }

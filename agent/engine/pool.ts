@@ -29,6 +29,11 @@ export class BufferPool {
 
   constructor(readonly size: number, readonly max: number) {}
 
+  /** Buffers handed out by acquire so far: the segment memory a session touched. */
+  get allocated(): number {
+    return this.created
+  }
+
   async acquire(): Promise<Buffer> {
     const b = this.free.pop()
     if (b) return b

@@ -9,7 +9,7 @@ import type {Channel} from '../wire/channel.js'
 import type {Disk} from '../disk/disk.js'
 import type {Frame, Message} from '../../proto/codec.js'
 import {diffHashes, HASH_BYTES, hashEquals} from './hash.js'
-import type {Lease} from './pool.js'
+import {BufferPool, Lease} from './pool.js'
 import {isZero} from './zero.js'
 import type {Segment} from './layout.js'
 import {manifestEntries, type Theirs} from './manifest.js'
@@ -23,8 +23,18 @@ import {Deferred, digestMismatch, FINE, HOLE_RUN, LOCAL_WINDOW, MAX_OPEN, noteDi
 
 interface Outstanding {
   seg: Segment
+  /** It held data when compared: it counts against the window until it ends (the destination holds it till then). */
+  data: boolean
   /** Coarse block indexes waiting for refine hashes; null once answered. */
   refine: number[] | null
+  /** Where the bytes of each block in `refine` are kept until the answer (see keepForRefine). */
+  kept: Kept[]
+}
+
+/** The bytes of a coarse block to refine: in `seg`'s buffer from `at` on (a copy of the block, or the whole segment). */
+interface Kept {
+  seg: Segment
+  at: number
 }
 
 type Finished = Frame & {kind: 'finished'}
@@ -43,11 +53,16 @@ export class SourcePeer extends Peer {
   private readonly finished = new Deferred<Finished>()
   private nextManifest = 0
   private windowWaiter: (() => void) | null = null
-  /** Outstanding segments that hold a buffer. */
+  /** Outstanding segments that held data. */
   private leased = 0
+  /** Copies of the coarse blocks a refine waits for (see keepForRefine). */
+  private readonly blockPool: BufferPool
 
   constructor(ch: Channel, private readonly disk: Disk, plan: Plan, hooks: EngineHooks, seed: Buffer) {
     super(ch, disk, plan, hooks, seed, () => false)
+    // No bound: what it holds is bounded by the window (blocks waiting for an answer) and by the socket (blocks being sent).
+    this.blockPool = new BufferPool(plan.blockSize, Infinity)
+    ch.onFail(() => this.blockPool.close())
     this.limiter = hooks.bwlimit ? new RateLimiter(hooks.bwlimit) : null
     this.runs = new RunSender((kind, seg, from, to) => this.emit(kind, seg, from, to))
     this.pieces = new PieceBatch((offsets, pieces) => this.ch.sendPieces(offsets, pieces))
@@ -93,26 +108,28 @@ export class SourcePeer extends Peer {
     const list = o.refine as number[]
     const seg = o.seg
     const bs = this.plan.blockSize
-    const buf = (seg.lease as Lease).buf
     let expected = 0
     for (const i of list) expected += this.layout.blocksIn(Math.min(bs, seg.length - i * bs), FINE)
     if (hashes.length !== expected * HASH_BYTES) throw protocol(`refine hashes for segment ${k} have ${hashes.length} bytes, expected ${expected * HASH_BYTES}`)
     const mine = Buffer.allocUnsafe(this.layout.blocksIn(bs, FINE) * HASH_BYTES)
     let at = 0
-    for (const i of list) {
-      const bFrom = i * bs
-      const bTo = Math.min(bFrom + bs, seg.length)
-      const count = this.layout.blocksIn(bTo - bFrom, FINE)
-      this.h.hashBlocks(buf.subarray(bFrom, bTo), FINE, mine, 0)
+    for (let b = 0; b < list.length; b++) {
+      const {seg: s, at: from} = o.kept[b] as Kept
+      const buf = (s.lease as Lease).buf
+      const length = Math.min(bs, seg.length - (list[b] as number) * bs)
+      const count = this.layout.blocksIn(length, FINE)
+      this.h.hashBlocks(buf.subarray(from, from + length), FINE, mine, 0)
       for (const j of diffHashes(mine, 0, hashes, at, count)) {
-        const p = bFrom + j * FINE
-        const piece = buf.subarray(p, Math.min(p + FINE, bTo))
-        this.runs.add(isZero(piece) ? 'zero' : 'data', seg, p, p + piece.length)
+        const p = from + j * FINE
+        const piece = buf.subarray(p, Math.min(p + FINE, from + length))
+        this.runs.add(isZero(piece) ? 'zero' : 'data', s, p, p + piece.length)
       }
       at += count * HASH_BYTES
     }
     this.flushRuns()
+    for (const s of new Set(o.kept.map(x => x.seg))) s.lease?.unref()
     o.refine = null
+    o.kept = []
     this.flushEnds()
   }
 
@@ -137,7 +154,10 @@ export class SourcePeer extends Peer {
     this.blocks += n
     const refine = bothZero ? [] : this.compareBlocks(seg, mine, holes, theirs)
     this.flushRuns()
-    this.outstanding.push({seg, refine: refine.length > 0 ? refine : null})
+    const kept = refine.length > 0 ? this.keepForRefine(seg, refine) : []
+    // What is sent holds its own reference, and pieces were copied: the segment's buffer goes back unless kept.
+    if (!kept.some(x => x.seg === seg)) seg.lease?.unref()
+    this.outstanding.push({seg, data: !!seg.lease, refine: refine.length > 0 ? refine : null, kept})
     if (seg.lease) this.leased++
     if (refine.length > 0) this.ch.send('refine', {segment: k, blocks: refine})
     // Holes that match end together, in one frame per HOLE_RUN of them.
@@ -180,6 +200,26 @@ export class SourcePeer extends Peer {
       }
     }
     return refine
+  }
+
+  /**
+   * The bytes the answer to a refine needs. A few blocks (scattered changes:
+   * ~15% of the coarse blocks at 1% of 4 KiB blocks changed) are copied out,
+   * so the segment's 4 MiB buffer is free for the next read during the round
+   * trip and the reads ahead need fewer buffers (issue 19, memory); when many
+   * blocks differ, copying would cost more than holding, so the segment is kept.
+   */
+  private keepForRefine(seg: Segment, refine: number[]): Kept[] {
+    const bs = this.plan.blockSize
+    const buf = (seg.lease as Lease).buf
+    if (refine.length * bs > seg.length / 4) return refine.map(i => ({seg, at: i * bs}))
+    return refine.map(i => {
+      const from = i * bs
+      const to = Math.min(from + bs, seg.length)
+      const lease = new Lease(this.blockPool, this.blockPool.takeNow())
+      buf.copy(lease.buf, 0, from, to)
+      return {seg: {k: seg.k, offset: seg.offset + from, length: to - from, lease, extents: []}, at: 0}
+    })
   }
 
   /**
@@ -231,10 +271,9 @@ export class SourcePeer extends Peer {
     let count = 0
     while (this.outstanding.length > 0 && (this.outstanding[0] as Outstanding).refine === null) {
       const o = this.outstanding.shift() as Outstanding
-      if (o.seg.lease) this.leased--
+      if (o.data) this.leased--
       if (count === 0) first = o.seg.k
       count++
-      o.seg.lease?.unref()
       this.hooks.onProgress?.(o.seg.offset + o.seg.length - this.plan.start, this.stats.bytesSent)
     }
     if (count > 0) this.ch.send('segmentEnd', count > 1 ? {segment: first, count} : {segment: first})
@@ -268,6 +307,7 @@ export class SourcePeer extends Peer {
       throw err
     }
     this.pool.close()
+    this.blockPool.close()
     if (plan.verify && !fin.msg.verified) throw verifyFailed()
     return {blocks: this.blocks, ...stats, digest, peer: fin.msg.stats ?? {}, differences, verified: !!plan.verify, sourceChanged} as EngineResult
   }
