@@ -6,12 +6,13 @@
 
 import {execFileSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readSync, rmdirSync, statSync, writeSync, statfsSync} from 'node:fs'
+import {closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readFileSync, readSync, rmdirSync, statSync, writeFileSync, writeSync, statfsSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Test} from 'tap'
 import {syncWithAgent} from '../../agent/session/client.js'
 import {DEFAULT_BLOCK} from '../../agent/engine/engine.js'
+import {Disk} from '../../agent/disk/disk.js'
 import {dataExtents, type Extent} from '../../agent/disk/extents.js'
 import {KeyRing, newKey} from '../../agent/wire/keys.js'
 import {startAgent} from '../../agent/session/server.js'
@@ -198,4 +199,22 @@ export async function inProcessAgent(t: Test, allow: string[]): Promise<SyncFn> 
   t.teardown(() => agent.close())
   return (direction, local, remote, opts = {}) =>
     syncWithAgent(agent.address, keys, undefined, {direction, localPath: local, remotePath: remote, blockSize: DEFAULT_BLOCK, ...opts})
+}
+
+/**
+ * `src` and `dst` as two files of a fresh test folder, opened as a sync's
+ * two ends (closed when `t` ends), for the engine's peers run in-process;
+ * `out()` reads the destination back.
+ */
+export async function openEnds(t: Test, src: Buffer, dst: Buffer): Promise<{source: Disk; dest: Disk; out: () => Buffer}> {
+  const dir = t.testdir()
+  writeFileSync(join(dir, 'src'), src)
+  writeFileSync(join(dir, 'dst'), dst)
+  const source = await Disk.openRead(join(dir, 'src'))
+  const dest = await Disk.openWrite(join(dir, 'dst'))
+  t.teardown(async () => {
+    await source.close()
+    await dest.close()
+  })
+  return {source, dest, out: () => readFileSync(join(dir, 'dst'))}
 }

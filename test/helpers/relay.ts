@@ -5,14 +5,15 @@ import net from 'node:net'
 import {PassThrough, Transform} from 'node:stream'
 import type {Test} from 'tap'
 
-/** Bytes through at `rate` per second at most. */
-function paced(rate: number): Transform {
+/** Bytes through at `rate()` per second at most (Infinity: at full speed). */
+function paced(rate: () => number): Transform {
   let free = Date.now()
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       const now = Date.now()
-      free = Math.max(free, now) + (chunk.length / rate) * 1000
-      setTimeout(() => done(null, chunk), Math.max(0, free - now - (chunk.length / rate) * 1000))
+      const takes = (chunk.length / rate()) * 1000
+      free = Math.max(free, now) + takes
+      setTimeout(() => done(null, chunk), Math.max(0, free - now - takes))
     },
   })
 }
@@ -44,7 +45,7 @@ async function relayThrough(t: Test, port: number, wire: (line: number, up: bool
 
 /** A TCP relay to the agent's port that carries at most `rate` bytes a second each way. */
 export async function relay(t: Test, port: number, rate: number): Promise<number> {
-  return relayThrough(t, port, () => paced(rate))
+  return relayThrough(t, port, () => paced(() => rate))
 }
 
 /** A relay whose cable can be cut: the connections open then forward nothing either way and close nothing. */
@@ -81,13 +82,6 @@ export interface Valve {
  */
 export async function valve(t: Test, port: number, slow: number): Promise<Valve> {
   let rate = slow
-  const relayPort = await relayThrough(t, port, (_line, up) => up
-    ? new Transform({
-      transform: (chunk: Buffer, _enc, done) => {
-        if (rate === Infinity) done(null, chunk)
-        else setTimeout(() => done(null, chunk), (chunk.length / rate) * 1000)
-      },
-    })
-    : new PassThrough())
+  const relayPort = await relayThrough(t, port, (_line, up) => up ? paced(() => rate) : new PassThrough())
   return {port: relayPort, open: () => { rate = Infinity }}
 }

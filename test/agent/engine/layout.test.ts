@@ -2,12 +2,10 @@
 // inside them, so both ends read and hash those alone; what lies outside is
 // equal by the lineage and is neither read nor written, whatever it holds.
 import {randomBytes} from 'node:crypto'
-import {readFileSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
 import t, {type Test} from 'tap'
-import {Disk} from '../../../agent/disk/disk.js'
 import {runDest, runSource, type EngineResult, type Plan, type Range} from '../../../agent/engine/engine.js'
 import {Layout} from '../../../agent/engine/layout.js'
+import {openEnds} from '../../helpers/disks.js'
 import {channelPair} from '../../helpers/pair.js'
 
 const KiB = 1024
@@ -20,19 +18,11 @@ function plan(size: number, extra: Partial<Plan> = {}): Plan {
 
 /** Sync file b to a over an in-memory pair with these tracked ranges; the results of both ends and b after. */
 async function syncRanges(t: Test, a: Buffer, b: Buffer, ranges: Range[]): Promise<{rs: EngineResult; rd: EngineResult; out: Buffer}> {
-  const dir = t.testdir()
-  writeFileSync(join(dir, 'src'), a)
-  writeFileSync(join(dir, 'dst'), b)
-  const src = await Disk.openRead(join(dir, 'src'))
-  const dst = await Disk.openWrite(join(dir, 'dst'))
-  t.teardown(async () => {
-    await src.close()
-    await dst.close()
-  })
+  const {source: src, dest: dst, out} = await openEnds(t, a, b)
   const p = plan(a.length, {ranges})
   const [x, y] = channelPair()
   const [rs, rd] = await Promise.all([runSource(x, src, p, {}, SEED), runDest(y, dst, p, {}, SEED)])
-  return {rs, rd, out: readFileSync(join(dir, 'dst'))}
+  return {rs, rd, out: out()}
 }
 
 t.test('toRead: all the data extents without ranges; with them the ranges alone, unasked and cut at the size', async t => {

@@ -4,14 +4,12 @@
 // differ). Each case runs the two peers over an in-memory pair and checks
 // the destination byte for byte and the figures against expectedFigures.
 import {randomBytes} from 'node:crypto'
-import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
 import t, {type Test} from 'tap'
-import {Disk} from '../../../agent/disk/disk.js'
 import {DestPeer} from '../../../agent/engine/dest-peer.js'
 import {SourcePeer} from '../../../agent/engine/source-peer.js'
 import {LOCAL_READ_AHEAD, LOCAL_WINDOW, type EngineResult, type Plan} from '../../../agent/engine/plan.js'
-import {expectedFigures, FINE, KiB, MiB, sampleData, scatterChanges, writeFixture} from '../../helpers/blocks.js'
+import {expectedFigures, FINE, KiB, MiB, sampleData, scatterChanges} from '../../helpers/blocks.js'
+import {openEnds} from '../../helpers/disks.js'
 import {channelPair} from '../../helpers/pair.js'
 
 const SEED = Buffer.from('0123456789abcdef', 'hex')
@@ -39,21 +37,13 @@ interface Outcome {
 }
 
 async function sync(t: Test, src: Buffer, dst: Buffer, blockSize = BLOCK): Promise<Outcome> {
-  const dir = t.testdir()
-  writeFixture(join(dir, 'src'), src)
-  writeFixture(join(dir, 'dst'), dst)
-  const a = await Disk.openRead(join(dir, 'src'))
-  const b = await Disk.openWrite(join(dir, 'dst'))
-  t.teardown(async () => {
-    await a.close()
-    await b.close()
-  })
+  const {source: a, dest: b, out} = await openEnds(t, src, dst)
   const plan: Plan = {size: src.length, blockSize, start: 0, end: src.length, destZeroFrom: src.length, dryRun: false}
   const [x, y] = channelPair()
   const source = new CountingSource(x, a, plan, {}, SEED)
   const dest = new CountingDest(y, b, plan, {}, SEED)
   const [rs, rd] = await Promise.all([source.run(), dest.run()])
-  return {rs, rd, out: readFileSync(join(dir, 'dst')), sourceBuffers: source.buffers, destBuffers: dest.buffers}
+  return {rs, rd, out: out(), sourceBuffers: source.buffers, destBuffers: dest.buffers}
 }
 
 function checkSynced(t: Test, src: Buffer, dst: Buffer, o: Outcome, blockSize = BLOCK): void {
