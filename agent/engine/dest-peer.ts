@@ -23,10 +23,9 @@ import type {Channel} from '../wire/channel.js'
 import type {Disk} from '../disk/disk.js'
 import {forEachPiece, type Frame, type Message} from '../../proto/codec.js'
 import {HASH_BYTES} from './hash.js'
-import {isZero} from './zero.js'
 import {Lease} from './pool.js'
 import type {Hashed} from './layout.js'
-import {fineHashes, packManifest, zeroHashes} from './manifest.js'
+import {fineHashes, packManifest, zeroAsHole, zeroHashes} from './manifest.js'
 import {rereadDigest} from './reader.js'
 import {Peer} from './peer.js'
 import {checkAllEnded, dispatch, endedSegments} from './dispatch.js'
@@ -395,19 +394,9 @@ export class DestPeer extends Peer {
     return {count, next: null}
   }
 
-  /**
-   * A segment read as all zeros gives its buffer back and is held like a
-   * hole: the source ends a hole of its own against zeros only after a run
-   * of them (HOLE_RUN), so such segments must not fill our window, or both
-   * ends wait for each other (a zeroed device against a sparse source).
-   */
+  /** A segment read as all zeros is held like a hole (see zeroAsHole). */
   private dropIfZero(r: Cachable): Cachable {
-    const {seg, hashes} = r
-    if (!seg.lease || !hashes.equals(this.h.zeroHashes(seg.length, this.plan.blockSize))) return r
-    if (!isZero(seg.lease.buf.subarray(0, seg.length))) return r
-    seg.lease.unref()
-    seg.lease = null
-    return {seg, hashes, holes: new Uint8Array(hashes.length / HASH_BYTES).fill(1)}
+    return zeroAsHole(this.h, this.plan.blockSize, r) ?? r
   }
 
   private hold(k: number, {seg, hashes, holes, cached, loaded}: Cachable): void {

@@ -20,7 +20,7 @@ import {BlockHasher, HASH_BYTES, hashEquals} from './hash.js'
 import {Layout} from './layout.js'
 import {packManifest} from './manifest.js'
 import {checkAllEnded, dispatch, endedSegments} from './dispatch.js'
-import {Deferred, emptyStats, FINE, protocol, WINDOW, type EngineHooks, type Plan} from './plan.js'
+import {Deferred, emptyStats, FINE, MAX_OPEN, protocol, WINDOW, type EngineHooks, type Plan} from './plan.js'
 
 /** What a diff compares the source with, in the plan's layout; it reads as zeros past its end. */
 export interface Base {
@@ -70,6 +70,8 @@ export interface DiffResult {
 interface Open {
   hashes: Buffer
   changes: Change[]
+  /** All zero in the base: it pins nothing there, so it does not count against WINDOW. */
+  zero: boolean
 }
 
 type Finish = Frame & {kind: 'finish'}
@@ -86,6 +88,8 @@ export class DiffDest {
   private writing: Promise<void> = Promise.resolve()
   private refining: Promise<void> = Promise.resolve()
   private pendingWrites = 0
+  /** Open segments that are not all zero in the base. */
+  private dataOpen = 0
   private nextEnd = 0
   private blocks = 0
   private baseKnown = true
@@ -142,12 +146,24 @@ export class DiffDest {
     const {ch, h, layout} = this
     for (let k = 0; k < layout.segments && !ch.failure; k++) {
       const hashes = await this.base.hashes(k)
-      while (this.open.size >= WINDOW && !ch.failure) await new Promise<void>(resolve => { this.slotWaiter = resolve })
+      const zero = hashes.equals(h.zeroHashes(layout.segLength(k), this.plan.blockSize))
+      while (this.windowFull(zero) && !ch.failure) await new Promise<void>(resolve => { this.slotWaiter = resolve })
       if (ch.failure) break
-      this.open.set(k, {hashes, changes: []})
+      this.open.set(k, {hashes, changes: [], zero})
+      if (!zero) this.dataOpen++
       ch.send('manifest', {segment: k, ...packManifest(h, layout, k, hashes, false)})
       await ch.drain()
     }
+  }
+
+  /**
+   * The source ends segments that are zero at both ends only in runs of
+   * HOLE_RUN (or at its next other segment), so such segments must not fill
+   * the window, or both sides wait for each other: only segments that may
+   * pin a buffer in the base count against WINDOW, all against MAX_OPEN.
+   */
+  private windowFull(zero: boolean): boolean {
+    return this.open.size >= MAX_OPEN || (!zero && this.dataOpen >= WINDOW)
   }
 
   private onChange(offset: number, c: Change): void {
@@ -191,6 +207,7 @@ export class DiffDest {
     const mine = this.sourceHashes.get(k)
     if (k !== this.nextEnd || !x || !mine) throw protocol(`segment ${k} ended out of order (expected ${this.nextEnd})`)
     this.open.delete(k)
+    if (!x.zero) this.dataOpen--
     this.sourceHashes.delete(k)
     this.base.release(k)
     this.nextEnd++

@@ -1,12 +1,13 @@
 // A live copy on this host as the base of a diff (see Base in diff-dest.ts):
 // read ahead and hashed by the engine's Reader, as a destination reads, and
-// each segment kept until it ends so refines are answered from its bytes.
+// each segment kept until it ends so refines are answered from its bytes
+// (an all-zero one as a hole, without its buffer).
 
 import type {Disk} from '../disk/disk.js'
 import {BlockHasher} from './hash.js'
 import type {Base} from './diff-dest.js'
 import {Layout, type Hashed} from './layout.js'
-import {fineHashes} from './manifest.js'
+import {fineHashes, zeroAsHole} from './manifest.js'
 import {BufferPool} from './pool.js'
 import {READ_AHEAD, WINDOW, type Plan} from './plan.js'
 import {Reader} from './reader.js'
@@ -27,7 +28,9 @@ export class DiskBase implements Base {
   }
 
   async hashes(k: number): Promise<Buffer> {
-    const x = await this.reader.get(k)
+    // An all-zero segment pins no buffer: the diff does not count it against its window.
+    const r = await this.reader.get(k)
+    const x = zeroAsHole(this.h, this.layout.plan.blockSize, r) ?? r
     this.held.set(k, x)
     return x.hashes
   }

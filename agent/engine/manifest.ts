@@ -6,6 +6,7 @@ import type {Extent} from '../disk/disk.js'
 import {type BlockHasher, HASH_BYTES, hashEquals} from './hash.js'
 import type {Hashed, Layout, Segment} from './layout.js'
 import {FINE, HOLE_RUN, protocol} from './plan.js'
+import {isZero} from './zero.js'
 import type {Message} from '../../proto/codec.js'
 
 /** The destination's side of a segment: its coarse hashes, or null when it is all zero. */
@@ -173,4 +174,20 @@ function allBits(bits: Buffer, n: number): boolean {
 
 function endOf(e: Extent): number {
   return e.offset + e.length
+}
+
+/**
+ * A segment read as all zeros, as a hole: its buffer goes back and every
+ * block is marked a hole; null when it holds data. The source ends a segment
+ * that is zero at both ends only after a run of them (HOLE_RUN), so a peer
+ * that pinned a buffer for each would run out of them while both ends wait
+ * for each other (a zeroed device against a sparse source).
+ */
+export function zeroAsHole(h: BlockHasher, blockSize: number, r: Hashed): Hashed | null {
+  const {seg, hashes} = r
+  if (!seg.lease || !hashes.equals(h.zeroHashes(seg.length, blockSize))) return null
+  if (!isZero(seg.lease.buf.subarray(0, seg.length))) return null
+  seg.lease.unref()
+  seg.lease = null
+  return {seg, hashes, holes: new Uint8Array(hashes.length / HASH_BYTES).fill(1)}
 }
