@@ -138,6 +138,7 @@ export const CODES = {
   E_SSH_NO_REMOTE_BIN: {exit: EXIT.CONNECT, resumable: false, meaning: 'blockpair is not installed on the remote host'},
   E_SSH_TIMEOUT: {exit: EXIT.CONNECT, resumable: false, meaning: 'the remote agent did not report its port in time'},
   E_SSH_UNKNOWN_HOST: {exit: EXIT.CONNECT, resumable: false, meaning: 'the ssh host name does not resolve'},
+  E_STALLED: {exit: EXIT.PROTOCOL, resumable: false, meaning: 'a command stopped before it finished, left waiting for something that cannot come (a bug); nothing more is written'},
   E_STREAMS: {exit: EXIT.USAGE, resumable: false, meaning: '--streams is out of range'},
   E_STREAMS_DIFFER: {exit: EXIT.PROTOCOL, resumable: false, meaning: 'the streams of one sync opened different files'},
   E_STREAM_STOPPED: {exit: EXIT.INTERRUPTED, resumable: true, meaning: 'another stream of the same sync failed'},

@@ -2,9 +2,14 @@
 // message and the exit code from the CLI contract; with --json, one JSON
 // object on stdout too (agent/run/schema.ts, the error shape). Nothing
 // escapes as a stack trace: an error that is not ours is E_INTERNAL.
+//
+// A command whose work waits for something that can never come (a deadlock
+// between two peers joined in memory) leaves Node's event loop empty, and
+// Node then exits 0 with nothing printed: a script would take that for
+// success. Until the command settles, an empty loop is E_STALLED instead.
 
 import {Command, Errors, Flags} from './oclif.js'
-import {BlockpairError, isResumable, ProtocolError, UsageError} from '../agent/errors.js'
+import {BlockpairError, CODES, isResumable, ProtocolError, UsageError} from '../agent/errors.js'
 import {errorJson} from '../agent/run/schema.js'
 
 export abstract class BaseCommand extends Command {
@@ -15,10 +20,21 @@ export abstract class BaseCommand extends Command {
 
   protected wantsJson = false
 
+  private readonly stalled = (): void => {
+    this.fail(new ProtocolError('E_STALLED', `${this.id ?? 'the command'} stopped before it finished: it was left waiting for something that cannot come (a bug; please report it with the command line)`))
+    process.exitCode = CODES.E_STALLED.exit
+  }
+
   async init(): Promise<void> {
+    process.once('beforeExit', this.stalled)
     // Before parsing: a bad flag fails in super.init() or parse(), and still answers in JSON.
     this.wantsJson = this.argv.includes('--json')
     await super.init()
+  }
+
+  async finally(err: Error | undefined): Promise<unknown> {
+    process.off('beforeExit', this.stalled)
+    return super.finally(err)
   }
 
   protected out(text: string): void {
@@ -38,12 +54,17 @@ export abstract class BaseCommand extends Command {
   async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (err instanceof Errors.ExitError) return super.catch(err)
     const e = asBlockpairError(err)
+    this.fail(e)
+    this.exit(e.exit)
+  }
+
+  /** The failure as one line on stderr, and with --json as the error object on stdout. */
+  private fail(e: BlockpairError): void {
     const message = withoutOclifFrame(e.message)
     if (this.wantsJson) this.printJson(errorJson({code: e.code, exit: e.exit, message, job: e.job}, e.job !== undefined && isResumable(e.code, e.exit)))
     process.stderr.write(`blockpair: ${message} [${e.code}]\n`)
     // A bad flag or argument: the error, and where help is (the full help would scroll it away).
     if (e.code === 'E_BAD_FLAG') process.stderr.write(`see '${this.config.bin} ${this.id ?? ''} --help'\n`.replace('  ', ' '))
-    this.exit(e.exit)
   }
 }
 
