@@ -4,6 +4,8 @@
 export class RateLimiter {
   private readonly began = Date.now()
   private sent = 0
+  private wake: (() => void) | null = null
+  private cancelled = false
 
   constructor(private readonly rate: number) {}
 
@@ -13,6 +15,24 @@ export class RateLimiter {
 
   async pace(): Promise<void> {
     const due = (this.sent / this.rate) * 1000 - (Date.now() - this.began)
-    if (due > 1) await new Promise(resolve => setTimeout(resolve, due))
+    if (due <= 1 || this.cancelled) return
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(resolve, due)
+      this.wake = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    this.wake = null
+  }
+
+  /**
+   * The sync failed or was stopped (Ctrl-C, a dropped peer): a pause ends now.
+   * At a low rate one segment's pause is long (4 MiB at 100 KiB/s is 40 s),
+   * and the run would sit in it before it could say why it stopped.
+   */
+  cancel(): void {
+    this.cancelled = true
+    this.wake?.()
   }
 }

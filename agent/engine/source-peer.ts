@@ -92,6 +92,7 @@ export class SourcePeer extends Peer {
   private onFail(err: BlockpairError): void {
     this.manifests.fail(err)
     this.finished.reject(err)
+    this.limiter?.cancel()
     this.windowWaiter?.()
   }
 
@@ -246,8 +247,9 @@ export class SourcePeer extends Peer {
       return
     }
     this.stats.bytesSent += to - from
-    this.limiter?.add(to - from)
+    // A dry run sends no block data, so --bwlimit has nothing to pace.
     if (this.plan.dryRun) return
+    this.limiter?.add(to - from)
     const lease = seg.lease as Lease
     if (to - from < PIECE_BELOW) return this.pieces.add(offset, lease.buf.subarray(from, to))
     lease.ref()

@@ -1,0 +1,45 @@
+// Regressions (s7qa) in --bwlimit's pacing, with a real agent:
+// - a dry run was paced by the block data it would send (it sends none): a
+//   `--dry-run --bwlimit 100K` of an image with 64 MiB of data took 11 minutes;
+// - Ctrl-C or SIGTERM during a paced push waited out the pause the source was
+//   in (a segment's worth: 4 MiB at 100 KiB/s is 40 s) before it stopped.
+// Both are waited for by events (the command's exit, data at the destination);
+// at the rate used here either old behaviour takes minutes, past the CLI's
+// 60 s timeout in cli(), so the test fails instead of passing slowly.
+import t from 'tap'
+import {randomBytes} from 'node:crypto'
+import {existsSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {EXIT} from '../../agent/errors.js'
+import {cli, keygen, startAgent, startCli} from '../helpers/cli.js'
+import {until} from '../helpers/hostile.js'
+import {allocated, MiB} from '../helpers/blocks.js'
+
+/** 16 KiB/s, as rsync reads a bare number: 8 MiB of data takes over 8 minutes at it. */
+const SLOW = '16'
+
+const dir = t.testdir({remote: {}, state: {}})
+const remote = join(dir, 'remote')
+const state = join(dir, 'state')
+const src = join(dir, 'src.img')
+writeFileSync(src, randomBytes(8 * MiB))
+const psk = await keygen(dir)
+const agent = await startAgent(t, {allow: [remote], keyFile: psk})
+
+t.test('regression (s7qa, a dry run was paced by --bwlimit): it sends nothing, so it is not slowed', async t => {
+  const r = await cli(['push', src, agent.url(join(remote, 'dry.img')), '--psk-file', psk, '--state-dir', state, '--bwlimit', SLOW, '--dry-run', '--json'])
+  t.equal(r.code, 0, r.stderr)
+  t.match(r.json(), {ok: true, dryRun: true, bytesSent: 8 * MiB})
+  t.notOk(existsSync(join(remote, 'dry.img')), 'a dry run writes nothing')
+})
+
+t.test('regression (s7qa, SIGTERM waited out a --bwlimit pause): a paced push stops at once with E_SIGNAL', async t => {
+  const dst = join(remote, 'paced.img')
+  const push = startCli(['push', src, agent.url(dst), '--psk-file', psk, '--state-dir', state, '--bwlimit', SLOW, '--json'])
+  // The first segment goes out at once; then the source pauses for minutes.
+  await until(() => existsSync(dst) && allocated(dst) > 0, 60_000, 'block data at the destination')
+  push.kill('SIGTERM')
+  const r = await push.done
+  t.equal(r.code, EXIT.INTERRUPTED, r.stderr)
+  t.match(r.json(), {ok: false, code: 'E_SIGNAL', resumable: true})
+})
