@@ -30,6 +30,7 @@ import {rereadDigest} from './reader.js'
 import {Peer} from './peer.js'
 import {checkAllEnded, dispatch, endedSegments} from './dispatch.js'
 import {DestWriter} from './dest-writer.js'
+import {RateLimiter} from './rate.js'
 import {Deferred, digestMismatch, HOLE_RUN, LOCAL_WINDOW, MAX_OPEN, MAX_RANGES, protocol, verifyFailed, WINDOW,
   type EngineHooks, type EngineResult, type HashCache, type Plan, type Range} from './plan.js'
 
@@ -76,14 +77,19 @@ export class DestPeer extends Peer {
   private readonly cache: HashCache | null
   /** Refine answers in order, once their blocks are read (a cached segment's). */
   private refines: Promise<void> = Promise.resolve()
+  /** Why reading is paused (see holdReading). */
+  private readonly holds = new Set<'writer' | 'rate'>()
+  private readonly limiter: RateLimiter | null
+  private paceTimer: NodeJS.Timeout | undefined
 
   /** `disk` is null in a dry run to a missing destination: everything is known zero. */
   constructor(ch: Channel, private readonly disk: Disk | null, plan: Plan, hooks: EngineHooks, seed: Buffer) {
     super(ch, disk, plan, hooks, seed, k => !disk || this.layout.knownZero(k) || this.covers(k), DEST_BUFFERS)
     this.cache = disk && hooks.cache && !plan.ranges ? hooks.cache : null
+    this.limiter = hooks.bwlimit ? new RateLimiter(hooks.bwlimit) : null
     this.writer = new DestWriter(disk as Disk, {
-      pause: () => ch.pause(),
-      resume: () => ch.resume(),
+      pause: () => this.holdReading('writer', true),
+      resume: () => this.holdReading('writer', false),
       fail: err => ch.abort(err),
       // The stamp is read after fdatasync: a resume trusts the checkpoint only while it has not moved (agent/session/resume.ts).
       durable: async offset => {
@@ -118,10 +124,32 @@ export class DestPeer extends Peer {
   private onFail(err: BlockpairError): void {
     this.finish.reject(err)
     this.slotWaiter?.()
+    // The end of the session is read like any frame: a --bwlimit pause ends now, not when due.
+    clearTimeout(this.paceTimer)
+    this.holdReading('rate', false)
+  }
+
+  /** Reading pauses while the writer is behind or --bwlimit holds it; it resumes when neither does. */
+  private holdReading(reason: 'writer' | 'rate', on: boolean): void {
+    if (on) this.holds.add(reason)
+    else this.holds.delete(reason)
+    if (this.holds.size > 0) this.ch.pause()
+    else this.ch.resume()
+  }
+
+  /** --bwlimit at this end: after block data over the rate, read nothing until it is due (see rate.ts). */
+  private pace(bytes: number): void {
+    if (!this.limiter) return
+    this.limiter.add(bytes)
+    const due = this.limiter.due()
+    if (due <= 1 || this.holds.has('rate')) return
+    this.holdReading('rate', true)
+    this.paceTimer = setTimeout(() => this.holdReading('rate', false), due)
   }
 
   /** Block data: one payload, or pieces of one (all checked before any is written). */
   private onData(msg: Message<'data'>, payload: Buffer): void {
+    this.pace(payload.length)
     const pieces = msg.pieceOffsets
     if (pieces && pieces.length > 0) {
       forEachPiece(msg, payload, (offset, bytes) => this.patch(offset, bytes))

@@ -1,4 +1,7 @@
-// The source's --bwlimit.
+// --bwlimit. The source paces what it sends; a destination run by this end
+// (a pull: the remote source was not told the limit, and the protocol has no
+// field for it) paces what it reads instead, and TCP's flow control slows
+// the source to the same rate.
 
 /** Paces the source so block data leaves at no more than `rate` bytes per second. */
 export class RateLimiter {
@@ -13,8 +16,13 @@ export class RateLimiter {
     this.sent += bytes
   }
 
+  /** How long to wait (ms) before more may go; 0 or less: now. */
+  due(): number {
+    return (this.sent / this.rate) * 1000 - (Date.now() - this.began)
+  }
+
   async pace(): Promise<void> {
-    const due = (this.sent / this.rate) * 1000 - (Date.now() - this.began)
+    const due = this.due()
     if (due <= 1 || this.cancelled) return
     await new Promise<void>(resolve => {
       const timer = setTimeout(resolve, due)

@@ -2,7 +2,10 @@
 // - a dry run was paced by the block data it would send (it sends none): a
 //   `--dry-run --bwlimit 100K` of an image with 64 MiB of data took 11 minutes;
 // - Ctrl-C or SIGTERM during a paced push waited out the pause the source was
-//   in (a segment's worth: 4 MiB at 100 KiB/s is 40 s) before it stopped.
+//   in (a segment's worth: 4 MiB at 100 KiB/s is 40 s) before it stopped;
+// - a pull ignored --bwlimit (the remote source was never told it, and the
+//   protocol has no field for it): 64 MiB at `--bwlimit 20M` took 0.36 s. The
+//   local destination now paces its reading, and TCP slows the source.
 // Both are waited for by events (the command's exit, data at the destination);
 // at the rate used here either old behaviour takes minutes, past the CLI's
 // 60 s timeout in cli(), so the test fails instead of passing slowly.
@@ -43,3 +46,27 @@ t.test('regression (s7qa, SIGTERM waited out a --bwlimit pause): a paced push st
   t.equal(r.code, EXIT.INTERRUPTED, r.stderr)
   t.match(r.json(), {ok: false, code: 'E_SIGNAL', resumable: true})
 })
+
+t.test('regression (s7qa, a pull ignored --bwlimit): the destination paces its reading', async t => {
+  const remoteSrc = join(remote, 'pulled-from.img')
+  writeFileSync(remoteSrc, randomBytes(8 * MiB))
+  const r = await cli(['pull', agent.url(remoteSrc), join(dir, 'pulled.img'), '--psk-file', psk, '--state-dir', state, '--bwlimit', '4M', '--json'])
+  t.equal(r.code, 0, r.stderr)
+  const s = r.json() as {bytesSent: number; durationMs: number}
+  t.equal(s.bytesSent, 8 * MiB)
+  // A lower bound only (a busy machine is slower, never faster): all but the last data frame (at most 512 KiB) waits for its turn.
+  t.ok(s.durationMs >= ((8 * MiB - 512 * 1024) / (4 * MiB)) * 1000 * 0.95, `8 MiB at 4 MiB/s took ${s.durationMs} ms`)
+})
+
+t.test('regression (s7qa, a pull ignored --bwlimit): a paced pull stops at once with E_SIGNAL', async t => {
+  const remoteSrc = join(remote, 'pulled-slowly.img')
+  writeFileSync(remoteSrc, randomBytes(8 * MiB))
+  const dst = join(dir, 'pulled-slowly.img')
+  const pull = startCli(['pull', agent.url(remoteSrc), dst, '--psk-file', psk, '--state-dir', state, '--bwlimit', SLOW, '--json'])
+  await until(() => existsSync(dst) && allocated(dst) > 0, 60_000, 'block data at the destination')
+  pull.kill('SIGTERM')
+  const r = await pull.done
+  t.equal(r.code, EXIT.INTERRUPTED, r.stderr)
+  t.match(r.json(), {ok: false, code: 'E_SIGNAL', resumable: true})
+})
+
