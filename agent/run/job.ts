@@ -103,15 +103,26 @@ export class Job implements RunObserver {
   }
 }
 
+/** Cut short, or failed in a way a later run can get past (a full disk since freed). */
+function canResume(j: JobRecord): boolean {
+  return j.state === 'interrupted' || (j.state === 'failed' && j.error !== null && isResumable(j.error.code))
+}
+
 export function resumeHint(job: JobRecord, stateDir: string | undefined): string {
   const at = job.size > 0 ? ` at ${(100 * job.checkpoint / job.size).toFixed(1)}%` : ''
   return `job ${job.id} stopped${at}; continue with: blockpair resume ${job.id}${stateDir ? ` --state-dir ${stateDir}` : ''}`
 }
 
-/** The job `resume` continues: the one named, or the newest unfinished one. */
+/**
+ * The job `resume` continues: the one named, or the newest one a resume can
+ * finish. Not merely the newest unfinished one: a run refused at once (a
+ * wrong key file, a path outside --allow) leaves a failed job too, and one
+ * running in another terminal is unfinished, so either would hide the
+ * interrupted job the user means.
+ */
 export function resumableJob(store: JobStore, id: string | undefined): JobRecord {
-  const job = id ? store.get(id) : store.list().find(j => j.state !== 'done')
-  if (!job) throw new UsageError('E_NO_JOB', `no unfinished job in ${store.dir}; see 'blockpair jobs'`)
+  const job = id ? store.get(id) : store.list().find(canResume)
+  if (!job) throw new UsageError('E_NO_JOB', `no job to resume in ${store.dir} (none was interrupted); see 'blockpair jobs'`)
   if (job.state === 'done') throw new UsageError('E_JOB_DONE', `job ${job.id} already finished; start a new sync with push or pull`)
   if (job.state === 'running') throw new UsageError('E_JOB_RUNNING', `job ${job.id} is still running (pid ${job.pid})`)
   return job
