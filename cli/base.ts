@@ -53,7 +53,7 @@ export abstract class BaseCommand extends Command {
 
   async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (err instanceof Errors.ExitError) return super.catch(err)
-    const e = asBlockpairError(err)
+    const e = missingArgs(err, this.id ?? '', this.ctor.args) ?? asBlockpairError(err)
     this.fail(e)
     this.exit(e.exit)
   }
@@ -73,6 +73,20 @@ function asBlockpairError(err: Error & {oclif?: {exit?: number}}): BlockpairErro
   if (err instanceof BlockpairError) return err
   if (err instanceof Errors.CLIError || err.oclif) return new UsageError('E_BAD_FLAG', withoutOclifFrame(err.message).replace(/\s*\n\s*/g, '; '))
   return new ProtocolError('E_INTERNAL', `unexpected error: ${err.message || String(err)}`)
+}
+
+/**
+ * oclif's "Missing 1 required arg:" lists each argument with its help text
+ * in columns, which became one run-on line here ("arg:; sources  Local
+ * files..."), and, because SOURCES takes several values, named SOURCES when
+ * only the destination was missing. The usage line says what is wanted.
+ */
+function missingArgs(err: Error, id: string, args: Record<string, {multiple?: boolean}> | undefined): BlockpairError | null {
+  const missing = (err as {args?: unknown}).args
+  if (!Array.isArray(missing) || !/^Missing \d+ required arg/.test(err.message) || !args) return null
+  const usage = Object.entries(args).map(([name, a]) => name.toUpperCase() + (a.multiple ? '...' : '')).join(' ')
+  const n = missing.length
+  return new UsageError('E_BAD_FLAG', `missing ${n === 1 ? 'an argument' : `${n} arguments`}; usage: blockpair ${id} ${usage}`)
 }
 
 /** oclif wraps messages in lines of its own (a flag parser's error, the help hint); ours are one line. */
