@@ -103,9 +103,13 @@ export class Job implements RunObserver {
   }
 }
 
-/** Cut short, or failed in a way a later run can get past (a full disk since freed). */
+/**
+ * Cut short; or failed after it began to sync (both ends open: its size is
+ * known), or with an error a later run can get past (a full disk since freed).
+ * A run refused before it opened both ends has nothing to continue.
+ */
 function canResume(j: JobRecord): boolean {
-  return j.state === 'interrupted' || (j.state === 'failed' && j.error !== null && isResumable(j.error.code))
+  return j.state === 'interrupted' || (j.state === 'failed' && (j.size > 0 || (j.error !== null && isResumable(j.error.code))))
 }
 
 export function resumeHint(job: JobRecord, stateDir: string | undefined): string {
@@ -122,7 +126,7 @@ export function resumeHint(job: JobRecord, stateDir: string | undefined): string
  */
 export function resumableJob(store: JobStore, id: string | undefined): JobRecord {
   const job = id ? store.get(id) : store.list().find(canResume)
-  if (!job) throw new UsageError('E_NO_JOB', `no job to resume in ${store.dir} (none was interrupted); see 'blockpair jobs'`)
+  if (!job) throw new UsageError('E_NO_JOB', `no job to resume in ${store.dir} (none was interrupted, or failed after it began); see 'blockpair jobs'`)
   if (job.state === 'done') throw new UsageError('E_JOB_DONE', `job ${job.id} already finished; start a new sync with push or pull`)
   if (job.state === 'running') throw new UsageError('E_JOB_RUNNING', `job ${job.id} is still running (pid ${job.pid})`)
   return job
