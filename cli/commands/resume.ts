@@ -20,7 +20,7 @@ change is ever skipped; --trust-checkpoint resumes from the checkpoint anyway.`)
 
   static examples = ['<%= config.bin %> resume', '<%= config.bin %> resume 20261122-101500-ab12', '<%= config.bin %> resume --json']
 
-  static args = {job: Args.string({description: 'Job id (default: the newest interrupted job).'})}
+  static args = {job: Args.string({description: 'Job id (default: the newest job a resume can finish; a run refused before it began is passed over).'})}
 
   static flags = {
     'state-dir': Flags.string({description: 'Folder for job state (as given to push or pull).'}),
