@@ -12,6 +12,14 @@ import {DataMap} from './extents.js'
 import {IoError, PolicyError, ioError, type BlockpairError} from '../errors.js'
 import * as native from './native.js'
 import {blockhash, type BlockhashAddon} from './blockhash.js'
+import {mountPointOf} from './mounts.js'
+
+/** A device the kernel would not open exclusively: mounted (unmount it; --force would write under a live file system), or held by another program. */
+function deviceBusy(path: string): BlockpairError {
+  const mounted = mountPointOf(path)
+  if (mounted !== null) return new PolicyError('E_DEVICE_BUSY', `${path} is mounted at ${mounted}; unmount it first: writing under a mounted file system corrupts it`)
+  return new PolicyError('E_DEVICE_BUSY', `${path} is in use by another program (a VM, LVM, md or another exclusive opener); stop that first, or pass --force if you are sure nothing writes to it`)
+}
 
 export interface Extent {
   offset: number
@@ -138,7 +146,7 @@ export class Disk {
       handle = await open(path, flags, 0o600)
     } catch (err) {
       if (isDevice && (err as NodeJS.ErrnoException).code === 'EBUSY') {
-        throw new PolicyError('E_DEVICE_BUSY', `${path} is mounted or in use by another program; unmount it first, or pass --force if you are sure nothing writes to it`)
+        throw deviceBusy(path)
       }
       if (opts.noFollow && (err as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(path)
       // Created by someone else since the stat: look again, once. (Unbounded,

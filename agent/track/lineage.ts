@@ -82,14 +82,32 @@ function dropEmpty(...dirs: string[]): void {
   }
 }
 
+/** Whether the source (the file open at `fd`, else the path) is a block device; false when it cannot be told (the snapshot then says why). */
+function isBlockDevice(live: string, fd?: number): boolean {
+  try {
+    return (fd === undefined ? fs.statSync(live) : fs.fstatSync(fd)).isBlockDevice()
+  } catch {
+    return false
+  }
+}
+
 export class SourceTrack {
   private constructor(private readonly dir: string, private readonly live: string, private readonly snapshot: string | null,
     private readonly blockSize: number, readonly state: TrackState) {}
+
+  /** No snapshot, for `reason`: the sync reads the live file and compares in full. */
+  private static unsnapped(dir: string, live: string, blockSize: number, reason: string): SourceTrack {
+    return new SourceTrack(dir, live, null, blockSize, {method: null, reason, digest: '', ranges: null})
+  }
 
   /** Snapshot `live` and compare with the pair's base; any failure to do so means the full compare, never an error. */
   static async open(file: string, pair: string, blockSize: number, fd?: number): Promise<SourceTrack> {
     const live = path.resolve(file)
     const dir = pairDir(live, pair)
+    // A device is no file to clone (FICLONE says EINVAL), and its folder is /dev: say what does track one.
+    if (isBlockDevice(live, fd)) {
+      return SourceTrack.unsnapped(dir, live, blockSize, `${live} is a block device: a reflink snapshot needs a file on XFS or btrfs (for an LVM thin volume or a QEMU dirty bitmap, use --changed-ranges): full compare`)
+    }
     let snapshot: string
     try {
       snapshot = await takeSnapshot(dir, live, fd)
@@ -97,7 +115,7 @@ export class SourceTrack {
       if (err instanceof PolicyError) throw err
       dropEmpty(dir, path.dirname(dir))
       const code = (err as {code?: string}).code ?? 'error'
-      return new SourceTrack(dir, live, null, blockSize, {method: null, reason: `no reflink snapshot of ${live} (${code}: its file system cannot clone, e.g. ext4): full compare`, digest: '', ranges: null})
+      return SourceTrack.unsnapped(dir, live, blockSize, `no reflink snapshot of ${live} (${code}: its file system cannot clone, e.g. ext4): full compare`)
     }
     const rec = readRecord(dir, 'source')
     const liveSt = fd === undefined ? fs.statSync(live, {bigint: true}) : fs.fstatSync(fd, {bigint: true})

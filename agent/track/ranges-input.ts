@@ -104,14 +104,32 @@ function count(v: string | undefined, what: string): number {
   return Number(v)
 }
 
+const THIN_TAGS = /<(\/?)([a-z_]+)((?:\s+[a-z_]+="[^"]*")*)\s*(\/?)>/g
+
+/**
+ * Every tag that opens closes, in order. A list cut short at a line's end
+ * (thin_delta killed, a full disk under `> changed.xml`) is otherwise well
+ * formed: without this check the ranges after the cut would be taken as
+ * unchanged and never compared.
+ */
+function checkNesting(text: string): void {
+  const open: string[] = []
+  for (const [, close, name = '', , empty] of text.matchAll(THIN_TAGS)) {
+    if (empty) continue
+    if (!close) open.push(name)
+    else if (open.pop() !== name) throw bad(`thin_delta XML: </${name}> closes no open <${name}>`)
+  }
+  if (open.length) throw bad(`thin_delta XML: <${open[open.length - 1]}> is never closed: the list is cut short (did thin_delta finish?)`)
+}
+
 function parseThinDelta(text: string, blockBytes: number | undefined): Range[] {
   if (!blockBytes) throw new UsageError('E_THIN_BLOCK_SIZE', '--changed-ranges: a thin_delta list counts in pool blocks: give the pool\'s chunk size with --thin-block-size (lvs -o chunk_size)')
   const out: Range[] = []
   let kind: string | null = null
-  const tags = /<(\/?)([a-z_]+)((?:\s+[a-z_]+="[^"]*")*)\s*(\/?)>/g
-  const stripped = text.replace(/<\?xml[^>]*\?>/, '').replace(tags, '').trim()
+  const stripped = text.replace(/<\?xml[^>]*\?>/, '').replace(THIN_TAGS, '').trim()
   if (stripped) throw bad(`thin_delta XML: unexpected text '${stripped.slice(0, 40)}'`)
-  for (const m of text.matchAll(tags)) {
+  checkNesting(text)
+  for (const m of text.matchAll(THIN_TAGS)) {
     const [, close, name = '', body = '', empty] = m
     if (name === 'superblock' && !close) {
       const sectors = attrsOf(body, name).get('data_block_size')

@@ -54,3 +54,16 @@ t.test('past the end of the source, and qcow2', async t => {
   t.doesNotThrow(() => refuseQcow2(Buffer.alloc(4), 'vm.img'))
   t.doesNotThrow(() => refuseQcow2(Buffer.alloc(0), 'empty.img'))
 })
+
+t.test('a thin_delta list cut short is refused, not read as "the rest is unchanged"', async t => {
+  const block = 64 * KiB
+  const whole = fixture('thin-delta.xml')
+  const lines = whole.split('\n')
+  // Cut after each line that ends in a tag: every prefix is well formed tag by tag.
+  for (let n = 1; n < lines.length - 1; n++) {
+    t.throws(() => parseChangedRanges(lines.slice(0, n).join('\n') + '\n', block), {code: 'E_RANGES_BAD'}, `the first ${n} lines`)
+  }
+  t.throws(() => parseChangedRanges(fixture('thin-delta-verbose.xml').replace('</different>', ''), block), {code: 'E_RANGES_BAD'}, 'a verbose list with an open <different>')
+  t.throws(() => parseChangedRanges('<diff></superblock>', block), {code: 'E_RANGES_BAD'}, 'closing what did not open')
+  t.doesNotThrow(() => parseChangedRanges(whole, block), 'the whole list')
+})
