@@ -15,7 +15,11 @@
 //                with begin/length in the pool's data blocks (or, with
 //                --verbose, <range> children), the block size from a flag;
 //                <same> is unchanged.
-// An empty list is valid: nothing changed.
+// A list with no ranges is valid (nothing changed), but it must say so: a
+// comment line, `[]`, or a thin_delta list with no changes. An input of no
+// bytes at all is what a tool that failed leaves behind (`thin_delta ... >
+// changed.xml` that died, a script that exited early): taken as "nothing
+// changed", every write since the last sync would be silently skipped.
 
 import type {Range} from '../engine/engine.js'
 import {UsageError} from '../errors.js'
@@ -161,6 +165,7 @@ function parseThinDelta(text: string, blockBytes: number | undefined): Range[] {
 
 /** Detect the form of `text` and read its ranges; `thinBlockSize`: the pool's block in bytes (thin_delta only). */
 export function parseChangedRanges(text: string, thinBlockSize?: number): ChangedRanges {
+  if (!text.trim()) throw bad('the list is empty: did the tool that wrote it fail? A list with nothing changed says so with a comment line (\'# nothing changed\'), [] or thin_delta\'s own empty list')
   const head = text.trimStart()[0]
   const form: RangesForm = head === '[' ? 'qemu-map' : head === '<' ? 'thin-delta' : 'lines'
   const raw = form === 'qemu-map' ? parseQemuMap(text) : form === 'thin-delta' ? parseThinDelta(text, thinBlockSize) : parseLines(text)

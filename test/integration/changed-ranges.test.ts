@@ -101,8 +101,8 @@ for (const verb of ['push', 'pull'] as const) {
     t.ok(s.bytesReadDest <= bound, `destination read ${s.bytesReadDest} <= ${bound}`)
     t.equal(s.changeTracking.bytesSkipped, SIZE - bound)
     t.ok(identical(w.src, w.dst), 'identical')
-    const none = await sync(t, w, verb, ['--changed-ranges', listFile(w, '')])
-    t.match(none.changeTracking, {used: true, bytesSkipped: SIZE}, 'an empty list: nothing read, still checked')
+    const none = await sync(t, w, verb, ['--changed-ranges', listFile(w, '# nothing changed\n')])
+    t.match(none.changeTracking, {used: true, bytesSkipped: SIZE}, 'a list that says nothing changed: nothing read, still checked')
     t.equal(none.bytesReadSource + none.bytesReadDest, 0)
   })
 }
@@ -111,7 +111,7 @@ t.test('growth past the last sync is read without being listed', async t => {
   const w = await world()
   await sync(t, w, 'push')
   fs.appendFileSync(w.src, randomBytes(MiB + 512))
-  const s = await sync(t, w, 'push', ['--changed-ranges', listFile(w, '')])
+  const s = await sync(t, w, 'push', ['--changed-ranges', listFile(w, '# nothing changed\n')])
   t.match(s.changeTracking, {used: true})
   t.ok(s.bytesReadSource <= MiB + BLOCK, `source read ${s.bytesReadSource}`)
   t.ok(identical(w.src, w.dst), 'identical')
@@ -171,7 +171,7 @@ t.test('bad lists and flag conflicts are usage errors before anything is written
   fs.writeFileSync(qcow, Buffer.concat([Buffer.from('QFI\xfb', 'latin1'), Buffer.alloc(64 * KiB - 4)]))
   for (const verb of ['push', 'pull'] as const) {
     const ends = verb === 'push' ? [qcow, `agent://127.0.0.1:${w.agent.port}${w.dst}`] : [`agent://127.0.0.1:${w.agent.port}${qcow}`, path.join(w.dir, 'pulled.img')]
-    const r = await cli([verb, ...ends, '--psk-file', w.psk, '--state-dir', w.state, '--json', '--changed-ranges', listFile(w, '')])
+    const r = await cli([verb, ...ends, '--psk-file', w.psk, '--state-dir', w.state, '--json', '--changed-ranges', listFile(w, '# nothing changed\n')])
     t.equal(r.code, 2, r.stderr)
     t.equal(r.json().code, 'E_RANGES_QCOW2', `${verb}: a qcow2 source is refused`)
   }

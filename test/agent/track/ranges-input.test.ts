@@ -14,7 +14,8 @@ t.test('lines: OFFSET LENGTH in bytes, comments and blank lines allowed, sorted 
   t.same(parseChangedRanges('8192 4096\n# a comment\n\n0 100\n'), {form: 'lines', ranges: [{offset: 0, length: 100}, {offset: 8192, length: 4096}]})
   t.same(parseChangedRanges('0 4096\n2048 4096\n6144 10\n').ranges, [{offset: 0, length: 6154}], 'overlapping and touching ranges merge')
   t.same(parseChangedRanges('0 0\n').ranges, [], 'an empty range is no range')
-  t.same(parseChangedRanges(''), {form: 'lines', ranges: []}, 'an empty list: nothing changed')
+  t.same(parseChangedRanges('# nothing changed\n'), {form: 'lines', ranges: []}, 'a list that says nothing changed')
+  t.same(parseChangedRanges('[]').ranges, [], 'a qemu-img map with no dirty extent')
   for (const bad of ['0\n', '-1 10\n', '0 -10\n', '1.5 10\n', '0x10 4\n', '0 4 4\n', 'a b\n', `${2 ** 53} 1\n`, `${2 ** 53 - 10} 20\n`]) {
     t.throws(() => parseChangedRanges(bad), {code: 'E_RANGES_BAD'}, JSON.stringify(bad))
   }
@@ -66,4 +67,14 @@ t.test('a thin_delta list cut short is refused, not read as "the rest is unchang
   t.throws(() => parseChangedRanges(fixture('thin-delta-verbose.xml').replace('</different>', ''), block), {code: 'E_RANGES_BAD'}, 'a verbose list with an open <different>')
   t.throws(() => parseChangedRanges('<diff></superblock>', block), {code: 'E_RANGES_BAD'}, 'closing what did not open')
   t.doesNotThrow(() => parseChangedRanges(whole, block), 'the whole list')
+})
+
+// Regression: an input of no bytes (the producing tool failed: `thin_delta ... > changed.xml`
+// died, a script exited early) was read as "nothing changed", and every write since the
+// last sync was skipped without a word.
+t.test('an empty input is refused, not taken as nothing changed', async t => {
+  for (const empty of ['', '\n', '  \n\t\n']) {
+    t.throws(() => parseChangedRanges(empty), {code: 'E_RANGES_BAD'}, JSON.stringify(empty))
+    t.throws(() => parseChangedRanges(empty, 64 * KiB), {code: 'E_RANGES_BAD'}, `${JSON.stringify(empty)} with --thin-block-size`)
+  }
 })
