@@ -14,7 +14,7 @@ import {execFileSync, spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 import type {Test} from 'tap'
 import {SCHEMAS, validate, type Schema} from '../../agent/run/schema.js'
 import {newKey, writeKeyFile} from '../../agent/wire/keys.js'
@@ -66,6 +66,17 @@ function build(): true | Error {
     }
   }
   return true
+}
+
+/**
+ * A module of the build (dist/), by its source path: `importBuilt<typeof import('../../agent/x.js')>('agent/x.js')`.
+ * For code that starts worker threads: a thread of the built code loads plain
+ * JavaScript, where a thread of the sources compiles every module it imports
+ * again (tens of seconds on a busy machine).
+ */
+export async function importBuilt<M>(sourcePath: string): Promise<M> {
+  ensureBuilt()
+  return await import(pathToFileURL(path.join(REPO_ROOT, 'dist', sourcePath)).href) as M
 }
 
 export interface CliResult {
