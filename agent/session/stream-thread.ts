@@ -63,18 +63,21 @@ export function threadedStream(endpoints: readonly Endpoint[], keys: readonly Ke
     const post = (m: ToThread): void => worker.postMessage(m)
     const onAbort = (): void => post({t: 'abort'})
     part.signal.addEventListener('abort', onAbort, {once: true})
-    let settled = false
+    // The stream's result waits for its thread's exit: a stream that is done has
+    // no thread left behind. A thread that does not end by itself is stopped,
+    // and said so (a bug: the CLI would have waited for it). The stop timer ends
+    // with the thread: once left armed, it warned about threads long gone in a
+    // process that outlived them by 5 s (an agent, a test file).
+    let result: (() => void) | null = null
+    let linger: NodeJS.Timeout | undefined
     const settle = (fn: () => void): void => {
-      if (settled) return
-      settled = true
+      if (result) return
+      result = fn
       part.signal.removeEventListener('abort', onAbort)
-      // The thread ends by itself once its session is closed; never let one linger,
-      // and say so when one did (a bug: the CLI would have waited for it).
-      setTimeout(() => {
+      linger = setTimeout(() => {
         process.emitWarning(`stream ${index + 1}'s thread did not end by itself after its session; stopped it`, {code: LINGERED})
         void worker.terminate()
       }, 5000).unref()
-      fn()
     }
     worker.on('message', (m: ToMain) => {
       switch (m.t) {
@@ -93,7 +96,12 @@ export function threadedStream(endpoints: readonly Endpoint[], keys: readonly Ke
       }
     })
     worker.on('error', err => settle(() => reject(err)))
-    worker.on('exit', code => settle(() => reject(new BlockpairError('E_INTERNAL', EXIT.PROTOCOL, `stream ${index} ended without a result (thread exit ${code})`))))
+    worker.on('exit', code => {
+      clearTimeout(linger)
+      const end = result ?? (() => reject(new BlockpairError('E_INTERNAL', EXIT.PROTOCOL, `stream ${index} ended without a result (thread exit ${code})`)))
+      part.signal.removeEventListener('abort', onAbort)
+      end()
+    })
   })
 }
 

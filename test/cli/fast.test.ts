@@ -8,7 +8,7 @@ import {execFileSync, spawn} from 'node:child_process'
 import {once} from 'node:events'
 import {copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {REPO_ROOT, cli, ensureBuilt, keygen, startAgent} from '../helpers/cli.js'
+import {REPO_ROOT, asUser, cli, ensureBuilt, keygen, startAgent} from '../helpers/cli.js'
 import {commands} from '../../cli/fast.js'
 
 ensureBuilt()
@@ -36,7 +36,7 @@ function packageCopy(name: string): string {
 
 /** An agent of a package copy serving `remote`: its agent:// URL of `name`, stopped at the test's end. */
 async function agentOf(t: Test, root: string, name: string): Promise<string> {
-  const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), 'agent', '--listen', '127.0.0.1:0', '--psk-file', psk, '--allow', remote, '-q'], {stdio: ['ignore', 'pipe', 'inherit']})
+  const child = spawn(...asUser(process.execPath, [path.join(root, 'bin/run.js'), 'agent', '--listen', '127.0.0.1:0', '--psk-file', psk, '--allow', remote, '-q']), {stdio: ['ignore', 'pipe', 'inherit']})
   t.teardown(() => { child.kill() })
   let out = ''
   for await (const chunk of child.stdout) {
@@ -48,7 +48,7 @@ async function agentOf(t: Test, root: string, name: string): Promise<string> {
 }
 
 async function push(root: string, args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
-  const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), 'push', ...args], {env: {...process.env, XDG_STATE_HOME: path.join(dir, 'state')}, stdio: ['ignore', 'pipe', 'pipe']})
+  const child = spawn(...asUser(process.execPath, [path.join(root, 'bin/run.js'), 'push', ...args]), {env: {...process.env, XDG_STATE_HOME: path.join(dir, 'state')}, stdio: ['ignore', 'pipe', 'pipe']})
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d })

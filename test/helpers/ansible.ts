@@ -13,7 +13,7 @@ import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, wr
 import os from 'node:os'
 import path from 'node:path'
 import type {Test} from 'tap'
-import {ensureBuilt, REPO_ROOT} from './cli.js'
+import {asUser, ensureBuilt, REPO_ROOT} from './cli.js'
 import {fleetSkipReason, startFleet, type FleetHost} from './fleet.js'
 
 export const COLLECTION = path.join(REPO_ROOT, 'ansible')
@@ -87,7 +87,8 @@ export async function ansibleWorld(t: Test): Promise<AnsibleWorld> {
     ANSIBLE_RETRY_FILES_ENABLED: 'False',
   }
   const playbook = async (name: string, args: string[] = []): Promise<PlayRun> => {
-    const child = spawn('ansible-playbook', [`blockpair.hypervisor.${name}`, ...args], {cwd: controller, env, stdio: ['ignore', 'pipe', 'pipe']})
+    // asUser: the controller's own node runs (the bundle) without tap's process tracker.
+    const child = spawn(...asUser('ansible-playbook', [`blockpair.hypervisor.${name}`, ...args]), {cwd: controller, env, stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d })

@@ -14,7 +14,7 @@ import {execFileSync, spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 import type {Test} from 'tap'
 import {SCHEMAS, validate, type Schema} from '../../agent/run/schema.js'
 import {newKey, writeKeyFile} from '../../agent/wire/keys.js'
@@ -68,6 +68,17 @@ function build(): true | Error {
   return true
 }
 
+/**
+ * A module of the build (dist/), by its source path: `importBuilt<typeof import('../../agent/x.js')>('agent/x.js')`.
+ * For code that starts worker threads: a thread of the built code loads plain
+ * JavaScript, where a thread of the sources compiles every module it imports
+ * again (tens of seconds on a busy machine).
+ */
+export async function importBuilt<M>(sourcePath: string): Promise<M> {
+  ensureBuilt()
+  return await import(pathToFileURL(path.join(REPO_ROOT, 'dist', sourcePath)).href) as M
+}
+
 export interface CliResult {
   code: number | null
   signal: NodeJS.Signals | null
@@ -82,6 +93,26 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv
   /** Kill the CLI after this long (default 60 s): a hang fails the test, not the suite. */
   timeoutMs?: number
+}
+
+/**
+ * `[command, args]` that start `COMMAND ARGS` as a user would: without tap's
+ * process tracker. tap hooks every spawn of a test process to put
+ * @tapjs/processinfo (it records each module a process loads, for coverage)
+ * into the child's NODE_OPTIONS, and in a CLI run it cost 0.5 s of CPU, more
+ * than the run itself (0.3 s for a 4 MiB digest), over some 300 CLI and agent
+ * starts a suite. With coverage off (package.json) nothing reads what it
+ * records, so `env` hands the child the NODE_OPTIONS of the test process.
+ */
+export function asUser(command: string, args: readonly string[]): [string, string[]] {
+  if (process.env._TAPJS_PROCESSINFO_COVERAGE_ !== '0') return [command, [...args]]
+  const own = (process.env.NODE_OPTIONS ?? '').replace(/"[^"]*@tapjs\/processinfo[^"]*"|\S*@tapjs\/processinfo\S*/g, '').trim()
+  return ['env', [...(own ? [`NODE_OPTIONS=${own}`] : ['-u', 'NODE_OPTIONS']), command, ...args]]
+}
+
+/** `[command, args]` that start the built CLI, `blockpair ARGS`, as a user would. */
+export function blockpairArgv(args: readonly string[]): [string, string[]] {
+  return asUser(process.execPath, [BIN, ...args])
 }
 
 /** A private state folder per test process, so jobs never land in the real home. */
@@ -112,7 +143,7 @@ export interface RunningCli {
 /** Start `blockpair ARGS`; `done` resolves when it exits. */
 export function startCli(args: string[], opts: CliOptions = {}): RunningCli {
   ensureBuilt()
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(...blockpairArgv(args), {
     cwd: opts.cwd ?? REPO_ROOT,
     env: {...defaultEnv(), ...opts.env},
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -192,7 +223,7 @@ export interface Agent {
 export async function startAgent(t: Test, opts: {allow: string[]; keyFile: string; extra?: string[]; port?: number; env?: NodeJS.ProcessEnv}): Promise<Agent> {
   ensureBuilt()
   const args = ['agent', '--listen', `127.0.0.1:${opts.port ?? 0}`, '--psk-file', opts.keyFile, ...opts.allow.flatMap(a => ['--allow', a]), ...(opts.extra ?? [])]
-  const child = spawn(process.execPath, [BIN, ...args], {cwd: REPO_ROOT, env: {...defaultEnv(), ...opts.env}, stdio: ['ignore', 'pipe', 'pipe']})
+  const child = spawn(...blockpairArgv(args), {cwd: REPO_ROOT, env: {...defaultEnv(), ...opts.env}, stdio: ['ignore', 'pipe', 'pipe']})
   let stdout = ''
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d })

@@ -14,6 +14,7 @@ import {cachePath, checkCache, HEADER_BYTES} from '../../agent/track/cache.js'
 import {pairKey} from '../../agent/track/state.js'
 import {cli, keygen, startAgent, startCli, type Agent} from '../helpers/cli.js'
 import {firstDifference, KiB, MiB} from '../helpers/disks.js'
+import {until} from '../helpers/hostile.js'
 import {valve} from '../helpers/relay.js'
 
 const SIZE = 32 * MiB
@@ -32,7 +33,7 @@ interface World {
 // path); the test that kills its agent starts one of its own.
 const base = t.testdir()
 const sharedKey = await keygen(base)
-const sharedAgent = await startAgent(t, {allow: [base], keyFile: sharedKey})
+const sharedAgent = await startAgent(t, {allow: [base], keyFile: sharedKey, extra: ['--json']})
 let worlds = 0
 
 async function world(t: Test, ownAgent = false): Promise<World> {
@@ -42,7 +43,7 @@ async function world(t: Test, ownAgent = false): Promise<World> {
   fs.writeFileSync(src, randomBytes(SIZE))
   const w = {dir, src, dst: path.join(dir, 'dst', 'disk.img'), psk: sharedKey, state: path.join(dir, 'state')}
   if (!ownAgent) return {...w, agent: sharedAgent}
-  return {...w, agent: await startAgent(t, {allow: [path.join(dir, 'src'), path.join(dir, 'dst')], keyFile: sharedKey})}
+  return {...w, agent: await startAgent(t, {allow: [path.join(dir, 'src'), path.join(dir, 'dst')], keyFile: sharedKey, extra: ['--json']})}
 }
 
 type Verb = 'push' | 'pull'
@@ -55,8 +56,24 @@ function args(w: World, verb: Verb, ...extra: string[]): string[] {
   return [verb, ...ends(w, verb), '--psk-file', w.psk, '--state-dir', w.state, '--json', ...extra]
 }
 
+const sessions = (a: Agent): number => a.log().filter(e => e.event === 'session').length
+
+/**
+ * `blockpair ARGS` to its end and the agent's session to its end. A pushing CLI
+ * exits on the session's last frame; the agent then writes its cache and logs
+ * the session. A test that spoiled the cache before the log line raced that
+ * write, and a loaded machine let the agent's fresh cache replace the spoiled
+ * one ("the cache truncated" was trusted: regression).
+ */
+async function settled(w: World, argv: string[]): Promise<Awaited<ReturnType<typeof cli>>> {
+  const before = sessions(w.agent)
+  const r = await cli(argv)
+  if (r.code === 0) await until(() => sessions(w.agent) > before, 60_000, 'the agent to log the session')
+  return r
+}
+
 async function sync(t: Test, w: World, verb: Verb, ...extra: string[]): Promise<Record<string, any>> {
-  const r = await cli(args(w, verb, ...extra))
+  const r = await settled(w, args(w, verb, ...extra))
   t.equal(r.code, 0, r.stderr)
   t.equal(firstDifference(w.src, w.dst), null, `${verb}: identical`)
   return r.json()
@@ -114,7 +131,7 @@ t.test('every cache that is wrong is ignored, the sync reads in full and says wh
       // Another pair, in the same folder: its cache copied under this pair's name.
       const other = path.join(w.dir, 'dst', 'other.img')
       fs.copyFileSync(w.dst, other)
-      const r = await cli(['push', w.src, w.agent.url(other), '--psk-file', w.psk, '--json'])
+      const r = await settled(w, ['push', w.src, w.agent.url(other), '--psk-file', w.psk, '--json'])
       t.equal(r.code, 0, r.stderr)
       fs.copyFileSync(cachePath(other, pairKey(w.src, w.agent.url(other))), cacheOf(w, 'push'))
     }, /another pair/],
@@ -213,7 +230,7 @@ t.test('SIGKILL of the destination agent mid-sync: no stale cache is trusted, re
   const left = checkCache(w.dst, {pair: pairKey(...ends(w, 'push')), blockSize: BLOCK, st: fs.statSync(w.dst, {bigint: true})})
   t.equal(left.why, 'changed', 'the old cache no longer matches the destination the killed sync wrote to')
   left.reader?.close()
-  w.agent = await startAgent(t, {allow: [path.join(w.dir, 'src'), path.join(w.dir, 'dst')], keyFile: w.psk, port: w.agent.port})
+  w.agent = await startAgent(t, {allow: [path.join(w.dir, 'src'), path.join(w.dir, 'dst')], keyFile: w.psk, port: w.agent.port, extra: ['--json']})
   // The job names the link: the resume goes through it, now at full speed.
   link.open()
   const resumed = await cli(['resume', '--state-dir', w.state, '--json'])

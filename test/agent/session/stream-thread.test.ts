@@ -1,17 +1,27 @@
-// Streams in worker threads (agent/session/stream-thread.ts) against an agent in this
-// process, with real TLS on loopback: the sync, the barrier across threads,
+// Streams in worker threads (agent/session/stream-thread.ts, built) against an agent in
+// this process, with real TLS on loopback: the sync, the barrier across threads,
 // progress and checkpoints relayed to the main thread, errors that keep their
 // class and code, and threads that all end.
 import t, {type Test} from 'tap'
 import {randomBytes} from 'node:crypto'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {SEGMENT_BYTES} from '../../../agent/engine/engine.js'
-import {InterruptedError, IoError, PolicyError, UsageError} from '../../../agent/errors.js'
-import {KeyRing, newKey} from '../../../agent/wire/keys.js'
-import {startAgent} from '../../../agent/session/server.js'
-import {threadedStream} from '../../../agent/session/stream-thread.js'
-import {syncStreams, type StreamsOptions} from '../../../agent/session/streams.js'
+import {mock} from 'node:test'
+import type {StreamsOptions} from '../../../agent/session/streams.js'
+import {importBuilt} from '../../helpers/cli.js'
+
+// The built modules (dist/), as the CLI runs them: each stream's thread loads
+// this module's own file, and a thread of the sources would compile all the
+// session's modules again, each time (36-95 s for this file on a busy machine).
+// The error classes come from the same build, so instanceof holds.
+const [{SEGMENT_BYTES}, {InterruptedError, IoError, PolicyError, UsageError}, {KeyRing, newKey}, {startAgent}, {LINGERED, threadedStream}, {syncStreams}] = await Promise.all([
+  importBuilt<typeof import('../../../agent/engine/engine.js')>('agent/engine/engine.js'),
+  importBuilt<typeof import('../../../agent/errors.js')>('agent/errors.js'),
+  importBuilt<typeof import('../../../agent/wire/keys.js')>('agent/wire/keys.js'),
+  importBuilt<typeof import('../../../agent/session/server.js')>('agent/session/server.js'),
+  importBuilt<typeof import('../../../agent/session/stream-thread.js')>('agent/session/stream-thread.js'),
+  importBuilt<typeof import('../../../agent/session/streams.js')>('agent/session/streams.js'),
+])
 
 async function world(t: Test) {
   const dir = t.testdir({dst: {}})
@@ -68,4 +78,25 @@ t.test('a stream failing mid-sync stops the threads of the others: interrupted, 
   const dst = join(w.dir, 'dst', 'disk.img')
   const got = existsSync(dst) ? readFileSync(dst).subarray(0, part) : Buffer.alloc(0)
   t.notOk(got.equals(w.data.subarray(0, part)), 'stopped well before its part was synced')
+})
+
+t.test('regression: a thread that ended leaves no stop timer armed (no false BLOCKPAIR_THREAD_LINGERED)', async t => {
+  // The timer that stops a lingering thread was once left armed after the thread
+  // had exited, and a process that lived 5 s longer (an agent, this file) warned
+  // about threads long gone. A mocked clock runs those 5 s at once.
+  const w = await world(t)
+  const codes: string[] = []
+  const onWarning = (e: Error & {code?: string}): void => { codes.push(e.code ?? e.name) }
+  process.on('warning', onWarning)
+  mock.timers.enable({apis: ['setTimeout']})
+  t.teardown(() => {
+    mock.timers.reset()
+    process.off('warning', onWarning)
+  })
+  const s = await syncStreams(2, w.opts(), w.run)
+  t.equal(s.bytesSent, w.data.length)
+  mock.timers.tick(60_000)
+  // A warning is emitted on the next tick.
+  await new Promise(resolve => setImmediate(resolve))
+  t.notOk(codes.includes(LINGERED), 'no thread was reported as lingering')
 })
