@@ -1,4 +1,4 @@
-// Regression (s7qa2): a push to a mounted device said "mounted or in use by
+// Regression: a push to a mounted device said "mounted or in use by
 // another program; ... pass --force", advice that corrupts a mounted file
 // system. mountPointOf tells the two apart, so the refusal (still
 // E_DEVICE_BUSY, exit 7) names the mount point instead.

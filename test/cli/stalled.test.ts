@@ -1,5 +1,5 @@
-// Regression (s7qa): a command left waiting for something that cannot come
-// (the diff of a sparse image, test/integration/qa-diff-sparse.test.ts) let
+// Regression: a command left waiting for something that cannot come
+// (the diff of a sparse image, test/integration/diff-sparse.test.ts) let
 // Node's event loop run dry, and the CLI exited 0 with nothing printed, as if
 // it had succeeded. Now an empty loop before the command settles is
 // E_STALLED: its message, its exit code, and under --json the error object.
@@ -31,7 +31,7 @@ void Stall.run(process.argv.slice(2), {root: ${JSON.stringify(REPO_ROOT)}})
   })
 }
 
-t.test('regression (s7qa, a stalled command exited 0): an empty event loop before the command settles is E_STALLED', async t => {
+t.test('regression (a stalled command exited 0): an empty event loop before the command settles is E_STALLED', async t => {
   const dir = t.testdir()
   const json = await stalledCommand(dir, ['--json'])
   t.equal(json.code, CODES.E_STALLED.exit)

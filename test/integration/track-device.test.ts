@@ -1,4 +1,4 @@
-// Regression (s7qa2): --track-changes with a block device as the source said
+// Regression: --track-changes with a block device as the source said
 // "no reflink snapshot of /dev/loopN (EINVAL: its file system cannot clone,
 // e.g. ext4)", after making and removing a state folder in /dev. A device is
 // no file to clone: the summary now says so and points at --changed-ranges.

@@ -1,4 +1,4 @@
-// Regression (s7qa): a missing argument printed oclif's column list run
+// Regression: a missing argument printed oclif's column list run
 // together ("Missing 1 required arg:; sources  Local files or block
 // devices."), and for push and pull named SOURCES when the destination was
 // what was missing. It is still E_BAD_FLAG (exit 2); the message is the usage.
@@ -6,7 +6,7 @@ import t from 'tap'
 import {EXIT} from '../../agent/errors.js'
 import {cli} from '../helpers/cli.js'
 
-t.test('regression (s7qa, run-on message for a missing argument): the usage line instead', async t => {
+t.test('regression (run-on message for a missing argument): the usage line instead', async t => {
   const cases: Array<[string[], string]> = [
     [['push', 'vm.img'], 'missing an argument; usage: blockpair push SOURCES... DESTINATION'],
     [['pull', 'agent://h:1/vm.img'], 'missing an argument; usage: blockpair pull SOURCES... DESTINATION'],

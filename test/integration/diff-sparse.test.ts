@@ -1,4 +1,4 @@
-// Regression (s7qa): `blockpair diff` of a sparse image hung, and the CLI then
+// Regression: `blockpair diff` of a sparse image hung, and the CLI then
 // exited 0 with no output and no patch (a stray PATCH.tmp). The source ends
 // segments that are zero at both ends only in runs of HOLE_RUN (16), while
 // the diff's destination opened at most WINDOW (5) segments: past 20 MiB of
@@ -26,7 +26,7 @@ function sparsePair(dir: string, opts: {baseSparse: boolean}): {src: string; dst
   return {src: join(dir, 'src.img'), dst: join(dir, 'dst.img')}
 }
 
-t.test('regression (s7qa, diff of a sparse image hung and exited 0): digest, diff and apply a 96 MiB sparse image', async t => {
+t.test('regression (diff of a sparse image hung and exited 0): digest, diff and apply a 96 MiB sparse image', async t => {
   const dir = t.testdir()
   const f = sparsePair(dir, {baseSparse: true})
   const d = await cli(['digest', f.dst, '--out', join(dir, 'dst.digest'), '--json'])
@@ -42,14 +42,14 @@ t.test('regression (s7qa, diff of a sparse image hung and exited 0): digest, dif
   t.ok(same(f.src, f.dst), 'cmp: identical after apply')
 })
 
-t.test('regression (s7qa, diff of a sparse image hung): a base of allocated zeros holds no buffer per zero segment', async t => {
+t.test('regression (diff of a sparse image hung): a base of allocated zeros holds no buffer per zero segment', async t => {
   const dir = t.testdir()
   const f = sparsePair(dir, {baseSparse: false})
   const s = await runDiff(f.src, f.dst, null, {blockSize: 64 * 1024, compress: 'none', dryRun: true})
   t.match(s, {ok: true, against: 'copy', blocksChanged: 1, bytesZero: 0})
 })
 
-t.test('regression (s7qa, diff of a sparse image hung): against a live copy at an agent', async t => {
+t.test('regression (diff of a sparse image hung): against a live copy at an agent', async t => {
   const dir = t.testdir({remote: {}})
   const remote = join(dir, 'remote')
   const f = sparsePair(remote, {baseSparse: true})

@@ -1,4 +1,4 @@
-// Regressions (s7qa) in --bwlimit's pacing, with a real agent:
+// Regressions in --bwlimit's pacing, with a real agent:
 // - a dry run was paced by the block data it would send (it sends none): a
 //   `--dry-run --bwlimit 100K` of an image with 64 MiB of data took 11 minutes;
 // - Ctrl-C or SIGTERM during a paced push waited out the pause the source was
@@ -29,14 +29,14 @@ writeFileSync(src, randomBytes(8 * MiB))
 const psk = await keygen(dir)
 const agent = await startAgent(t, {allow: [remote], keyFile: psk})
 
-t.test('regression (s7qa, a dry run was paced by --bwlimit): it sends nothing, so it is not slowed', async t => {
+t.test('regression (a dry run was paced by --bwlimit): it sends nothing, so it is not slowed', async t => {
   const r = await cli(['push', src, agent.url(join(remote, 'dry.img')), '--psk-file', psk, '--state-dir', state, '--bwlimit', SLOW, '--dry-run', '--json'])
   t.equal(r.code, 0, r.stderr)
   t.match(r.json(), {ok: true, dryRun: true, bytesSent: 8 * MiB})
   t.notOk(existsSync(join(remote, 'dry.img')), 'a dry run writes nothing')
 })
 
-t.test('regression (s7qa, SIGTERM waited out a --bwlimit pause): a paced push stops at once with E_SIGNAL', async t => {
+t.test('regression (SIGTERM waited out a --bwlimit pause): a paced push stops at once with E_SIGNAL', async t => {
   const dst = join(remote, 'paced.img')
   const push = startCli(['push', src, agent.url(dst), '--psk-file', psk, '--state-dir', state, '--bwlimit', SLOW, '--json'])
   // The first segment goes out at once; then the source pauses for minutes.
@@ -47,7 +47,7 @@ t.test('regression (s7qa, SIGTERM waited out a --bwlimit pause): a paced push st
   t.match(r.json(), {ok: false, code: 'E_SIGNAL', resumable: true})
 })
 
-t.test('regression (s7qa, a pull ignored --bwlimit): the destination paces its reading', async t => {
+t.test('regression (a pull ignored --bwlimit): the destination paces its reading', async t => {
   const remoteSrc = join(remote, 'pulled-from.img')
   writeFileSync(remoteSrc, randomBytes(8 * MiB))
   const r = await cli(['pull', agent.url(remoteSrc), join(dir, 'pulled.img'), '--psk-file', psk, '--state-dir', state, '--bwlimit', '4M', '--json'])
@@ -58,7 +58,7 @@ t.test('regression (s7qa, a pull ignored --bwlimit): the destination paces its r
   t.ok(s.durationMs >= ((8 * MiB - 512 * 1024) / (4 * MiB)) * 1000 * 0.95, `8 MiB at 4 MiB/s took ${s.durationMs} ms`)
 })
 
-t.test('regression (s7qa, a pull ignored --bwlimit): a paced pull stops at once with E_SIGNAL', async t => {
+t.test('regression (a pull ignored --bwlimit): a paced pull stops at once with E_SIGNAL', async t => {
   const remoteSrc = join(remote, 'pulled-slowly.img')
   writeFileSync(remoteSrc, randomBytes(8 * MiB))
   const dst = join(dir, 'pulled-slowly.img')

@@ -1,4 +1,4 @@
-// Regression (s7qa): a bare `blockpair resume` took the newest job that was
+// Regression: a bare `blockpair resume` took the newest job that was
 // not done. A run refused at once (a wrong key file, a path outside --allow,
 // a source that is a folder) leaves a failed job, and a sync running in
 // another terminal is not done either: after either, `resume` re-ran the
@@ -20,7 +20,7 @@ function write(dir: string, s: number, state: JobState, error: string | null, {p
   return id
 }
 
-t.test('regression (s7qa, bare resume picked a failed or running job): the newest interrupted job is picked', async t => {
+t.test('regression (bare resume picked a failed or running job): the newest interrupted job is picked', async t => {
   const dir = t.testdir()
   const store = new JobStore(dir)
   const interrupted = write(dir, 1, 'interrupted', 'E_DISCONNECTED')
@@ -35,7 +35,7 @@ t.test('regression (s7qa, bare resume picked a failed or running job): the newes
   t.equal(resumableJob(store, undefined).id, cut, 'and so does any failure after both ends were open')
 })
 
-t.test('regression (s7qa, bare resume picked a failed job): only refusals left is E_NO_JOB', async t => {
+t.test('regression (bare resume picked a failed job): only refusals left is E_NO_JOB', async t => {
   const dir = t.testdir()
   write(dir, 1, 'failed', 'E_AUTH', {size: 0})
   t.throws(() => resumableJob(new JobStore(dir), undefined), {code: 'E_NO_JOB'})
