@@ -26,7 +26,7 @@ export const syncFlags = {
 
 export const jobFlags = {
   verify: Flags.boolean({description: 'After the sync, re-read the destination from disk and check it against the source.'}),
-  bwlimit: Flags.string({description: 'Cap block data at this rate per second: a bare number is KiB/s, like rsync (20000 = about 20 MB/s); K, M, G suffixes, or B for bytes, e.g. 100M.'}),
+  bwlimit: Flags.string({description: 'Cap block data at this rate per second: a bare number is KiB/s, like rsync (20000 = about 20 MB/s); K, M, G suffixes, or B for bytes, e.g. 100M; 0 means no limit, as in rsync.'}),
   'state-dir': Flags.string({description: 'Folder for job state (default $XDG_STATE_HOME/blockpair or ~/.local/state/blockpair).'}),
   'track-changes': Flags.boolean({description: 'Read from a reflink snapshot of the source (XFS, btrfs) and, from the second sync of a pair on, read only what changed since the last.'}),
   'changed-ranges': Flags.string({description: "Read and compare only these ranges of the source (FILE, or - for stdin): 'OFFSET LENGTH' lines in bytes, qemu-img map --output=json of a dirty bitmap, or thin_delta XML. Used only when both ends are as the pair's last sync left them; otherwise the full compare."}),
@@ -88,7 +88,7 @@ export function toRunOptions(f: SyncFlagValues): RunOptions {
     timeoutMs: f.timeout === undefined ? undefined : parseTimeout(f.timeout),
     streams: f.streams,
     verify: f.verify,
-    bwlimit: f.bwlimit === undefined ? undefined : parseRate(f.bwlimit, '--bwlimit'),
+    bwlimit: f.bwlimit === undefined ? undefined : bwlimitOf(f.bwlimit),
     stateDir: f['state-dir'],
     trackChanges: f['track-changes'],
     changedRanges: changedRangesOf(f),
@@ -105,6 +105,12 @@ export function toRunOptions(f: SyncFlagValues): RunOptions {
 }
 
 /** --changed-ranges read and checked here, so a bad list stops the run before it connects (exit 2). */
+/** --bwlimit as typed: 0 is no limit, as in rsync; else a rate of at least 1K (checked with the other options). */
+function bwlimitOf(text: string): number | undefined {
+  const rate = parseRate(text, '--bwlimit')
+  return rate === 0 ? undefined : rate
+}
+
 function changedRangesOf(f: SyncFlagValues): RunOptions['changedRanges'] {
   if (f['changed-ranges'] === undefined) {
     if (f['thin-block-size'] !== undefined) throw new UsageError('E_THIN_BLOCK_SIZE', '--thin-block-size is for a thin_delta list in --changed-ranges')

@@ -118,7 +118,7 @@ function checkOptions(o: RunOptions): void {
   if (bad) throw new UsageError('E_BLOCK_SIZE', bad)
   checkStreams(o.streams, String(o.streams))
   if (o.timeoutMs !== 0 && !(o.timeoutMs >= MIN_TIMEOUT_MS)) throw new UsageError('E_DURATION', `--timeout must be 0 (never) or at least ${MIN_TIMEOUT_MS / 1000}s`)
-  if (o.bwlimit !== undefined && o.bwlimit < 1024) throw new BlockpairError('E_BWLIMIT', EXIT.USAGE, '--bwlimit must be at least 1K (bytes per second)')
+  if (o.bwlimit !== undefined && o.bwlimit < 1024) throw new BlockpairError('E_BWLIMIT', EXIT.USAGE, '--bwlimit must be at least 1K (bytes per second), or 0 for no limit')
   if (o.changedRanges && (o.trackChanges || o.streams > 1)) {
     throw new UsageError('E_RANGES_CONFLICT', `--changed-ranges does not go with ${o.trackChanges ? '--track-changes (one says what changed, the other finds it)' : '--streams (no stream is the whole sync)'}`)
   }

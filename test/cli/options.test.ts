@@ -53,10 +53,15 @@ t.test('--bwlimit: K, M, G suffixes, B for bytes; below 1K is E_BWLIMIT', async 
   t.equal(toRunOptions({...base, bwlimit: '1K'}).bwlimit, 1024)
   t.equal(toRunOptions({...base, bwlimit: '1024B'}).bwlimit, 1024)
   t.equal(toRunOptions({...base, bwlimit: '100M'}).bwlimit, 100 << 20)
-  for (const bad of ['1023B', '512B', '0', '0.5K', '0.5']) {
+  for (const bad of ['1023B', '512B', '0.5K', '0.5']) {
     t.throws(() => toRunOptions({...base, bwlimit: bad}), {code: 'E_BWLIMIT', exit: EXIT.USAGE}, bad)
   }
   t.throws(() => toRunOptions({...base, bwlimit: 'fast'}), {code: 'E_SIZE', exit: EXIT.USAGE})
+})
+
+// Regression: `--bwlimit 0` was E_BWLIMIT, where rsync (whose bare numbers we read the same way) takes 0 as no limit.
+t.test('--bwlimit 0 means no limit, as in rsync', async t => {
+  for (const zero of ['0', '0K', '0B']) t.equal(toRunOptions({...base, bwlimit: zero}).bwlimit, undefined, zero)
 })
 
 t.test('regression (issue 14, item 9): a bare --bwlimit number is KiB/s, as in rsync', async t => {

@@ -61,7 +61,7 @@ options:
     description: Coarse block size (C(--block-size)), e.g. C(64K), C(1M).
     type: str
   bwlimit:
-    description: Cap block data at this rate (C(--bwlimit)); a bare number is KiB/s, suffixes K, M, G.
+    description: Cap block data at this rate (C(--bwlimit)); a bare number is KiB/s, suffixes K, M, G; 0 means no limit.
     type: str
   streams:
     description: Connections per file (C(--streams)).
