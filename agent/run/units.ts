@@ -4,8 +4,11 @@ import {UsageError} from '../errors.js'
 
 const UNITS: Record<string, number> = {'': 1, K: 1 << 10, M: 1 << 20, G: 1 << 30, T: 2 ** 40}
 
+/** A size as typed: a number, then an optional K, M, G or T, then an optional B or iB. */
+const SIZE_FORM = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i
+
 export function parseSize(text: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(text.trim())
+  const m = SIZE_FORM.exec(text.trim())
   if (!m) throw new UsageError('E_SIZE', `${what}: '${text}' is not a size; write a number with an optional K, M, G or T suffix, e.g. 64K`)
   const n = Math.round(Number(m[1]) * (UNITS[(m[2] as string).toUpperCase()] as number))
   if (!Number.isSafeInteger(n)) throw new UsageError('E_SIZE', `${what}: '${text}' is too large`)
@@ -19,6 +22,10 @@ export function parseSize(text: string, what: string): number {
  */
 export function parseRate(text: string, what: string): number {
   const t = text.trim()
+  // parseSize's message would not say what a bare number means here.
+  if (!SIZE_FORM.test(t)) {
+    throw new UsageError('E_SIZE', `${what}: '${text}' is not a rate; a bare number is KiB per second, as in rsync; or use a K, M, G or T suffix, or B for bytes, e.g. 100M or 500000B`)
+  }
   if (/^\d+(?:\.\d+)?$/.test(t)) return parseSize(`${t}K`, what)
   if (/^\d+(?:\.\d+)?\s*B$/i.test(t)) return parseSize(t.replace(/B$/i, ''), what)
   return parseSize(t, what)
