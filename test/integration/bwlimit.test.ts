@@ -9,7 +9,7 @@
 // Both are waited for by events (the command's exit, data at the destination);
 // at the rate used here either old behaviour takes minutes, past the CLI's
 // 60 s timeout in cli(), so the test fails instead of passing slowly.
-import t from 'tap'
+import t, {type Test} from 'tap'
 import {randomBytes} from 'node:crypto'
 import {existsSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -29,6 +29,20 @@ writeFileSync(src, randomBytes(8 * MiB))
 const psk = await keygen(dir)
 const agent = await startAgent(t, {allow: [remote], keyFile: psk})
 
+/**
+ * `blockpair VERB ENDS` paced at SLOW, stopped with SIGTERM once block data has
+ * reached `dst` (the first segment goes out at once; then a pause of minutes):
+ * it must end with E_SIGNAL, not after the pause.
+ */
+async function stopsAtOnce(t: Test, ends: string[], dst: string): Promise<void> {
+  const run = startCli([...ends, '--psk-file', psk, '--state-dir', state, '--bwlimit', SLOW, '--json'])
+  await until(() => existsSync(dst) && allocated(dst) > 0, 60_000, 'block data at the destination')
+  run.kill('SIGTERM')
+  const r = await run.done
+  t.equal(r.code, EXIT.INTERRUPTED, r.stderr)
+  t.match(r.json(), {ok: false, code: 'E_SIGNAL', resumable: true})
+}
+
 t.test('regression (a dry run was paced by --bwlimit): it sends nothing, so it is not slowed', async t => {
   const r = await cli(['push', src, agent.url(join(remote, 'dry.img')), '--psk-file', psk, '--state-dir', state, '--bwlimit', SLOW, '--dry-run', '--json'])
   t.equal(r.code, 0, r.stderr)
@@ -38,13 +52,7 @@ t.test('regression (a dry run was paced by --bwlimit): it sends nothing, so it i
 
 t.test('regression (SIGTERM waited out a --bwlimit pause): a paced push stops at once with E_SIGNAL', async t => {
   const dst = join(remote, 'paced.img')
-  const push = startCli(['push', src, agent.url(dst), '--psk-file', psk, '--state-dir', state, '--bwlimit', SLOW, '--json'])
-  // The first segment goes out at once; then the source pauses for minutes.
-  await until(() => existsSync(dst) && allocated(dst) > 0, 60_000, 'block data at the destination')
-  push.kill('SIGTERM')
-  const r = await push.done
-  t.equal(r.code, EXIT.INTERRUPTED, r.stderr)
-  t.match(r.json(), {ok: false, code: 'E_SIGNAL', resumable: true})
+  await stopsAtOnce(t, ['push', src, agent.url(dst)], dst)
 })
 
 t.test('regression (a pull ignored --bwlimit): the destination paces its reading', async t => {
@@ -62,11 +70,6 @@ t.test('regression (a pull ignored --bwlimit): a paced pull stops at once with E
   const remoteSrc = join(remote, 'pulled-slowly.img')
   writeFileSync(remoteSrc, randomBytes(8 * MiB))
   const dst = join(dir, 'pulled-slowly.img')
-  const pull = startCli(['pull', agent.url(remoteSrc), dst, '--psk-file', psk, '--state-dir', state, '--bwlimit', SLOW, '--json'])
-  await until(() => existsSync(dst) && allocated(dst) > 0, 60_000, 'block data at the destination')
-  pull.kill('SIGTERM')
-  const r = await pull.done
-  t.equal(r.code, EXIT.INTERRUPTED, r.stderr)
-  t.match(r.json(), {ok: false, code: 'E_SIGNAL', resumable: true})
+  await stopsAtOnce(t, ['pull', agent.url(remoteSrc), dst], dst)
 })
 
